@@ -1,0 +1,152 @@
+//! The typed syntax tree of a timl file, with a byte span on every node.
+//!
+//! `parse` builds it from the pest pairs; `lower` turns it into a [`Message`]. It
+//! keeps what was written (strings decoded, nothing typed yet), so lowering can
+//! point at the exact argument or header value it refuses.
+//!
+//! [`Message`]: crate::message::Message
+
+use crate::span::Span;
+
+/// A string with the span it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    /// Pairs `value` with `span`.
+    pub fn new(value: T, span: Span) -> Spanned<T> {
+        Spanned { value, span }
+    }
+}
+
+/// A whole file: an optional header and the body.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Document {
+    /// The `key: value` lines between the `---` lines, in order.
+    pub header: Vec<HeaderEntry>,
+    /// The body's pieces, in order.
+    pub body: Vec<Inline>,
+    /// The span of the trimmed body (empty at the end of the file when there is none).
+    pub body_span: Span,
+}
+
+/// One `key: value` header line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderEntry {
+    /// The key as written.
+    pub key: Spanned<String>,
+    /// The value, quotes removed and escapes decoded.
+    pub value: Spanned<String>,
+}
+
+/// A piece of the body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    /// Literal text (escapes already applied).
+    Text(Spanned<String>),
+    /// `@id` or `@all` written inline.
+    Mention(Spanned<String>),
+    /// `[name args...]`.
+    Element(Element),
+}
+
+/// The element names of SPEC 2.2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ElementKind {
+    /// `[at id "name"]`
+    At,
+    /// `[face index "data"]`
+    Face,
+    /// `[location lat lon "desc"]`
+    Location,
+    /// `[custom data=... desc=... ext=... sound=...]`
+    Custom,
+    /// `[image url=... width=... height=...]`
+    Image,
+    /// `[sound url=...]`
+    Sound,
+    /// `[file url=...]`
+    File,
+    /// `[video url=... thumb=...]`
+    Video,
+}
+
+impl ElementKind {
+    /// Every element, for "did you mean".
+    pub const ALL: [ElementKind; 8] = [
+        ElementKind::At,
+        ElementKind::Face,
+        ElementKind::Location,
+        ElementKind::Custom,
+        ElementKind::Image,
+        ElementKind::Sound,
+        ElementKind::File,
+        ElementKind::Video,
+    ];
+
+    /// The name as written in markup.
+    pub fn name(self) -> &'static str {
+        match self {
+            ElementKind::At => "at",
+            ElementKind::Face => "face",
+            ElementKind::Location => "location",
+            ElementKind::Custom => "custom",
+            ElementKind::Image => "image",
+            ElementKind::Sound => "sound",
+            ElementKind::File => "file",
+            ElementKind::Video => "video",
+        }
+    }
+
+    /// The element called `name`.
+    pub fn from_name(name: &str) -> Option<ElementKind> {
+        ElementKind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+}
+
+/// One `[name args...]` element.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Element {
+    /// Which element.
+    pub kind: Spanned<ElementKind>,
+    /// The arguments in order.
+    pub args: Vec<Arg>,
+    /// From `[` to `]` (or to the end of the line when unclosed).
+    pub span: Span,
+    /// A syntax error was reported inside it, so lowering skips it.
+    pub broken: bool,
+}
+
+/// One element argument: positional (`6`) or named (`index=6`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arg {
+    /// The name before `=`, if any.
+    pub key: Option<Spanned<String>>,
+    /// The value; `None` for `key=` with nothing after it.
+    pub value: Option<Spanned<ArgValue>>,
+    /// The whole argument.
+    pub span: Span,
+}
+
+/// An argument value as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArgValue {
+    /// A bare word: a number or a string, decided by the argument's type.
+    Bare(String),
+    /// A double-quoted string, decoded: always a string.
+    Quoted(String),
+}
+
+impl ArgValue {
+    /// The text of the value.
+    pub fn text(&self) -> &str {
+        match self {
+            ArgValue::Bare(text) | ArgValue::Quoted(text) => text,
+        }
+    }
+}

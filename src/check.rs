@@ -1,0 +1,313 @@
+//! Check: a [`Message`] and the target group's type in, rule diagnostics out.
+//!
+//! The checks look only at the typed request body, so a compiled `.json` file gets
+//! exactly the checks a template gets. Each diagnostic names a JSON path; the entry
+//! points turn it into a source position.
+
+use crate::diagnostic::Diagnostic;
+use crate::group::GroupType;
+use crate::message::{Element, Message};
+use crate::rules;
+
+/// The default `MsgBody` limit, in bytes (the API page's 8000; error 80002).
+pub const DEFAULT_MAX_BYTES: usize = 8000;
+const MAX_GROUP_ID: usize = 48;
+const MAX_TOPIC_ID: usize = 96;
+const MAX_ACCOUNT_ID: usize = 32;
+const MAX_TO_ACCOUNTS: usize = 50;
+const MAX_PUSH_BYTES: usize = 3 * 1024;
+
+/// What the checks need besides the message.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckOptions {
+    /// The group's type, when known from `type:` or `--group-type`.
+    pub group_type: Option<GroupType>,
+    /// The `MsgBody` size limit.
+    pub max_bytes: usize,
+}
+
+impl Default for CheckOptions {
+    fn default() -> CheckOptions {
+        CheckOptions {
+            group_type: None,
+            max_bytes: DEFAULT_MAX_BYTES,
+        }
+    }
+}
+
+/// Runs every rule of SPEC 4 on `message`.
+pub fn check(message: &Message, options: &CheckOptions) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let group_id = message.group_id.as_deref();
+    let group_type = options
+        .group_type
+        .or_else(|| group_id.and_then(GroupType::implied_by));
+
+    check_group_id(group_id, &mut out);
+    check_accounts(message, &mut out);
+    check_body(message, options.max_bytes, &mut out);
+    check_push(message, &mut out);
+
+    if let Some(topic) = &message.topic_id {
+        let prefix = format!("{}@TOPIC#_", group_id.unwrap_or(""));
+        if !topic.starts_with(&prefix) || topic.len() == prefix.len() {
+            out.push(
+                Diagnostic::new(&rules::TOPIC, format!("topic `{topic}` is not `<group>@TOPIC#_<name>`"))
+                    .at_path("TopicId")
+                    .help(format!("a topic ID is the community's group ID, `@TOPIC#_` and a name: `{prefix}news`")),
+            );
+        }
+        if topic.len() > MAX_TOPIC_ID {
+            out.push(
+                Diagnostic::new(&rules::TOPIC, format!("the topic ID is {} bytes; at most {MAX_TOPIC_ID} are allowed", topic.len()))
+                    .at_path("TopicId"),
+            );
+        }
+    }
+    if message.online_only.is_some_and(|f| f > 0) && !message.send_control.is_empty() {
+        out.push(
+            Diagnostic::new(&rules::ONLINE_ONLY_CONTROL, "`control` cannot be used together with `online-only`")
+                .at_path("SendMsgControl")
+                .help("online-only messages are not stored, so there is no unread count or recent contact to control"),
+        );
+    }
+    if message.to_account.len() > MAX_TO_ACCOUNTS {
+        out.push(
+            Diagnostic::new(&rules::TO_ACCOUNT, format!("`to` lists {} accounts; at most {MAX_TO_ACCOUNTS} are allowed", message.to_account.len()))
+                .at_path("To_Account")
+                .help("split the audience into several messages"),
+        );
+    }
+
+    match group_type {
+        Some(group_type) => check_group_type(message, group_type, &mut out),
+        None => out.push(
+            Diagnostic::new(&rules::GROUP_TYPE, "the group type is unknown, so the rules for group types were not applied")
+                .at_path("GroupId")
+                .help(format!("add `type:` to the header or pass `--group-type` ({})", GroupType::NAMES)),
+        ),
+    }
+    out
+}
+
+fn check_group_id(group_id: Option<&str>, out: &mut Vec<Diagnostic>) {
+    let Some(group_id) = group_id else {
+        out.push(
+            Diagnostic::new(&rules::GROUP_ID, "no group to send to")
+                .at_path("GroupId")
+                .help("add `group: <id>` to the header or pass `--group <id>`"),
+        );
+        return;
+    };
+    if group_id.is_empty() {
+        out.push(Diagnostic::new(&rules::GROUP_ID, "the group ID is empty").at_path("GroupId"));
+    } else if let Some(bad) = group_id.chars().find(|c| !(' '..='~').contains(c)) {
+        out.push(
+            Diagnostic::new(&rules::GROUP_ID, format!("the group ID has {}, which is not printable ASCII", describe_char(bad)))
+                .at_path("GroupId")
+                .help("group IDs are printable ASCII (0x20-0x7E)"),
+        );
+    } else if group_id.len() > MAX_GROUP_ID {
+        out.push(
+            Diagnostic::new(&rules::GROUP_ID, format!("the group ID is {} bytes; at most {MAX_GROUP_ID} are allowed", group_id.len()))
+                .at_path("GroupId"),
+        );
+    }
+}
+
+fn describe_char(c: char) -> String {
+    if c.is_control() {
+        format!("the control character U+{:04X}", u32::from(c))
+    } else {
+        format!("`{c}` (U+{:04X})", u32::from(c))
+    }
+}
+
+fn check_account(id: &str, what: &str, path: String, out: &mut Vec<Diagnostic>) {
+    if id.is_empty() {
+        out.push(Diagnostic::new(&rules::ACCOUNT_ID, format!("{what} is an empty account ID")).at_path(path));
+    } else if id.len() > MAX_ACCOUNT_ID {
+        out.push(
+            Diagnostic::new(&rules::ACCOUNT_ID, format!("{what} `{id}` is {} bytes; account IDs are at most {MAX_ACCOUNT_ID}", id.len()))
+                .at_path(path)
+                .help("check the ID; a display name belongs in `[at id \"Name\"]`"),
+        );
+    }
+}
+
+fn check_accounts(message: &Message, out: &mut Vec<Diagnostic>) {
+    if let Some(from) = &message.from_account {
+        check_account(from, "the sender", "From_Account".to_owned(), out);
+    }
+    for (i, id) in message.to_account.iter().enumerate() {
+        check_account(id, "a recipient", format!("To_Account[{i}]"), out);
+    }
+    for (i, at) in message.group_at.iter().enumerate() {
+        if let Some(id) = &at.account {
+            check_account(id, "the mention", format!("GroupAtInfo[{i}]"), out);
+        }
+    }
+}
+
+fn check_body(message: &Message, max_bytes: usize, out: &mut Vec<Diagnostic>) {
+    let blank = message.body.iter().all(|element| match element {
+        Element::TIMTextElem(text) => text.text.trim().is_empty(),
+        _ => false,
+    });
+    if blank {
+        out.push(
+            Diagnostic::new(&rules::EMPTY, "the message is empty")
+                .at_path("MsgBody")
+                .help("write some text or an element after the header"),
+        );
+    }
+    let customs = message
+        .body
+        .iter()
+        .enumerate()
+        .filter(|(_, element)| matches!(element, Element::TIMCustomElem(_)));
+    for (i, _) in customs.skip(1) {
+        out.push(
+            Diagnostic::new(&rules::ONE_CUSTOM, "a message may carry only one custom element")
+                .at_path(format!("MsgBody[{i}]"))
+                .help("merge the custom data into one `[custom ...]`"),
+        );
+    }
+    let bytes = message.body_bytes();
+    if bytes > max_bytes {
+        out.push(
+            Diagnostic::new(&rules::TOO_LONG, format!("the message body is {bytes} bytes; the limit is {max_bytes}"))
+                .at_path("MsgBody")
+                .help("shorten the text or split it into several messages (the size is the compact JSON of `MsgBody` in UTF-8)"),
+        );
+    }
+    let custom_only = !message.body.is_empty()
+        && message.body.iter().all(|e| matches!(e, Element::TIMCustomElem(_)));
+    let has_desc = message.body.iter().any(|e| matches!(e, Element::TIMCustomElem(c) if c.desc.as_deref().is_some_and(|d| !d.is_empty())))
+        || message.push.as_ref().and_then(|p| p.desc.as_deref()).is_some_and(|d| !d.is_empty());
+    if custom_only && !has_desc {
+        out.push(
+            Diagnostic::new(&rules::SILENT_CUSTOM, "a message with only a custom element and no `desc` gets no offline push")
+                .at_path("MsgBody[0]")
+                .help("add `desc=\"...\"` to the custom element or `push.desc:` to the header"),
+        );
+    }
+}
+
+fn check_push(message: &Message, out: &mut Vec<Diagnostic>) {
+    let Some(push) = &message.push else { return };
+    if let Some(ext) = &push.ext {
+        if serde_json::from_str::<serde_json::Value>(ext).is_err() {
+            out.push(
+                Diagnostic::new(&rules::PUSH_EXT_JSON, "`push.ext` is not JSON; some Android vendors drop such pushes")
+                    .at_path("OfflinePushInfo.Ext")
+                    .help(r#"write it as JSON, e.g. `push.ext: {"entity": "..."}`"#),
+            );
+        }
+    }
+    let size = push.desc.as_ref().map_or(0, String::len) + push.ext.as_ref().map_or(0, String::len);
+    if size > MAX_PUSH_BYTES {
+        out.push(
+            Diagnostic::new(&rules::PUSH_SIZE, format!("`push.desc` and `push.ext` are {size} bytes together; keep them under {MAX_PUSH_BYTES}"))
+                .at_path(if push.ext.is_some() { "OfflinePushInfo.Ext" } else { "OfflinePushInfo.Desc" })
+                .help("APNs payloads are capped at 4 KB; longer pushes are not delivered to iOS"),
+        );
+    }
+}
+
+fn check_group_type(message: &Message, group_type: GroupType, out: &mut Vec<Diagnostic>) {
+    let group_id = message.group_id.as_deref().unwrap_or("");
+    match group_type {
+        GroupType::Community => {
+            if !group_id.starts_with("@TGS#_") && !group_id.is_empty() {
+                out.push(
+                    Diagnostic::new(&rules::COMMUNITY_GROUP_ID, format!("`{group_id}` is not a Community group ID"))
+                        .at_path("GroupId")
+                        .help("Community group IDs start with `@TGS#_`"),
+                );
+            }
+            if let Some(i) = message.group_at.iter().position(|at| at.all == 1) {
+                out.push(
+                    Diagnostic::new(&rules::COMMUNITY_AT_ALL, "Community groups do not support @all")
+                        .at_path(format!("GroupAtInfo[{i}]"))
+                        .help("mention members one by one, or write `\\@all` for the plain text"),
+                );
+            }
+        }
+        GroupType::AVChatRoom => {
+            if message.online_only.is_some() {
+                out.push(
+                    Diagnostic::new(&rules::AVCHATROOM_ONLINE_ONLY, "`online-only` is not allowed in an AVChatRoom")
+                        .at_path("OnlineOnlyFlag")
+                        .help("AVChatRoom messages are online-only already; remove the line"),
+                );
+            }
+            if !message.send_control.is_empty() {
+                out.push(
+                    Diagnostic::new(&rules::AVCHATROOM_CONTROL, "`control` is not allowed in an AVChatRoom")
+                        .at_path("SendMsgControl")
+                        .help("AVChatRoom groups keep no unread counts or recent contacts; remove the line"),
+                );
+            }
+        }
+        GroupType::Work | GroupType::Public | GroupType::Meeting => {}
+    }
+    if message.topic_id.is_some() && group_type != GroupType::Community {
+        out.push(
+            Diagnostic::new(&rules::TOPIC, format!("topics exist only in Community groups, and this is a {group_type} group"))
+                .at_path("TopicId"),
+        );
+    }
+    if !message.to_account.is_empty() && matches!(group_type, GroupType::AVChatRoom | GroupType::Community) {
+        out.push(
+            Diagnostic::new(&rules::TO_ACCOUNT, format!("targeted messages (`to`) are not supported in {group_type} groups"))
+                .at_path("To_Account")
+                .help("`to` works in Work, Public and Meeting groups"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::{CustomElem, GroupAt, TextElem};
+
+    fn message(group: &str, text: &str) -> Message {
+        Message {
+            group_id: Some(group.to_owned()),
+            body: vec![Element::TIMTextElem(TextElem { text: text.to_owned() })],
+            ..Message::default()
+        }
+    }
+
+    fn names(diagnostics: &[Diagnostic]) -> Vec<&str> {
+        diagnostics.iter().map(|d| d.rule.name).collect()
+    }
+
+    #[test]
+    fn clean_message_has_only_the_type_note() {
+        assert_eq!(names(&check(&message("g1", "hi"), &CheckOptions::default())), ["group-type"]);
+    }
+
+    #[test]
+    fn community_is_implied_by_the_prefix() {
+        let mut m = message("@TGS#_abc", "hi");
+        m.group_at.push(GroupAt::everyone());
+        assert_eq!(names(&check(&m, &CheckOptions::default())), ["community-at-all"]);
+    }
+
+    #[test]
+    fn size_limit_is_configurable() {
+        let m = message("g", &"x".repeat(100));
+        let options = CheckOptions { group_type: Some(GroupType::Public), max_bytes: 50 };
+        assert_eq!(names(&check(&m, &options)), ["too-long"]);
+    }
+
+    #[test]
+    fn custom_rules() {
+        let custom = Element::TIMCustomElem(CustomElem { data: "d".into(), desc: None, ext: None, sound: None });
+        let m = Message { group_id: Some("g".into()), body: vec![custom.clone(), custom], ..Message::default() };
+        let options = CheckOptions { group_type: Some(GroupType::Work), ..CheckOptions::default() };
+        assert_eq!(names(&check(&m, &options)), ["one-custom", "silent-custom"]);
+    }
+}

@@ -1,0 +1,165 @@
+//! The command line: clap structs, turned into plain [`Command`] config at once.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::check::DEFAULT_MAX_BYTES;
+use crate::compile::Options;
+use crate::config::{CheckConfig, Command, CompileConfig, Format, InputPath};
+use crate::group::GroupType;
+use crate::random::RandomChoice;
+
+/// Compile, check and send Tencent Cloud IM group messages written as timl files.
+#[derive(Debug, Parser)]
+#[command(name = "timl", version, about, propagate_version = true)]
+#[command(after_help = "Examples:\n  timl compile templates/announcement.timl\n  timl check templates/\n\nExit codes: 0 ok, 1 the input has errors, 2 bad usage, 3 a file could not be read or written.")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: CliCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum CliCommand {
+    /// Compile a template into the JSON body of send_group_msg.
+    #[command(after_help = "Examples:\n  timl compile templates/announcement.timl\n  timl compile notice.timl --group @TGS#2C5SZEAEF --group-type public -o notice.json\n  echo 'Hello @all' | timl compile - --group @TGS#2C5SZEAEF")]
+    Compile(CompileArgs),
+    /// Check templates or compiled .json requests against the rules (for CI).
+    #[command(after_help = "Examples:\n  timl check templates/\n  timl check notice.timl request.json --format json\n  timl check templates/ --deny-warnings")]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+struct CompileArgs {
+    /// The template (.timl) or compiled request (.json) to compile; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    input: String,
+
+    /// Write the JSON to OUT (whole or not at all) instead of standard output.
+    /// Example: `-o notice.json`.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    output: Option<PathBuf>,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Templates (.timl), compiled requests (.json), or folders holding them.
+    #[arg(value_name = "FILE", required = true)]
+    inputs: Vec<String>,
+
+    /// `human` (rustc-style) or `json` (one object per diagnostic per line).
+    /// Example: `--format json`.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    format: FormatArg,
+
+    /// Fail (exit 1) on warnings too. Example: `timl check templates/ --deny-warnings`.
+    #[arg(long)]
+    deny_warnings: bool,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// Options shared by every command that compiles.
+#[derive(Debug, Args)]
+struct CommonArgs {
+    /// The group to send to; overrides the header's `group:`. Example: `--group @TGS#2C5SZEAEF`.
+    #[arg(long, value_name = "ID")]
+    group: Option<String>,
+
+    /// The group's type, which decides the type rules; overrides the header's `type:`.
+    /// One of work (private), public, meeting (chatroom), avchatroom, community.
+    /// Example: `--group-type avchatroom`.
+    #[arg(long, value_name = "T", value_parser = parse_group_type)]
+    group_type: Option<GroupType>,
+
+    /// Use this Random (0-4294967295) instead of the header's or the derived one.
+    /// Example: `--random 8912345`.
+    #[arg(long, value_name = "N", conflicts_with = "fresh_random")]
+    random: Option<u32>,
+
+    /// Draw a new Random instead of deriving it from the message (the derived one
+    /// makes an accidental second send within 5 minutes a harmless duplicate).
+    #[arg(long)]
+    fresh_random: bool,
+
+    /// The MsgBody size limit in bytes (compact JSON, UTF-8). Example: `--max-bytes 12000`.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_BYTES)]
+    max_bytes: usize,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Human,
+    Json,
+}
+
+fn parse_group_type(text: &str) -> Result<GroupType, String> {
+    text.parse()
+}
+
+fn input_path(text: String) -> InputPath {
+    if text == "-" {
+        InputPath::Stdin
+    } else {
+        InputPath::File(PathBuf::from(text))
+    }
+}
+
+impl CommonArgs {
+    fn into_options(self) -> Options {
+        let random = match (self.random, self.fresh_random) {
+            (Some(n), _) => RandomChoice::Fixed(n),
+            (None, true) => RandomChoice::Fresh,
+            (None, false) => RandomChoice::Derived,
+        };
+        Options {
+            group: self.group,
+            group_type: self.group_type,
+            random,
+            max_bytes: self.max_bytes,
+        }
+    }
+}
+
+impl Cli {
+    /// The command this command line asks for, as plain config.
+    pub fn into_command(self) -> Command {
+        match self.command {
+            CliCommand::Compile(args) => Command::Compile(CompileConfig {
+                input: input_path(args.input),
+                output: args.output,
+                options: args.common.into_options(),
+            }),
+            CliCommand::Check(args) => Command::Check(CheckConfig {
+                inputs: args.inputs.into_iter().map(input_path).collect(),
+                format: match args.format {
+                    FormatArg::Human => Format::Human,
+                    FormatArg::Json => Format::Json,
+                },
+                deny_warnings: args.deny_warnings,
+                options: args.common.into_options(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn random_flags_conflict() {
+        let parsed = Cli::try_parse_from(["timl", "compile", "a.timl", "--random", "1", "--fresh-random"]);
+        assert!(parsed.is_err());
+    }
+}

@@ -1,0 +1,58 @@
+//! Plain configuration for each command, built from the command line by `cli`. The
+//! rest of timl sees these, never the clap structs.
+
+use std::path::PathBuf;
+
+use crate::compile::Options;
+
+/// Where an input comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputPath {
+    /// Standard input (`-`).
+    Stdin,
+    /// A file.
+    File(PathBuf),
+}
+
+/// How to print diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// rustc-style text.
+    #[default]
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
+/// `timl compile`.
+#[derive(Debug, Clone)]
+pub struct CompileConfig {
+    /// The template (or `.json` request).
+    pub input: InputPath,
+    /// `-o`: write here instead of standard output.
+    pub output: Option<PathBuf>,
+    /// Settings for compiling.
+    pub options: Options,
+}
+
+/// `timl check`.
+#[derive(Debug, Clone)]
+pub struct CheckConfig {
+    /// Files and folders to check.
+    pub inputs: Vec<InputPath>,
+    /// How to print diagnostics.
+    pub format: Format,
+    /// Warnings fail the run too.
+    pub deny_warnings: bool,
+    /// Settings for compiling.
+    pub options: Options,
+}
+
+/// A command to run.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Compile one input to JSON.
+    Compile(CompileConfig),
+    /// Lint inputs.
+    Check(CheckConfig),
+}

@@ -1,0 +1,166 @@
+//! The one diagnostic type: a rule, a message, where, and a help line.
+//!
+//! Stages create diagnostics with a byte [`Span`] into the text they read, or with a
+//! JSON path into the message (the checks see only the message). The public entry
+//! points resolve both into a [`Location`] once; `render` then prints them.
+
+use std::fmt;
+
+use crate::rules::Rule;
+use crate::span::{LineIndex, Span};
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Context only; never fails a run.
+    Note,
+    /// A likely mistake; fails `check --deny-warnings`.
+    Warning,
+    /// The server would refuse the message, or the input cannot be read.
+    Error,
+}
+
+impl Severity {
+    /// The word shown to users: `error`, `warning`, `note`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a diagnostic points, once resolved against its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file as the user named it (`<stdin>` for standard input).
+    pub file: String,
+    /// 1-based line of the first character.
+    pub line: usize,
+    /// 1-based column (in characters) of the first character.
+    pub column: usize,
+    /// 1-based line of the end.
+    pub end_line: usize,
+    /// 1-based column just past the last character.
+    pub end_column: usize,
+    /// The text of `line`, for the caret display.
+    pub source_line: String,
+}
+
+/// One problem found in an input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// The rule that was broken.
+    pub rule: &'static Rule,
+    /// The severity: the rule's, unless a caller raised it.
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// What to do about it, when there is something useful to say.
+    pub help: Option<String>,
+    /// Byte span in the text the stage read; resolved into `location`.
+    pub span: Option<Span>,
+    /// JSON path into the message (`MsgBody[2].MsgContent.Index`) for rule checks.
+    pub path: Option<String>,
+    /// The resolved position, filled in at the public entry points.
+    pub location: Option<Location>,
+}
+
+impl Diagnostic {
+    /// A diagnostic of `rule` with its own severity.
+    pub fn new(rule: &'static Rule, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            rule,
+            severity: rule.severity,
+            message: message.into(),
+            help: None,
+            span: None,
+            path: None,
+            location: None,
+        }
+    }
+
+    /// Points the diagnostic at a span of the source.
+    pub fn at(mut self, span: Span) -> Diagnostic {
+        self.span = Some(span);
+        self
+    }
+
+    /// Points the diagnostic at a JSON path of the message.
+    pub fn at_path(mut self, path: impl Into<String>) -> Diagnostic {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// Adds a help line.
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// True for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Fills in `location` from `span` against `text`, the file called `file`.
+    pub fn resolve(&mut self, file: &str, index: &LineIndex<'_>) {
+        let Some(span) = self.span else {
+            self.location = Some(Location {
+                file: file.to_owned(),
+                line: 0,
+                column: 0,
+                end_line: 0,
+                end_column: 0,
+                source_line: String::new(),
+            });
+            return;
+        };
+        let start = index.line_col(span.start);
+        let end = index.line_col(span.end);
+        self.location = Some(Location {
+            file: file.to_owned(),
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            source_line: index.line_text(start.line).to_owned(),
+        });
+    }
+}
+
+/// Counts of a set of diagnostics by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+}
+
+impl Tally {
+    /// Counts `diagnostics`.
+    pub fn of<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) -> Tally {
+        let mut tally = Tally::default();
+        for diagnostic in diagnostics {
+            tally.add(diagnostic);
+        }
+        tally
+    }
+
+    /// Counts one more diagnostic.
+    pub fn add(&mut self, diagnostic: &Diagnostic) {
+        match diagnostic.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Note => {}
+        }
+    }
+}

@@ -1,0 +1,464 @@
+//! Element arguments (SPEC 2.2): each element's parameters as data, binding the
+//! written arguments to them, and building the `MsgBody` item.
+//!
+//! Takes an [`ast::Element`]; gives a [`Built`] element or mention, or
+//! `element-args` diagnostics pointing at the offending argument.
+
+use std::collections::HashMap;
+
+use sha2::{Digest, Sha256};
+
+use crate::ast::{self, ArgValue, ElementKind};
+use crate::diagnostic::Diagnostic;
+use crate::message::{
+    Coordinate, CustomElem, Element, FaceElem, FileElem, ImageElem, ImageInfo, LocationElem,
+    SoundElem, VideoElem,
+};
+use crate::rules;
+use crate::span::Span;
+
+/// What an argument's value must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Any text (a bare word or a quoted string).
+    Text,
+    /// A whole number from 0 to `max`.
+    Whole { max: u64 },
+    /// A decimal number from `-limit` to `limit`.
+    Degrees { limit: u32 },
+    /// `jpg`, `gif`, `png`, `bmp`, `other` (or the API's number).
+    ImageFormat,
+}
+
+impl Kind {
+    fn describe(self) -> String {
+        match self {
+            Kind::Text => "text".to_owned(),
+            Kind::Whole { max } => format!("a whole number from 0 to {max}"),
+            Kind::Degrees { limit } => format!("a number of degrees from -{limit} to {limit}"),
+            Kind::ImageFormat => "one of `jpg`, `gif`, `png`, `bmp`, `other`".to_owned(),
+        }
+    }
+}
+
+const U32: Kind = Kind::Whole { max: u32::MAX as u64 };
+const COUNT: Kind = Kind::Whole { max: i64::MAX as u64 };
+
+/// One parameter of an element.
+struct Param {
+    name: &'static str,
+    kind: Kind,
+    required: bool,
+}
+
+const fn required(name: &'static str, kind: Kind) -> Param {
+    Param { name, kind, required: true }
+}
+
+const fn optional(name: &'static str, kind: Kind) -> Param {
+    Param { name, kind, required: false }
+}
+
+/// An element's parameters and which of them positional arguments fill, in order.
+struct Signature {
+    positional: &'static [&'static str],
+    params: &'static [Param],
+}
+
+static AT: Signature = Signature {
+    positional: &["id", "name"],
+    params: &[required("id", Kind::Text), optional("name", Kind::Text)],
+};
+
+static FACE: Signature = Signature {
+    positional: &["index", "data"],
+    params: &[required("index", U32), optional("data", Kind::Text)],
+};
+
+static LOCATION: Signature = Signature {
+    positional: &["lat", "lon", "desc"],
+    params: &[
+        required("lat", Kind::Degrees { limit: 90 }),
+        required("lon", Kind::Degrees { limit: 180 }),
+        required("desc", Kind::Text),
+    ],
+};
+
+static CUSTOM: Signature = Signature {
+    positional: &["data"],
+    params: &[
+        required("data", Kind::Text),
+        optional("desc", Kind::Text),
+        optional("ext", Kind::Text),
+        optional("sound", Kind::Text),
+    ],
+};
+
+static IMAGE: Signature = Signature {
+    positional: &["url"],
+    params: &[
+        required("url", Kind::Text),
+        required("width", COUNT),
+        required("height", COUNT),
+        optional("size", COUNT),
+        optional("format", Kind::ImageFormat),
+        optional("uuid", Kind::Text),
+        optional("large", Kind::Text),
+        optional("thumb", Kind::Text),
+    ],
+};
+
+static SOUND: Signature = Signature {
+    positional: &["url"],
+    params: &[
+        required("url", Kind::Text),
+        optional("seconds", COUNT),
+        optional("size", COUNT),
+        optional("uuid", Kind::Text),
+    ],
+};
+
+static FILE: Signature = Signature {
+    positional: &["url"],
+    params: &[
+        required("url", Kind::Text),
+        optional("name", Kind::Text),
+        optional("size", COUNT),
+        optional("uuid", Kind::Text),
+    ],
+};
+
+static VIDEO: Signature = Signature {
+    positional: &["url"],
+    params: &[
+        required("url", Kind::Text),
+        optional("seconds", COUNT),
+        optional("size", COUNT),
+        optional("format", Kind::Text),
+        required("thumb", Kind::Text),
+        required("thumb-width", COUNT),
+        required("thumb-height", COUNT),
+        optional("uuid", Kind::Text),
+        optional("thumb-uuid", Kind::Text),
+    ],
+};
+
+fn signature(kind: ElementKind) -> &'static Signature {
+    match kind {
+        ElementKind::At => &AT,
+        ElementKind::Face => &FACE,
+        ElementKind::Location => &LOCATION,
+        ElementKind::Custom => &CUSTOM,
+        ElementKind::Image => &IMAGE,
+        ElementKind::Sound => &SOUND,
+        ElementKind::File => &FILE,
+        ElementKind::Video => &VIDEO,
+    }
+}
+
+/// A typed argument value.
+#[derive(Debug, Clone, PartialEq)]
+enum Value {
+    Text(String),
+    Whole(u64),
+    Degrees(f64),
+}
+
+/// What an element lowers to.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Built {
+    /// A `MsgBody` item.
+    Element(Element),
+    /// A mention from `[at ...]`: the text shown and whom it mentions (`None`: all).
+    Mention { text: String, account: Option<String> },
+}
+
+/// Builds one element, or explains every problem with its arguments.
+pub(crate) fn build(element: &ast::Element) -> Result<Built, Vec<Diagnostic>> {
+    let kind = element.kind.value;
+    let mut bound = Bound::default();
+    let mut problems = Vec::new();
+    bind(element, signature(kind), &mut bound, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(assemble(kind, bound))
+}
+
+#[derive(Default)]
+struct Bound {
+    values: HashMap<&'static str, Value>,
+}
+
+impl Bound {
+    fn text(&mut self, name: &str) -> Option<String> {
+        match self.values.remove(name)? {
+            Value::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    fn whole(&self, name: &str) -> Option<u64> {
+        match self.values.get(name)? {
+            Value::Whole(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    fn degrees(&self, name: &str) -> f64 {
+        match self.values.get(name) {
+            Some(Value::Degrees(d)) => *d,
+            _ => 0.0,
+        }
+    }
+}
+
+fn bind(element: &ast::Element, signature: &Signature, bound: &mut Bound, problems: &mut Vec<Diagnostic>) {
+    let name = element.kind.value.name();
+    let mut positional = signature.positional.iter();
+    let mut seen: HashMap<&'static str, Span> = HashMap::new();
+    for arg in &element.args {
+        let param = match &arg.key {
+            None => match positional.next() {
+                Some(&param) => signature.params.iter().find(|p| p.name == param),
+                None => {
+                    problems.push(
+                        Diagnostic::new(&rules::ELEMENT_ARGS, format!("`[{name}` takes no more positional arguments"))
+                            .at(arg.span)
+                            .help(format!("name it: `[{name}` takes {}", list_params(signature))),
+                    );
+                    continue;
+                }
+            },
+            Some(key) => {
+                let found = signature.params.iter().find(|p| p.name == key.value);
+                if found.is_none() {
+                    let near = signature
+                        .params
+                        .iter()
+                        .map(|p| p.name)
+                        .find(|p| crate::parse::edit_distance(&key.value, p) <= 2);
+                    let help = match near {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => format!("`[{name}` takes {}", list_params(signature)),
+                    };
+                    problems.push(
+                        Diagnostic::new(&rules::ELEMENT_ARGS, format!("unknown argument `{}` for `[{name}`", key.value))
+                            .at(key.span)
+                            .help(help),
+                    );
+                    continue;
+                }
+                found
+            }
+        };
+        let param = param.expect("positional names are parameters");
+        if let Some(first) = seen.insert(param.name, arg.span) {
+            let _ = first;
+            problems.push(
+                Diagnostic::new(&rules::ELEMENT_ARGS, format!("`{}` is given twice", param.name))
+                    .at(arg.span)
+                    .help("give each argument once"),
+            );
+            continue;
+        }
+        let Some(value) = &arg.value else {
+            problems.push(
+                Diagnostic::new(&rules::ELEMENT_ARGS, format!("`{}=` has no value", param.name))
+                    .at(arg.span)
+                    .help(format!("write `{}=VALUE`; quote a value with spaces", param.name)),
+            );
+            continue;
+        };
+        match convert(param, &value.value) {
+            Ok(converted) => {
+                bound.values.insert(param.name, converted);
+            }
+            Err(message) => problems.push(
+                Diagnostic::new(&rules::ELEMENT_ARGS, message)
+                    .at(value.span)
+                    .help(format!("`{}` of `[{name}` is {}", param.name, param.kind.describe())),
+            ),
+        }
+    }
+    for param in signature.params.iter().filter(|p| p.required && !seen.contains_key(p.name)) {
+        problems.push(
+            Diagnostic::new(&rules::ELEMENT_ARGS, format!("`[{name}` needs `{}`", param.name))
+                .at(element.span)
+                .help(format!("add `{}=...` ({})", param.name, param.kind.describe())),
+        );
+    }
+}
+
+fn list_params(signature: &Signature) -> String {
+    let names: Vec<String> = signature.params.iter().map(|p| format!("`{}`", p.name)).collect();
+    names.join(", ")
+}
+
+fn convert(param: &Param, value: &ArgValue) -> Result<Value, String> {
+    let text = value.text();
+    let quoted = matches!(value, ArgValue::Quoted(_));
+    let wrong = |what: &str| format!("`{}` must be {}, not {what}", param.name, param.kind.describe());
+    match param.kind {
+        Kind::Text => Ok(Value::Text(text.to_owned())),
+        _ if quoted => Err(wrong(&format!("the quoted string \"{}\"", abbreviate(text)))),
+        Kind::Whole { max } => text
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n <= max && text.bytes().all(|b| b.is_ascii_digit()))
+            .map(Value::Whole)
+            .ok_or_else(|| wrong(&format!("`{}`", abbreviate(text)))),
+        Kind::Degrees { limit } => decimal(text)
+            .filter(|d| d.abs() <= f64::from(limit))
+            .map(Value::Degrees)
+            .ok_or_else(|| wrong(&format!("`{}`", abbreviate(text)))),
+        Kind::ImageFormat => {
+            let code = match text.to_ascii_lowercase().as_str() {
+                "jpg" | "jpeg" | "1" => 1,
+                "gif" | "2" => 2,
+                "png" | "3" => 3,
+                "bmp" | "4" => 4,
+                "other" | "255" => 255,
+                _ => return Err(wrong(&format!("`{}`", abbreviate(text)))),
+            };
+            Ok(Value::Whole(code))
+        }
+    }
+}
+
+/// `-12.5`, `39`, `+7.25`: digits with an optional sign and fraction (no exponents,
+/// no `inf`).
+fn decimal(text: &str) -> Option<f64> {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    let valid = !whole.is_empty()
+        && !fraction.is_empty()
+        && whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit());
+    valid.then(|| text.parse().ok()).flatten()
+}
+
+fn abbreviate(text: &str) -> String {
+    if text.chars().count() <= 40 {
+        text.to_owned()
+    } else {
+        let head: String = text.chars().take(37).collect();
+        format!("{head}...")
+    }
+}
+
+/// A stable UUID for a URL: the first 32 hex digits of its SHA-256.
+pub fn url_uuid(url: &str) -> String {
+    let digest = Sha256::digest(url.as_bytes());
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn assemble(kind: ElementKind, mut b: Bound) -> Built {
+    let element = match kind {
+        ElementKind::At => {
+            let id = b.text("id").unwrap_or_default();
+            let name = b.text("name");
+            let shown = name.unwrap_or_else(|| id.clone());
+            return Built::Mention {
+                text: format!("@{shown}"),
+                account: (id != "all").then_some(id),
+            };
+        }
+        ElementKind::Face => Element::TIMFaceElem(FaceElem {
+            index: b.whole("index").unwrap_or_default() as u32,
+            data: b.text("data").unwrap_or_default(),
+        }),
+        ElementKind::Location => Element::TIMLocationElem(LocationElem {
+            latitude: Coordinate(b.degrees("lat")),
+            longitude: Coordinate(b.degrees("lon")),
+            desc: b.text("desc").unwrap_or_default(),
+        }),
+        ElementKind::Custom => Element::TIMCustomElem(CustomElem {
+            data: b.text("data").unwrap_or_default(),
+            desc: b.text("desc"),
+            ext: b.text("ext"),
+            sound: b.text("sound"),
+        }),
+        ElementKind::Image => {
+            let url = b.text("url").unwrap_or_default();
+            let mut info = vec![ImageInfo {
+                kind: 1,
+                size: b.whole("size"),
+                width: b.whole("width"),
+                height: b.whole("height"),
+                url: url.clone(),
+            }];
+            for (name, kind) in [("large", 2), ("thumb", 3)] {
+                if let Some(url) = b.text(name) {
+                    info.push(ImageInfo { kind, size: None, width: None, height: None, url });
+                }
+            }
+            Element::TIMImageElem(ImageElem {
+                uuid: b.text("uuid").unwrap_or_else(|| url_uuid(&url)),
+                format: b.whole("format").map(|f| f as u32),
+                info,
+            })
+        }
+        ElementKind::Sound => {
+            let url = b.text("url").unwrap_or_default();
+            Element::TIMSoundElem(SoundElem {
+                uuid: b.text("uuid").unwrap_or_else(|| url_uuid(&url)),
+                url,
+                size: b.whole("size"),
+                seconds: b.whole("seconds"),
+                download_flag: 2,
+            })
+        }
+        ElementKind::File => {
+            let url = b.text("url").unwrap_or_default();
+            Element::TIMFileElem(FileElem {
+                uuid: b.text("uuid").unwrap_or_else(|| url_uuid(&url)),
+                url,
+                size: b.whole("size"),
+                name: b.text("name"),
+                download_flag: 2,
+            })
+        }
+        ElementKind::Video => {
+            let url = b.text("url").unwrap_or_default();
+            let thumb_url = b.text("thumb").unwrap_or_default();
+            Element::TIMVideoFileElem(VideoElem {
+                uuid: b.text("uuid").unwrap_or_else(|| url_uuid(&url)),
+                url,
+                size: b.whole("size"),
+                seconds: b.whole("seconds"),
+                format: b.text("format"),
+                download_flag: 2,
+                thumb_uuid: b.text("thumb-uuid").unwrap_or_else(|| url_uuid(&thumb_url)),
+                thumb_url,
+                thumb_size: None,
+                thumb_width: b.whole("thumb-width").unwrap_or_default(),
+                thumb_height: b.whole("thumb-height").unwrap_or_default(),
+                thumb_format: None,
+                thumb_download_flag: 2,
+            })
+        }
+    };
+    Built::Element(element)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_are_plain() {
+        assert_eq!(decimal("39.9"), Some(39.9));
+        assert_eq!(decimal("-116"), Some(-116.0));
+        assert_eq!(decimal("1e5"), None);
+        assert_eq!(decimal("inf"), None);
+        assert_eq!(decimal("1."), None);
+        assert_eq!(decimal(".5"), None);
+    }
+
+    #[test]
+    fn uuid_is_stable_and_hex() {
+        assert_eq!(url_uuid("https://a/b.png"), url_uuid("https://a/b.png"));
+        assert_ne!(url_uuid("https://a/b.png"), url_uuid("https://a/c.png"));
+        assert_eq!(url_uuid("x").len(), 32);
+    }
+}

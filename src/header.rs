@@ -1,0 +1,283 @@
+//! Header keys (SPEC 2.1), as a table: each key's name, the JSON field it sets, and
+//! how its value is read. `lower` applies the header through this table.
+
+use crate::ast::Spanned;
+use crate::group::GroupType;
+use crate::message::{
+    AndroidPush, ApnsPush, ForbidCallback, HuaweiImportance, Message, OfflinePush, Priority,
+    SendControl,
+};
+use crate::span::Span;
+use crate::srcmap::SourceMap;
+
+/// What the header writes into: the message, the group type, and where each field
+/// came from.
+pub(crate) struct HeaderTarget<'a> {
+    pub message: &'a mut Message,
+    pub group_type: &'a mut Option<GroupType>,
+    pub spans: &'a mut SourceMap,
+}
+
+type Apply = fn(&mut HeaderTarget<'_>, &Spanned<String>) -> Result<(), String>;
+
+/// One header key.
+pub(crate) struct HeaderKey {
+    /// As written in the header.
+    pub name: &'static str,
+    /// The JSON path it sets, for locating diagnostics (empty for `type`).
+    pub path: &'static str,
+    /// Reads the value into the target.
+    pub apply: Apply,
+}
+
+macro_rules! key {
+    ($name:literal, $path:literal, $apply:expr) => {
+        HeaderKey {
+            name: $name,
+            path: $path,
+            apply: $apply,
+        }
+    };
+}
+
+/// Every header key, in the order of SPEC 2.1.
+pub(crate) static KEYS: &[HeaderKey] = &[
+    key!("group", "GroupId", |t, v| set(&mut t.message.group_id, v.value.clone())),
+    key!("topic", "TopicId", |t, v| set(&mut t.message.topic_id, v.value.clone())),
+    key!("type", "", |t, v| {
+        *t.group_type = Some(v.value.parse()?);
+        Ok(())
+    }),
+    key!("from", "From_Account", |t, v| set(&mut t.message.from_account, v.value.clone())),
+    key!("to", "To_Account", |t, v| {
+        for (i, item) in list(v)?.into_iter().enumerate() {
+            t.spans.insert(format!("To_Account[{i}]"), item.span);
+            t.message.to_account.push(item.value);
+        }
+        Ok(())
+    }),
+    key!("priority", "MsgPriority", |t, v| {
+        let words = [("high", Priority::High), ("normal", Priority::Normal), ("low", Priority::Low)];
+        t.message.priority = Some(word(&v.value, &words)?);
+        Ok(())
+    }),
+    key!("random", "Random", |t, v| {
+        let n = v.value.parse::<u32>().map_err(|_| {
+            format!("`random` must be a whole number from 0 to 4294967295, not `{}`", v.value)
+        })?;
+        t.message.random = Some(n);
+        Ok(())
+    }),
+    key!("online-only", "OnlineOnlyFlag", |t, v| {
+        t.message.online_only = flag(&v.value)?;
+        Ok(())
+    }),
+    key!("control", "SendMsgControl", |t, v| {
+        let words = [("no-last-msg", SendControl::NoLastMsg), ("no-unread", SendControl::NoUnread)];
+        t.message.send_control = word_list(v, &words)?;
+        Ok(())
+    }),
+    key!("forbid-callback", "ForbidCallbackControl", |t, v| {
+        let words = [
+            ("before", ForbidCallback::ForbidBeforeSendMsgCallback),
+            ("after", ForbidCallback::ForbidAfterSendMsgCallback),
+        ];
+        t.message.forbid_callback = word_list(v, &words)?;
+        Ok(())
+    }),
+    key!("read-receipt", "NeedReadReceipt", |t, v| {
+        t.message.need_read_receipt = flag(&v.value)?;
+        Ok(())
+    }),
+    key!("extension", "SupportMessageExtension", |t, v| {
+        t.message.support_extension = flag(&v.value)?;
+        Ok(())
+    }),
+    key!("cloud-data", "CloudCustomData", |t, v| set(&mut t.message.cloud_custom_data, v.value.clone())),
+    key!("push", "OfflinePushInfo.PushFlag", |t, v| {
+        push(t).flag = u32::from(!on_off(&v.value)?);
+        Ok(())
+    }),
+    key!("push.title", "OfflinePushInfo.Title", |t, v| set(&mut push(t).title, v.value.clone())),
+    key!("push.desc", "OfflinePushInfo.Desc", |t, v| set(&mut push(t).desc, v.value.clone())),
+    key!("push.ext", "OfflinePushInfo.Ext", |t, v| set(&mut push(t).ext, v.value.clone())),
+    key!("push.android.sound", "OfflinePushInfo.AndroidInfo.Sound", |t, v| {
+        set(&mut android(t).sound, v.value.clone())
+    }),
+    key!("push.android.huawei-channel", "OfflinePushInfo.AndroidInfo.HuaWeiChannelID", |t, v| {
+        set(&mut android(t).huawei_channel, v.value.clone())
+    }),
+    key!("push.android.xiaomi-channel", "OfflinePushInfo.AndroidInfo.XiaoMiChannelID", |t, v| {
+        set(&mut android(t).xiaomi_channel, v.value.clone())
+    }),
+    key!("push.android.oppo-channel", "OfflinePushInfo.AndroidInfo.OPPOChannelID", |t, v| {
+        set(&mut android(t).oppo_channel, v.value.clone())
+    }),
+    key!("push.android.google-channel", "OfflinePushInfo.AndroidInfo.GoogleChannelID", |t, v| {
+        set(&mut android(t).google_channel, v.value.clone())
+    }),
+    key!("push.android.vivo-classification", "OfflinePushInfo.AndroidInfo.VIVOClassification", |t, v| {
+        let value = word(&v.value, &[("marketing", 0), ("system", 1)])?;
+        android(t).vivo_classification = Some(value);
+        Ok(())
+    }),
+    key!("push.android.huawei-importance", "OfflinePushInfo.AndroidInfo.HuaWeiImportance", |t, v| {
+        let words = [("low", HuaweiImportance::Low), ("normal", HuaweiImportance::Normal)];
+        android(t).huawei_importance = Some(word(&v.value, &words)?);
+        Ok(())
+    }),
+    key!("push.android.huawei-category", "OfflinePushInfo.AndroidInfo.HuaWeiCategory", |t, v| {
+        set(&mut android(t).huawei_category, v.value.clone())
+    }),
+    key!("push.android.ext-as-huawei-intent", "OfflinePushInfo.AndroidInfo.ExtAsHuaweiIntentParam", |t, v| {
+        let value = flag(&v.value)?;
+        let android = android(t);
+        android.ext_as_huawei_intent = value;
+        Ok(())
+    }),
+    key!("push.apns.sound", "OfflinePushInfo.ApnsInfo.Sound", |t, v| set(&mut apns(t).sound, v.value.clone())),
+    key!("push.apns.title", "OfflinePushInfo.ApnsInfo.Title", |t, v| set(&mut apns(t).title, v.value.clone())),
+    key!("push.apns.subtitle", "OfflinePushInfo.ApnsInfo.SubTitle", |t, v| {
+        set(&mut apns(t).subtitle, v.value.clone())
+    }),
+    key!("push.apns.image", "OfflinePushInfo.ApnsInfo.Image", |t, v| set(&mut apns(t).image, v.value.clone())),
+    key!("push.apns.badge", "OfflinePushInfo.ApnsInfo.BadgeMode", |t, v| {
+        let value = word(&v.value, &[("count", 0), ("none", 1)])?;
+        apns(t).badge_mode = Some(value);
+        Ok(())
+    }),
+    key!("push.apns.mutable", "OfflinePushInfo.ApnsInfo.MutableContent", |t, v| {
+        let value = flag(&v.value)?;
+        apns(t).mutable_content = value;
+        Ok(())
+    }),
+];
+
+/// The key called `name`.
+pub(crate) fn find(name: &str) -> Option<&'static HeaderKey> {
+    KEYS.iter().find(|key| key.name == name)
+}
+
+/// The known key nearest to an unknown one, if it is close enough to be a typo.
+pub(crate) fn suggest(name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    KEYS.iter()
+        .map(|key| (crate::parse::edit_distance(&lower, key.name), key.name))
+        .filter(|&(distance, key)| distance <= if key.len() > 6 { 3 } else { 2 })
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, key)| key)
+}
+
+fn set(field: &mut Option<String>, value: String) -> Result<(), String> {
+    *field = Some(value);
+    Ok(())
+}
+
+fn push<'m>(target: &'m mut HeaderTarget<'_>) -> &'m mut OfflinePush {
+    target.message.push.get_or_insert_with(OfflinePush::default)
+}
+
+fn android<'m>(target: &'m mut HeaderTarget<'_>) -> &'m mut AndroidPush {
+    push(target).android.get_or_insert_with(AndroidPush::default)
+}
+
+fn apns<'m>(target: &'m mut HeaderTarget<'_>) -> &'m mut ApnsPush {
+    push(target).apns.get_or_insert_with(ApnsPush::default)
+}
+
+/// `true`/`yes`/`on` or `false`/`no`/`off`, any case.
+fn boolean(text: &str) -> Result<bool, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" => Ok(true),
+        "false" | "no" | "off" => Ok(false),
+        _ => Err(format!("expected `true` or `false`, found `{text}`")),
+    }
+}
+
+/// A flag field: written as 1 when true, left out when false.
+fn flag(text: &str) -> Result<Option<u32>, String> {
+    Ok(boolean(text)?.then_some(1))
+}
+
+/// `on`/`off` (booleans accepted too).
+fn on_off(text: &str) -> Result<bool, String> {
+    boolean(text).map_err(|_| format!("expected `on` or `off`, found `{text}`"))
+}
+
+/// One of a fixed set of words, any case.
+fn word<T: Copy>(text: &str, words: &[(&str, T)]) -> Result<T, String> {
+    words
+        .iter()
+        .find(|(word, _)| word.eq_ignore_ascii_case(text))
+        .map(|&(_, value)| value)
+        .ok_or_else(|| {
+            let names: Vec<String> = words.iter().map(|(word, _)| format!("`{word}`")).collect();
+            format!("expected {}, found `{text}`", names.join(" or "))
+        })
+}
+
+/// A comma-separated list of words, each at most once.
+fn word_list<T: Copy + PartialEq>(value: &Spanned<String>, words: &[(&str, T)]) -> Result<Vec<T>, String> {
+    let mut out = Vec::new();
+    for item in list(value)? {
+        let parsed = word(&item.value, words)?;
+        if out.contains(&parsed) {
+            return Err(format!("`{}` is listed twice", item.value));
+        }
+        out.push(parsed);
+    }
+    Ok(out)
+}
+
+/// A comma-separated list, items trimmed, each with its own span. The span of an
+/// item is exact for plain values and the whole value for quoted ones.
+fn list(value: &Spanned<String>) -> Result<Vec<Spanned<String>>, String> {
+    if value.value.trim().is_empty() {
+        return Err("expected a comma-separated list, found nothing".to_owned());
+    }
+    let exact = value.span.end - value.span.start == value.value.len();
+    let mut items = Vec::new();
+    let mut offset = 0;
+    for part in value.value.split(',') {
+        let lead = part.len() - part.trim_start().len();
+        let item = part.trim();
+        let span = if exact {
+            let start = value.span.start + offset + lead;
+            Span::new(start, start + item.len())
+        } else {
+            value.span
+        };
+        items.push(Spanned::new(item.to_owned(), span));
+        offset += part.len() + 1;
+    }
+    Ok(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_catch_typos_only() {
+        assert_eq!(suggest("gruop"), Some("group"));
+        assert_eq!(suggest("push.andriod.sound"), Some("push.android.sound"));
+        assert_eq!(suggest("Priority"), Some("priority"));
+        assert_eq!(suggest("colour"), None);
+    }
+
+    #[test]
+    fn lists_keep_item_spans() {
+        let value = Spanned::new("a, bb ,c".to_owned(), Span::new(10, 18));
+        let items = list(&value).unwrap();
+        let spans: Vec<_> = items.iter().map(|i| (i.value.as_str(), i.span.start, i.span.end)).collect();
+        assert_eq!(spans, [("a", 10, 11), ("bb", 13, 15), ("c", 17, 18)]);
+    }
+
+    #[test]
+    fn words_are_case_insensitive() {
+        assert_eq!(word("HIGH", &[("high", 1)]), Ok(1));
+        assert!(word("urgent", &[("high", 1)]).unwrap_err().contains("`high`"));
+        assert_eq!(boolean("Yes"), Ok(true));
+        assert!(boolean("1").is_err());
+    }
+}

@@ -1,0 +1,189 @@
+//! Lower: a [`Document`] in, a [`Message`] out, with the group type the header names
+//! and a [`SourceMap`] from each JSON path back to the markup that produced it.
+//!
+//! Header values are typed through the table in `header`; elements through the
+//! signatures in `elements`. Text and mentions between elements merge into one
+//! `TIMTextElem`, and every mention adds its `GroupAtInfo` entry in body order.
+
+use std::collections::HashMap;
+
+use crate::ast::{Document, Inline};
+use crate::diagnostic::Diagnostic;
+use crate::elements::{self, Built};
+use crate::group::GroupType;
+use crate::header::{self, HeaderTarget};
+use crate::message::{Element, GroupAt, Message, TextElem};
+use crate::rules;
+use crate::span::Span;
+use crate::srcmap::SourceMap;
+
+/// A lowered file.
+#[derive(Debug, Clone, Default)]
+pub struct Lowered {
+    /// The request body (without `Random` unless the header set it).
+    pub message: Message,
+    /// The group type named by `type:`.
+    pub group_type: Option<GroupType>,
+    /// JSON path to source span.
+    pub spans: SourceMap,
+}
+
+/// Lowers a parsed file, reporting header and element-argument problems.
+pub fn lower(document: &Document) -> (Lowered, Vec<Diagnostic>) {
+    let mut lowered = Lowered::default();
+    let mut diagnostics = Vec::new();
+    lower_header(document, &mut lowered, &mut diagnostics);
+    lower_body(document, &mut lowered, &mut diagnostics);
+    (lowered, diagnostics)
+}
+
+fn lower_header(document: &Document, lowered: &mut Lowered, diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, Span> = HashMap::new();
+    for entry in &document.header {
+        let name = entry.key.value.as_str();
+        let Some(key) = header::find(name) else {
+            let help = match header::suggest(name) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "see the header keys in the README".to_owned(),
+            };
+            diagnostics.push(
+                Diagnostic::new(&rules::HEADER_KEY, format!("unknown header key `{name}`"))
+                    .at(entry.key.span)
+                    .help(help),
+            );
+            continue;
+        };
+        if let Some(first) = seen.insert(key.name, entry.key.span) {
+            let _ = first;
+            diagnostics.push(
+                Diagnostic::new(&rules::DUPLICATE_KEY, format!("`{name}` is set twice"))
+                    .at(entry.key.span)
+                    .help("remove one of the two lines"),
+            );
+            continue;
+        }
+        let mut target = HeaderTarget {
+            message: &mut lowered.message,
+            group_type: &mut lowered.group_type,
+            spans: &mut lowered.spans,
+        };
+        match (key.apply)(&mut target, &entry.value) {
+            Ok(()) => {
+                let path = if key.path.is_empty() { "type" } else { key.path };
+                lowered.spans.insert(path, entry.value.span);
+            }
+            Err(message) => diagnostics.push(
+                Diagnostic::new(&rules::HEADER_VALUE, format!("`{name}`: {message}")).at(entry.value.span),
+            ),
+        }
+    }
+    // `OfflinePushInfo` as a whole points at its first key.
+    if let Some(entry) = document.header.iter().find(|e| e.key.value.starts_with("push")) {
+        lowered.spans.insert("OfflinePushInfo", entry.key.span.join(entry.value.span));
+    }
+}
+
+/// The text element being built: its text and where it started.
+struct PendingText {
+    text: String,
+    span: Option<Span>,
+}
+
+impl PendingText {
+    fn push(&mut self, text: &str, span: Span) {
+        self.text.push_str(text);
+        self.span = Some(self.span.map_or(span, |s| s.join(span)));
+    }
+
+    fn flush(&mut self, lowered: &mut Lowered) {
+        if let Some(span) = self.span.take() {
+            let index = lowered.message.body.len();
+            lowered.spans.insert(format!("MsgBody[{index}]"), span);
+            lowered.message.body.push(Element::TIMTextElem(TextElem {
+                text: std::mem::take(&mut self.text),
+            }));
+        }
+    }
+}
+
+fn lower_body(document: &Document, lowered: &mut Lowered, diagnostics: &mut Vec<Diagnostic>) {
+    lowered.spans.insert("MsgBody", document.body_span);
+    let mut pending = PendingText {
+        text: String::new(),
+        span: None,
+    };
+    let mention = |lowered: &mut Lowered, account: Option<String>, span: Span| {
+        let index = lowered.message.group_at.len();
+        lowered.spans.insert(format!("GroupAtInfo[{index}]"), span);
+        lowered.message.group_at.push(match account {
+            None => GroupAt::everyone(),
+            Some(id) => GroupAt::member(id),
+        });
+    };
+    for inline in &document.body {
+        match inline {
+            Inline::Text(text) => pending.push(&text.value, text.span),
+            Inline::Mention(id) => {
+                pending.push("@", id.span);
+                pending.push(&id.value, id.span);
+                let account = (id.value != "all").then(|| id.value.clone());
+                mention(lowered, account, id.span);
+            }
+            Inline::Element(element) if element.broken => {}
+            Inline::Element(element) => match elements::build(element) {
+                Ok(Built::Mention { text, account }) => {
+                    pending.push(&text, element.span);
+                    mention(lowered, account, element.span);
+                }
+                Ok(Built::Element(built)) => {
+                    pending.flush(lowered);
+                    let index = lowered.message.body.len();
+                    lowered.spans.insert(format!("MsgBody[{index}]"), element.span);
+                    lowered.message.body.push(built);
+                }
+                Err(problems) => diagnostics.extend(problems),
+            },
+        }
+    }
+    pending.flush(lowered);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    fn lowered(text: &str) -> (Lowered, Vec<Diagnostic>) {
+        let (document, mut diagnostics) = parse(text);
+        let (lowered, more) = lower(&document);
+        diagnostics.extend(more);
+        (lowered, diagnostics)
+    }
+
+    #[test]
+    fn text_and_mentions_merge_elements_split() {
+        let (l, d) = lowered("hi @all and [at bob \"Bob\"][face 6] bye");
+        assert!(d.is_empty(), "{d:?}");
+        let json = serde_json::to_value(&l.message).unwrap();
+        assert_eq!(json["MsgBody"][0]["MsgContent"]["Text"], "hi @all and @Bob");
+        assert_eq!(json["MsgBody"][1]["MsgContent"]["Index"], 6);
+        assert_eq!(json["MsgBody"][2]["MsgContent"]["Text"], " bye");
+        assert_eq!(json["GroupAtInfo"][1]["GroupAt_Account"], "bob");
+        assert_eq!(l.spans.locate("GroupAtInfo[1]"), Some(Span::new(12, 26)));
+    }
+
+    #[test]
+    fn unknown_and_duplicate_keys() {
+        let (_, d) = lowered("---\ngruop: x\npriority: high\npriority: low\n---\nhi");
+        let rules: Vec<_> = d.iter().map(|d| d.rule.name).collect();
+        assert_eq!(rules, ["header-key", "duplicate-key"]);
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `group`?"));
+    }
+
+    #[test]
+    fn element_arg_errors_point_at_the_argument() {
+        let (_, d) = lowered("[face \"6\" bogus=1]");
+        let spans: Vec<_> = d.iter().map(|d| d.span.unwrap().start).collect();
+        assert_eq!(spans, [6, 10]);
+    }
+}

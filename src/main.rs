@@ -1,0 +1,23 @@
+//! The `timl` binary: parse the command line, run, map the result to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use timl::cli::Cli;
+use timl::{Error, Outcome};
+
+fn main() -> ExitCode {
+    // clap exits with 2 on bad usage and 0 for --help/--version.
+    let command = Cli::parse().into_command();
+    let result = timl::run(command);
+    if let Err(error) = &result {
+        eprintln!("error: {error}");
+    }
+    // The exit-code table of SPEC 7, in one place.
+    ExitCode::from(match result {
+        Ok(Outcome::Success) => 0,
+        Ok(Outcome::InputProblems) => 1,
+        Err(Error::Usage(_)) => 2,
+        Err(Error::Read { .. } | Error::Write { .. }) => 3,
+    })
+}

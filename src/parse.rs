@@ -1,0 +1,539 @@
+//! Parse: markup text in, a typed [`Document`] with spans (and syntax diagnostics) out.
+//!
+//! pest stays in this module: the pairs become AST nodes at once. The grammar
+//! (`grammar/timl.pest`) accepts every input, with rules for the malformed pieces, so
+//! one pass reports every syntax problem.
+
+use pest::iterators::Pair;
+use pest::Parser as _;
+
+use crate::ast::{Arg, ArgValue, Document, Element, ElementKind, HeaderEntry, Inline, Spanned};
+use crate::diagnostic::Diagnostic;
+use crate::rules;
+use crate::span::Span;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/timl.pest"]
+struct TimlParser;
+
+/// A readable name for every grammar rule, for the (unexpected) case that pest itself
+/// reports an error.
+fn rule_name(rule: Rule) -> String {
+    match rule {
+        Rule::EOI => "end of file",
+        Rule::inline_ws => "a space",
+        Rule::line_end => "a line break",
+        Rule::rest_of_line => "the rest of the line",
+        Rule::quoted => "a quoted string",
+        Rule::quoted_inner => "the inside of a quoted string",
+        Rule::unterminated => "an unterminated string",
+        Rule::header => "a header",
+        Rule::header_open => "`---`",
+        Rule::header_close => "the closing `---`",
+        Rule::header_line => "a header line",
+        Rule::header_item => "a header line",
+        Rule::comment => "a comment",
+        Rule::entry => "`key: value`",
+        Rule::key => "a header key",
+        Rule::value => "a header value",
+        Rule::after_quote => "text after a quoted value",
+        Rule::raw_value => "a header value",
+        Rule::bad_line => "a malformed header line",
+        Rule::body => "the body",
+        Rule::piece => "text, a mention or an element",
+        Rule::escape | Rule::word_escape => "a backslash escape",
+        Rule::ASCII_PUNCT => "ASCII punctuation",
+        Rule::element => "an element",
+        Rule::element_name => "an element name",
+        Rule::element_end => "`]`",
+        Rule::arg => "an element argument",
+        Rule::arg_key => "an argument name",
+        Rule::arg_value => "an argument value",
+        Rule::bare => "a bare word",
+        Rule::lookalike => "text in brackets",
+        Rule::lookalike_name => "a word",
+        Rule::mention => "a mention",
+        Rule::account_id => "an account ID",
+        Rule::glue => "text",
+        Rule::word => "a word",
+        Rule::word_char => "a word character",
+        Rule::text => "text",
+        Rule::ANY_text => "a character",
+    }
+    .to_owned()
+}
+
+fn pest_failure(error: pest::error::Error<Rule>, offset: usize) -> Diagnostic {
+    let at = match error.location {
+        pest::error::InputLocation::Pos(pos) => pos,
+        pest::error::InputLocation::Span((start, _)) => start,
+    };
+    let error = error.renamed_rules(|rule| rule_name(*rule));
+    Diagnostic::new(&rules::SYNTAX, error.variant.message().into_owned())
+        .at(Span::point(at + offset))
+}
+
+/// Parses a whole file.
+pub fn parse(text: &str) -> (Document, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut document = Document::default();
+    let mut body_start = 0;
+
+    if starts_with_header(text) {
+        match TimlParser::parse(Rule::header, text) {
+            Ok(mut pairs) => {
+                let header = pairs.next().expect("the header rule yields one pair");
+                body_start = header.as_span().end();
+                let closed = lower_header(header, &mut document.header, &mut diagnostics);
+                if !closed {
+                    diagnostics.push(
+                        Diagnostic::new(&rules::SYNTAX, "the header is never closed")
+                            .at(Span::new(0, 3))
+                            .help("end the header with a line of `---`, then write the body"),
+                    );
+                }
+            }
+            Err(error) => {
+                diagnostics.push(pest_failure(error, 0));
+                body_start = text.len();
+            }
+        }
+    }
+
+    let body = trim_body(text, body_start);
+    document.body_span = body;
+    if !body.range().is_empty() {
+        match TimlParser::parse(Rule::body, &text[body.range()]) {
+            Ok(mut pairs) => {
+                let pair = pairs.next().expect("the body rule yields one pair");
+                let mut body = BodyBuilder {
+                    offset: body.start,
+                    inlines: Vec::new(),
+                    diagnostics: &mut diagnostics,
+                };
+                for piece in pair.into_inner() {
+                    body.piece(piece);
+                }
+                document.body = body.inlines;
+            }
+            Err(error) => diagnostics.push(pest_failure(error, body.start)),
+        }
+    }
+    (document, diagnostics)
+}
+
+/// A header starts on the first line with `---` and nothing else.
+fn starts_with_header(text: &str) -> bool {
+    let first_line = text.split('\n').next().unwrap_or("");
+    text.starts_with("---") && first_line[3..].trim_end_matches([' ', '\t', '\r']).is_empty()
+        && text.len() > first_line.len()
+}
+
+/// The body: after the header, without leading blank lines and trailing white space.
+fn trim_body(text: &str, mut start: usize) -> Span {
+    loop {
+        let rest = &text[start..];
+        let line_len = rest.find('\n').map(|i| i + 1).unwrap_or(rest.len());
+        let line = &rest[..line_len];
+        if line_len == 0 || !line.chars().all(char::is_whitespace) {
+            break;
+        }
+        start += line_len;
+    }
+    let end = start + text[start..].trim_end().len();
+    Span::new(start, end)
+}
+
+/// Turns the header pair into entries; returns whether the header was closed.
+fn lower_header(
+    header: Pair<'_, Rule>,
+    entries: &mut Vec<HeaderEntry>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
+    let mut closed = false;
+    for pair in header.into_inner() {
+        match pair.as_rule() {
+            Rule::header_close => closed = true,
+            Rule::header_line => {
+                for item in pair.into_inner() {
+                    match item.as_rule() {
+                        Rule::entry => {
+                            if let Some(entry) = header_entry(item, diagnostics) {
+                                entries.push(entry);
+                            }
+                        }
+                        Rule::bad_line => diagnostics.push(
+                            Diagnostic::new(
+                                &rules::SYNTAX,
+                                format!("expected `key: value`, found `{}`", item.as_str().trim_end()),
+                            )
+                            .at(trimmed_span(&item))
+                            .help("each header line is `key: value`, a `# comment`, or blank"),
+                        ),
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    closed
+}
+
+fn trimmed_span(pair: &Pair<'_, Rule>) -> Span {
+    let span = Span::from(pair.as_span());
+    Span::new(span.start, span.start + pair.as_str().trim_end().len())
+}
+
+fn header_entry(entry: Pair<'_, Rule>, diagnostics: &mut Vec<Diagnostic>) -> Option<HeaderEntry> {
+    let mut inner = entry.into_inner();
+    let key = inner.next()?;
+    let key = Spanned::new(key.as_str().to_owned(), key.as_span().into());
+    let value = inner.next()?;
+    let value_start = value.as_span().start();
+    let mut parts = value.into_inner();
+    let value = match parts.next() {
+        Some(part) if part.as_rule() == Rule::quoted => {
+            let span = Span::from(part.as_span());
+            let text = decode_quoted(part, 0, diagnostics);
+            if let Some(junk) = parts.next() {
+                diagnostics.push(
+                    Diagnostic::new(
+                        &rules::SYNTAX,
+                        format!("unexpected `{}` after the quoted value", junk.as_str().trim_end()),
+                    )
+                    .at(trimmed_span(&junk))
+                    .help("put the whole value inside the quotes"),
+                );
+            }
+            Spanned::new(text, span)
+        }
+        Some(part) if part.as_rule() == Rule::unterminated => {
+            diagnostics.push(unterminated(&part, 0));
+            Spanned::new(String::new(), trimmed_span(&part))
+        }
+        Some(part) => Spanned::new(part.as_str().trim_end().to_owned(), trimmed_span(&part)),
+        None => Spanned::new(String::new(), Span::point(value_start)),
+    };
+    Some(HeaderEntry { key, value })
+}
+
+fn unterminated(pair: &Pair<'_, Rule>, offset: usize) -> Diagnostic {
+    Diagnostic::new(&rules::SYNTAX, "unterminated string")
+        .at(trimmed_span(pair).shifted(offset))
+        .help("close the string with `\"` before the end of the line")
+}
+
+/// Decodes the JSON escapes of a `quoted` pair; a bad escape is reported at itself.
+fn decode_quoted(quoted: Pair<'_, Rule>, offset: usize, diagnostics: &mut Vec<Diagnostic>) -> String {
+    let inner = quoted.into_inner().next().expect("quoted has an inner part");
+    let start = inner.as_span().start() + offset;
+    match decode_json_escapes(inner.as_str()) {
+        Ok(text) => text,
+        Err((at, len, message)) => {
+            diagnostics.push(
+                Diagnostic::new(&rules::SYNTAX, message)
+                    .at(Span::new(start + at, start + at + len))
+                    .help(r#"the escapes in quoted strings are \" \\ \/ \b \f \n \r \t and \uXXXX"#),
+            );
+            String::new()
+        }
+    }
+}
+
+/// Decodes JSON string escapes. On error: the byte offset and length of the bad
+/// escape, and a message.
+pub(crate) fn decode_json_escapes(raw: &str) -> Result<String, (usize, usize, String)> {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some((_, escape)) = chars.next() else {
+            return Err((at, 1, "a backslash ends the string".to_owned()));
+        };
+        match escape {
+            '"' => out.push('"'),
+            '\\' => out.push('\\'),
+            '/' => out.push('/'),
+            'b' => out.push('\u{8}'),
+            'f' => out.push('\u{c}'),
+            'n' => out.push('\n'),
+            'r' => out.push('\r'),
+            't' => out.push('\t'),
+            'u' => {
+                let high = hex4(raw, at)?;
+                let code = if (0xD800..0xDC00).contains(&high) {
+                    // A high surrogate must be followed by `\u` and a low one.
+                    let low = raw
+                        .get(at + 6..at + 8)
+                        .filter(|s| *s == "\\u")
+                        .and_then(|_| hex4(raw, at + 6).ok())
+                        .filter(|low| (0xDC00..0xE000).contains(low))
+                        .ok_or((at, 6, format!("`{}` is half of a surrogate pair", &raw[at..at + 6])))?;
+                    for _ in 0..6 {
+                        chars.next();
+                    }
+                    0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+                } else {
+                    high
+                };
+                let c = char::from_u32(code)
+                    .ok_or((at, 6, format!("`{}` is not a character", &raw[at..at + 6])))?;
+                out.push(c);
+                for _ in 0..4 {
+                    chars.next();
+                }
+            }
+            other => {
+                return Err((
+                    at,
+                    1 + other.len_utf8(),
+                    format!("unknown escape `\\{other}` in a quoted string"),
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The four hex digits after the `\u` at `at`.
+fn hex4(raw: &str, at: usize) -> Result<u32, (usize, usize, String)> {
+    raw.get(at + 2..at + 6)
+        .filter(|digits| digits.chars().all(|c| c.is_ascii_hexdigit()))
+        .and_then(|digits| u32::from_str_radix(digits, 16).ok())
+        .ok_or_else(|| {
+            let len = raw[at..].chars().take(6).map(char::len_utf8).sum();
+            (at, len, "`\\u` needs four hex digits".to_owned())
+        })
+}
+
+struct BodyBuilder<'d> {
+    offset: usize,
+    inlines: Vec<Inline>,
+    diagnostics: &'d mut Vec<Diagnostic>,
+}
+
+impl BodyBuilder<'_> {
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        Span::from(pair.as_span()).shifted(self.offset)
+    }
+
+    fn text(&mut self, text: &str, span: Span) {
+        if let Some(Inline::Text(last)) = self.inlines.last_mut() {
+            if last.span.end == span.start {
+                last.value.push_str(text);
+                last.span.end = span.end;
+                return;
+            }
+        }
+        self.inlines.push(Inline::Text(Spanned::new(text.to_owned(), span)));
+    }
+
+    fn piece(&mut self, pair: Pair<'_, Rule>) {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::escape | Rule::word_escape => self.text(&pair.as_str()[1..], span),
+            Rule::mention => {
+                let id = &pair.as_str()[1..];
+                self.inlines.push(Inline::Mention(Spanned::new(id.to_owned(), span)));
+            }
+            Rule::element => self.element(pair),
+            Rule::lookalike => {
+                let name = pair.clone().into_inner().next().expect("lookalike has a name");
+                if let Some(warning) = lookalike_warning(name.as_str(), self.span(&name)) {
+                    self.diagnostics.push(warning);
+                }
+                self.text(pair.as_str(), span);
+            }
+            Rule::EOI => {}
+            _ => self.text(pair.as_str(), span),
+        }
+    }
+
+    fn element(&mut self, pair: Pair<'_, Rule>) {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let name = inner.next().expect("an element has a name");
+        let kind = ElementKind::from_name(name.as_str()).expect("the grammar lists the names");
+        let kind = Spanned::new(kind, self.span(&name));
+        let errors_before = self.diagnostics.len();
+        let mut args = Vec::new();
+        for part in inner {
+            match part.as_rule() {
+                Rule::arg => args.push(self.arg(part)),
+                Rule::element_end if part.as_str().is_empty() => self.diagnostics.push(
+                    Diagnostic::new(
+                        &rules::SYNTAX,
+                        format!("unclosed element `[{}`", kind.value.name()),
+                    )
+                    .at(span)
+                    .help("close the element with `]` on the same line; to write a literal `[`, use `\\[`"),
+                ),
+                _ => {}
+            }
+        }
+        let broken = self.diagnostics.len() > errors_before;
+        self.inlines.push(Inline::Element(Element {
+            kind,
+            args,
+            span,
+            broken,
+        }));
+    }
+
+    fn arg(&mut self, pair: Pair<'_, Rule>) -> Arg {
+        let span = self.span(&pair);
+        let mut key = None;
+        let mut value = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::arg_key => key = Some(Spanned::new(part.as_str().to_owned(), self.span(&part))),
+                Rule::arg_value => {
+                    let inner = part.into_inner().next().expect("a value has one form");
+                    let value_span = self.span(&inner);
+                    let parsed = match inner.as_rule() {
+                        Rule::quoted => {
+                            ArgValue::Quoted(decode_quoted(inner, self.offset, self.diagnostics))
+                        }
+                        Rule::unterminated => {
+                            self.diagnostics.push(unterminated(&inner, self.offset));
+                            ArgValue::Quoted(String::new())
+                        }
+                        _ => ArgValue::Bare(inner.as_str().to_owned()),
+                    };
+                    value = Some(Spanned::new(parsed, value_span));
+                }
+                _ => {}
+            }
+        }
+        Arg { key, value, span }
+    }
+}
+
+/// A warning for `[fcae 6]`: a bracketed word close to an element name.
+fn lookalike_warning(word: &str, span: Span) -> Option<Diagnostic> {
+    let lower = word.to_ascii_lowercase();
+    let near = ElementKind::ALL.into_iter().map(ElementKind::name).find(|name| {
+        let limit = if name.len() <= 4 { 1 } else { 2 };
+        lower.len() >= 3 && edit_distance(&lower, name) <= limit
+    });
+    let near = near.or_else(|| ElementKind::from_name(&lower).map(ElementKind::name))?;
+    Some(
+        Diagnostic::new(
+            &rules::ELEMENT_LOOKALIKE,
+            format!("`[{word}` looks like the element `[{near}` but is plain text"),
+        )
+        .at(span)
+        .help(format!(
+            "write `[{near}` for the element, or `\\[{word}` to keep the text and silence this"
+        )),
+    )
+}
+
+/// Optimal string alignment distance: edits, counting a swap of neighbours as one.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        rows[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(text: &str) -> Vec<Inline> {
+        let (document, diagnostics) = parse(text);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        document.body
+    }
+
+    fn texts(inlines: &[Inline]) -> Vec<String> {
+        inlines
+            .iter()
+            .map(|inline| match inline {
+                Inline::Text(t) => format!("T:{}", t.value),
+                Inline::Mention(m) => format!("M:{}", m.value),
+                Inline::Element(e) => format!("E:{}", e.kind.value.name()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn mention_boundaries() {
+        assert_eq!(texts(&body("大家好@tommy")), ["T:大家好", "M:tommy"]);
+        assert_eq!(texts(&body("first.last@example.com")), ["T:first.last@example.com"]);
+        assert_eq!(texts(&body("a@@b")), ["T:a@", "M:b"]);
+        assert_eq!(texts(&body("@tommy@x hi")), ["M:tommy", "T:@x hi"]);
+        assert_eq!(texts(&body("x\\_@tommy")), ["T:x_@tommy"]);
+        assert_eq!(texts(&body("(@all)")), ["T:(", "M:all", "T:)"]);
+        assert_eq!(texts(&body("@ alone")), ["T:@ alone"]);
+    }
+
+    #[test]
+    fn brackets_that_are_not_elements_stay_text() {
+        assert_eq!(texts(&body("[Notice] [1/3] [face6]")), ["T:[Notice] [1/3] [face6]"]);
+        assert_eq!(texts(&body("a[face 6]b")), ["T:a", "E:face", "T:b"]);
+    }
+
+    #[test]
+    fn escapes_follow_commonmark() {
+        assert_eq!(texts(&body(r"\@tommy \[face 6] \\ \a")), [r"T:@tommy [face 6] \ \a"]);
+    }
+
+    #[test]
+    fn header_and_trimming() {
+        let (document, diagnostics) = parse("---\ngroup: g\n# c\n\nk: \"a#b\"\n---\n\n\n  hi \n\n");
+        assert!(diagnostics.is_empty());
+        assert_eq!(document.header.len(), 2);
+        assert_eq!(document.header[1].value.value, "a#b");
+        assert_eq!(texts(&document.body), ["T:  hi"]);
+    }
+
+    #[test]
+    fn unclosed_things_are_reported() {
+        let (_, diagnostics) = parse("---\ngroup: g\n");
+        assert_eq!(diagnostics[0].message, "the header is never closed");
+        let (_, diagnostics) = parse("[face 6\nnext [at \"x]");
+        let messages: Vec<_> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["unclosed element `[face`", "unterminated string", "unclosed element `[at`"]);
+    }
+
+    #[test]
+    fn json_escapes() {
+        assert_eq!(decode_json_escapes(r"a\u0000\n\uD83D\uDE00").unwrap(), "a\0\n😀");
+        assert_eq!(decode_json_escapes(r"a\q").unwrap_err().0, 1);
+        assert!(decode_json_escapes(r"\uD83D").is_err());
+        assert!(decode_json_escapes(r"\u12").is_err());
+    }
+
+    #[test]
+    fn lookalikes() {
+        assert!(lookalike_warning("fcae", Span::default()).is_some());
+        assert!(lookalike_warning("Face", Span::default()).is_some());
+        assert!(lookalike_warning("Notice", Span::default()).is_none());
+        assert!(lookalike_warning("ok", Span::default()).is_none());
+        assert_eq!(edit_distance("imgae", "image"), 1);
+    }
+}

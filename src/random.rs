@@ -1,0 +1,95 @@
+//! `Random` (SPEC 3): where a message's de-duplication number comes from.
+//!
+//! Unless the header or the command line fixes it, `Random` is derived from the
+//! message itself: the first four bytes, big-endian, of the SHA-256 of the compact
+//! JSON of the body with `Random` left out. The same message always gets the same
+//! number, so compiling twice gives the same bytes and the server drops an accidental
+//! second send within five minutes. Changing this function changes what counts as a
+//! duplicate, so it is fixed and pinned by a test.
+
+use sha2::{Digest, Sha256};
+
+use crate::message::Message;
+
+/// How to choose `Random`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RandomChoice {
+    /// The header's `random:` if set, else derived from the message.
+    #[default]
+    Derived,
+    /// This number (`--random N`), whatever the header says.
+    Fixed(u32),
+    /// A new number from the operating system (`--fresh-random`).
+    Fresh,
+}
+
+/// The number derived from `message`'s content (its own `Random` is ignored).
+pub fn derive(message: &Message) -> u32 {
+    let mut without = message.clone();
+    without.random = None;
+    let digest = Sha256::digest(without.to_compact_json().as_bytes());
+    u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
+}
+
+/// A number from the operating system's random source.
+pub fn fresh() -> u32 {
+    let mut bytes = [0u8; 4];
+    // Without OS randomness, fall back to the clock: still fresh, never a panic.
+    if getrandom::fill(&mut bytes).is_err() {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos() ^ d.as_secs() as u32)
+            .unwrap_or(0);
+        bytes = nanos.to_be_bytes();
+    }
+    u32::from_be_bytes(bytes)
+}
+
+/// Sets `message.random` as `choice` says.
+pub fn apply(message: &mut Message, choice: RandomChoice) {
+    message.random = match choice {
+        RandomChoice::Fixed(n) => Some(n),
+        RandomChoice::Fresh => Some(fresh()),
+        RandomChoice::Derived => Some(message.random.unwrap_or_else(|| derive(message))),
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::{Element, TextElem};
+
+    fn message(text: &str) -> Message {
+        Message {
+            group_id: Some("@TGS#2C5SZEAEF".into()),
+            body: vec![Element::TIMTextElem(TextElem { text: text.into() })],
+            ..Message::default()
+        }
+    }
+
+    #[test]
+    fn derivation_is_pinned() {
+        // Changing the derivation changes what the server treats as a duplicate:
+        // this value must only change on purpose.
+        assert_eq!(derive(&message("red packet")), 0x729c_9ce9);
+    }
+
+    #[test]
+    fn derivation_is_content_sensitive_and_ignores_random() {
+        let mut a = message("hello");
+        assert_ne!(derive(&a), derive(&message("hello!")));
+        let before = derive(&a);
+        a.random = Some(7);
+        assert_eq!(derive(&a), before);
+    }
+
+    #[test]
+    fn choices() {
+        let mut m = message("x");
+        m.random = Some(5);
+        apply(&mut m, RandomChoice::Derived);
+        assert_eq!(m.random, Some(5));
+        apply(&mut m, RandomChoice::Fixed(9));
+        assert_eq!(m.random, Some(9));
+    }
+}

@@ -1,0 +1,176 @@
+//! Render: located diagnostics in, text out, rustc-style for people or one JSON object
+//! per line for tools. Nothing else in timl formats a diagnostic.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use unicode_width::UnicodeWidthChar;
+
+use crate::diagnostic::{Diagnostic, Severity, Tally};
+
+/// ANSI colour on or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Colour(pub bool);
+
+impl Colour {
+    /// Colour only on a terminal, and never with `NO_COLOR` set (to anything).
+    pub fn for_terminal(is_terminal: bool) -> Colour {
+        Colour(is_terminal && std::env::var_os("NO_COLOR").is_none())
+    }
+
+    fn paint(self, code: &str, text: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn severity(self, severity: Severity, text: &str) -> String {
+        let code = match severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Note => "1;36",
+        };
+        self.paint(code, text)
+    }
+}
+
+const TAB: &str = "    ";
+
+/// One diagnostic, rustc-style, ending in a blank line.
+pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
+    let mut out = String::new();
+    let severity = diagnostic.severity;
+    let head = format!("{severity}[{}]", diagnostic.rule.name);
+    let _ = writeln!(
+        out,
+        "{}{}",
+        colour.severity(severity, &head),
+        colour.paint("1", &format!(": {}", diagnostic.message))
+    );
+    let location = diagnostic.location.as_ref();
+    let line_no = location.map_or(0, |l| l.line);
+    let gutter = " ".repeat(line_no.to_string().len());
+    let arrow = colour.paint("1;34", "-->");
+    let bar = colour.paint("1;34", "|");
+    let path = diagnostic.path.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
+    match location {
+        Some(l) if l.line > 0 => {
+            let _ = writeln!(out, "{gutter}{arrow} {}:{}:{}{path}", l.file, l.line, l.column);
+            let shown = l.source_line.replace('\t', TAB);
+            let (indent, width) = underline(l);
+            let _ = writeln!(out, "{gutter} {bar}");
+            let _ = writeln!(out, "{} {bar} {}", colour.paint("1;34", &l.line.to_string()), shown.trim_end());
+            let carets = colour.severity(severity, &"^".repeat(width));
+            let _ = writeln!(out, "{gutter} {bar} {}{carets}", " ".repeat(indent));
+        }
+        Some(l) => {
+            let _ = writeln!(out, "{gutter}{arrow} {}{path}", l.file);
+        }
+        None => {}
+    }
+    if let Some(help) = &diagnostic.help {
+        let _ = writeln!(out, "{gutter} = {}: {help}", colour.paint("1", "help"));
+    }
+    if let (Severity::Error, Some(code)) = (severity, diagnostic.rule.server_error) {
+        let _ = writeln!(out, "{gutter} = {}: the server would refuse it with error {code}", colour.paint("1", "note"));
+    }
+    out.push('\n');
+    out
+}
+
+/// Display width of the text before the span and of the span itself (at least 1,
+/// to the end of the line for a span that continues on later lines).
+fn underline(location: &crate::diagnostic::Location) -> (usize, usize) {
+    let width = |c: char| if c == '\t' { TAB.len() } else { c.width().unwrap_or(0) };
+    let chars: Vec<char> = location.source_line.chars().collect();
+    let start = (location.column - 1).min(chars.len());
+    let end = if location.end_line == location.line {
+        (location.end_column - 1).clamp(start, chars.len())
+    } else {
+        chars.len()
+    };
+    let indent = chars[..start].iter().copied().map(width).sum();
+    let span = chars[start..end].iter().copied().map(width).sum::<usize>();
+    (indent, span.max(1))
+}
+
+/// The closing line of a run: `2 errors, 1 warning` (or nothing when clean).
+pub fn summary(tally: Tally, colour: Colour) -> Option<String> {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (tally.errors, tally.warnings) {
+        (0, 0) => None,
+        (0, w) => Some(colour.severity(Severity::Warning, &plural(w, "warning"))),
+        (e, 0) => Some(colour.severity(Severity::Error, &plural(e, "error"))),
+        (e, w) => Some(format!(
+            "{}, {}",
+            colour.severity(Severity::Error, &plural(e, "error")),
+            colour.severity(Severity::Warning, &plural(w, "warning"))
+        )),
+    }
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    severity: &'a str,
+    rule: &'a str,
+    message: &'a str,
+    help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server_error: Option<u32>,
+}
+
+/// One diagnostic as one line of JSON (with a final newline).
+pub fn json(diagnostic: &Diagnostic) -> String {
+    let location = diagnostic.location.as_ref();
+    let record = JsonDiagnostic {
+        file: location.map_or("", |l| l.file.as_str()),
+        line: location.map_or(0, |l| l.line),
+        column: location.map_or(0, |l| l.column),
+        end_line: location.map_or(0, |l| l.end_line),
+        end_column: location.map_or(0, |l| l.end_column),
+        severity: diagnostic.severity.as_str(),
+        rule: diagnostic.rule.name,
+        message: &diagnostic.message,
+        help: diagnostic.help.as_deref(),
+        path: diagnostic.path.as_deref(),
+        server_error: diagnostic.rule.server_error,
+    };
+    let mut line = serde_json::to_string(&record).expect("diagnostics serialize");
+    line.push('\n');
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules;
+    use crate::span::{LineIndex, Span};
+
+    #[test]
+    fn carets_account_for_wide_characters_and_tabs() {
+        let text = "\t大家好 @someone";
+        let mut d = Diagnostic::new(&rules::ACCOUNT_ID, "too long").at(Span::new(11, 19));
+        d.resolve("a.timl", &LineIndex::new(text));
+        let shown = human(&d, Colour(false));
+        assert!(shown.contains("a.timl:1:6"), "{shown}");
+        // a tab (4) and three wide characters (6) and a space before the caret
+        assert!(shown.contains(&format!("| {}^^^^^^^^\n", " ".repeat(11))), "{shown}");
+    }
+
+    #[test]
+    fn no_colour_codes_unless_asked() {
+        let mut d = Diagnostic::new(&rules::EMPTY, "empty");
+        d.resolve("a.timl", &LineIndex::new(""));
+        assert!(!human(&d, Colour(false)).contains('\x1b'));
+        assert!(human(&d, Colour(true)).contains('\x1b'));
+    }
+}

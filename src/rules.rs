@@ -1,0 +1,88 @@
+//! The rules, as data: each has a stable name, a severity, the server error it
+//! prevents (where there is one) and a one-line summary.
+//!
+//! Diagnostics refer to a rule by `&'static Rule`, so the name a user sees, the
+//! severity and the documentation in the README come from one table.
+
+use crate::diagnostic::Severity;
+
+/// One rule: what is checked, how serious a breach is, and what the server would say.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// The stable name shown in diagnostics, e.g. `too-long`.
+    pub name: &'static str,
+    /// How serious a breach is.
+    pub severity: Severity,
+    /// The Tencent IM error code the server would answer with, where known.
+    pub server_error: Option<u32>,
+    /// What the rule checks, in one line.
+    pub summary: &'static str,
+}
+
+macro_rules! rules {
+    ($($ident:ident = $name:literal, $severity:ident, $code:expr, $summary:literal;)*) => {
+        $(
+            #[doc = $summary]
+            pub static $ident: Rule = Rule {
+                name: $name,
+                severity: Severity::$severity,
+                server_error: $code,
+                summary: $summary,
+            };
+        )*
+        /// Every rule, in the order of the README's table.
+        pub static ALL: &[&Rule] = &[$(&$ident),*];
+    };
+}
+
+rules! {
+    // Input that is not well-formed timl, JSON or UTF-8.
+    ENCODING = "encoding", Error, None, "the file is not valid UTF-8";
+    SYNTAX = "syntax", Error, None, "malformed markup: an unclosed header, element or string, a bad escape or header line";
+    HEADER_KEY = "header-key", Error, None, "an unknown header key";
+    DUPLICATE_KEY = "duplicate-key", Error, None, "a header key given twice";
+    HEADER_VALUE = "header-value", Error, Some(10004), "a header value of the wrong kind or out of range";
+    JSON = "json", Error, Some(60003), "a compiled request that is not JSON or not a send_group_msg body";
+    // The rules of SPEC 4.
+    GROUP_ID = "group-id", Error, Some(10015), "the group ID is missing, not printable ASCII, or over 48 bytes";
+    COMMUNITY_GROUP_ID = "community-group-id", Error, Some(10015), "a Community group ID that does not start with `@TGS#_`";
+    TOPIC = "topic", Error, Some(10004), "a topic outside a Community group, not `<group>@TOPIC#_...`, or over 96 bytes";
+    COMMUNITY_AT_ALL = "community-at-all", Error, Some(10004), "@all in a Community group";
+    AVCHATROOM_ONLINE_ONLY = "avchatroom-online-only", Error, Some(10004), "`online-only` in an AVChatRoom";
+    AVCHATROOM_CONTROL = "avchatroom-control", Error, Some(10004), "`control` in an AVChatRoom";
+    ONLINE_ONLY_CONTROL = "online-only-control", Error, Some(10004), "`control` together with `online-only`";
+    TO_ACCOUNT = "to-account", Error, Some(10004), "`to` with more than 50 IDs, or in an AVChatRoom or Community group";
+    ACCOUNT_ID = "account-id", Error, Some(10004), "an empty account ID or one over 32 bytes (mention, `from`, `to`)";
+    ONE_CUSTOM = "one-custom", Error, Some(10004), "more than one custom element";
+    EMPTY = "empty", Error, Some(10004), "a body with no element and no non-blank text";
+    TOO_LONG = "too-long", Error, Some(80002), "`MsgBody` over the size limit (compact JSON, UTF-8 bytes; 8000 unless `--max-bytes`)";
+    ELEMENT_ARGS = "element-args", Error, Some(10004), "a missing, unknown or ill-typed element argument";
+    PUSH_EXT_JSON = "push-ext-json", Warning, None, "`push.ext` that is not JSON (some Android vendors drop it)";
+    PUSH_SIZE = "push-size", Warning, None, "`push.desc` + `push.ext` over 3 KB (APNs payloads are capped at 4 KB)";
+    SILENT_CUSTOM = "silent-custom", Warning, None, "a custom-only message with no `desc` and no `push.desc`: no offline push";
+    ELEMENT_LOOKALIKE = "element-lookalike", Warning, None, "`[fcae 6]`-style text one or two edits from an element name";
+    GROUP_TYPE = "group-type", Note, None, "the group type is unknown, so the rules that depend on it were not applied";
+}
+
+/// The rule called `name`, if there is one.
+pub fn by_name(name: &str) -> Option<&'static Rule> {
+    ALL.iter().copied().find(|rule| rule.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_kebab_case() {
+        for (i, rule) in ALL.iter().enumerate() {
+            assert!(rule
+                .name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()));
+            assert!(ALL[i + 1..].iter().all(|other| other.name != rule.name));
+        }
+        assert_eq!(by_name("too-long").unwrap().server_error, Some(80002));
+        assert!(by_name("nope").is_none());
+    }
+}
