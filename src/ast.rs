@@ -105,7 +105,9 @@ impl ElementKind {
 
     /// The element called `name`.
     pub fn from_name(name: &str) -> Option<ElementKind> {
-        ElementKind::ALL.into_iter().find(|kind| kind.name() == name)
+        ElementKind::ALL
+            .into_iter()
+            .find(|kind| kind.name() == name)
     }
 }
 

@@ -24,6 +24,9 @@ pub struct CheckOptions {
     pub group_type: Option<GroupType>,
     /// The `MsgBody` size limit.
     pub max_bytes: usize,
+    /// Some elements were left out of the body because they had errors: skip the
+    /// rules that would only repeat that (`empty`, `silent-custom`).
+    pub partial_body: bool,
 }
 
 impl Default for CheckOptions {
@@ -31,6 +34,7 @@ impl Default for CheckOptions {
         CheckOptions {
             group_type: None,
             max_bytes: DEFAULT_MAX_BYTES,
+            partial_body: false,
         }
     }
 }
@@ -45,22 +49,33 @@ pub fn check(message: &Message, options: &CheckOptions) -> Vec<Diagnostic> {
 
     check_group_id(group_id, &mut out);
     check_accounts(message, &mut out);
-    check_body(message, options.max_bytes, &mut out);
+    check_body(message, options, &mut out);
     check_push(message, &mut out);
 
     if let Some(topic) = &message.topic_id {
         let prefix = format!("{}@TOPIC#_", group_id.unwrap_or(""));
         if !topic.starts_with(&prefix) || topic.len() == prefix.len() {
             out.push(
-                Diagnostic::new(&rules::TOPIC, format!("topic `{topic}` is not `<group>@TOPIC#_<name>`"))
-                    .at_path("TopicId")
-                    .help(format!("a topic ID is the community's group ID, `@TOPIC#_` and a name: `{prefix}news`")),
+                Diagnostic::new(
+                    &rules::TOPIC,
+                    format!("topic `{topic}` is not `<group>@TOPIC#_<name>`"),
+                )
+                .at_path("TopicId")
+                .help(format!(
+                    "a topic ID is the community's group ID, `@TOPIC#_` and a name: `{prefix}news`"
+                )),
             );
         }
         if topic.len() > MAX_TOPIC_ID {
             out.push(
-                Diagnostic::new(&rules::TOPIC, format!("the topic ID is {} bytes; at most {MAX_TOPIC_ID} are allowed", topic.len()))
-                    .at_path("TopicId"),
+                Diagnostic::new(
+                    &rules::TOPIC,
+                    format!(
+                        "the topic ID is {} bytes; at most {MAX_TOPIC_ID} are allowed",
+                        topic.len()
+                    ),
+                )
+                .at_path("TopicId"),
             );
         }
     }
@@ -73,18 +88,30 @@ pub fn check(message: &Message, options: &CheckOptions) -> Vec<Diagnostic> {
     }
     if message.to_account.len() > MAX_TO_ACCOUNTS {
         out.push(
-            Diagnostic::new(&rules::TO_ACCOUNT, format!("`to` lists {} accounts; at most {MAX_TO_ACCOUNTS} are allowed", message.to_account.len()))
-                .at_path("To_Account")
-                .help("split the audience into several messages"),
+            Diagnostic::new(
+                &rules::TO_ACCOUNT,
+                format!(
+                    "`to` lists {} accounts; at most {MAX_TO_ACCOUNTS} are allowed",
+                    message.to_account.len()
+                ),
+            )
+            .at_path("To_Account")
+            .help("split the audience into several messages"),
         );
     }
 
     match group_type {
         Some(group_type) => check_group_type(message, group_type, &mut out),
         None => out.push(
-            Diagnostic::new(&rules::GROUP_TYPE, "the group type is unknown, so the rules for group types were not applied")
-                .at_path("GroupId")
-                .help(format!("add `type:` to the header or pass `--group-type` ({})", GroupType::NAMES)),
+            Diagnostic::new(
+                &rules::GROUP_TYPE,
+                "the group type is unknown, so the rules for group types were not applied",
+            )
+            .at_path("GroupId")
+            .help(format!(
+                "add `type:` to the header or pass `--group-type` ({})",
+                GroupType::NAMES
+            )),
         ),
     }
     out
@@ -103,14 +130,26 @@ fn check_group_id(group_id: Option<&str>, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic::new(&rules::GROUP_ID, "the group ID is empty").at_path("GroupId"));
     } else if let Some(bad) = group_id.chars().find(|c| !(' '..='~').contains(c)) {
         out.push(
-            Diagnostic::new(&rules::GROUP_ID, format!("the group ID has {}, which is not printable ASCII", describe_char(bad)))
-                .at_path("GroupId")
-                .help("group IDs are printable ASCII (0x20-0x7E)"),
+            Diagnostic::new(
+                &rules::GROUP_ID,
+                format!(
+                    "the group ID has {}, which is not printable ASCII",
+                    describe_char(bad)
+                ),
+            )
+            .at_path("GroupId")
+            .help("group IDs are printable ASCII (0x20-0x7E)"),
         );
     } else if group_id.len() > MAX_GROUP_ID {
         out.push(
-            Diagnostic::new(&rules::GROUP_ID, format!("the group ID is {} bytes; at most {MAX_GROUP_ID} are allowed", group_id.len()))
-                .at_path("GroupId"),
+            Diagnostic::new(
+                &rules::GROUP_ID,
+                format!(
+                    "the group ID is {} bytes; at most {MAX_GROUP_ID} are allowed",
+                    group_id.len()
+                ),
+            )
+            .at_path("GroupId"),
         );
     }
 }
@@ -125,12 +164,21 @@ fn describe_char(c: char) -> String {
 
 fn check_account(id: &str, what: &str, path: String, out: &mut Vec<Diagnostic>) {
     if id.is_empty() {
-        out.push(Diagnostic::new(&rules::ACCOUNT_ID, format!("{what} is an empty account ID")).at_path(path));
+        out.push(
+            Diagnostic::new(&rules::ACCOUNT_ID, format!("{what} is an empty account ID"))
+                .at_path(path),
+        );
     } else if id.len() > MAX_ACCOUNT_ID {
         out.push(
-            Diagnostic::new(&rules::ACCOUNT_ID, format!("{what} `{id}` is {} bytes; account IDs are at most {MAX_ACCOUNT_ID}", id.len()))
-                .at_path(path)
-                .help("check the ID; a display name belongs in `[at id \"Name\"]`"),
+            Diagnostic::new(
+                &rules::ACCOUNT_ID,
+                format!(
+                    "{what} `{id}` is {} bytes; account IDs are at most {MAX_ACCOUNT_ID}",
+                    id.len()
+                ),
+            )
+            .at_path(path)
+            .help("check the ID; a display name belongs in `[at id \"Name\"]`"),
         );
     }
 }
@@ -149,12 +197,13 @@ fn check_accounts(message: &Message, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_body(message: &Message, max_bytes: usize, out: &mut Vec<Diagnostic>) {
+fn check_body(message: &Message, options: &CheckOptions, out: &mut Vec<Diagnostic>) {
+    let max_bytes = options.max_bytes;
     let blank = message.body.iter().all(|element| match element {
         Element::TIMTextElem(text) => text.text.trim().is_empty(),
         _ => false,
     });
-    if blank {
+    if blank && !options.partial_body {
         out.push(
             Diagnostic::new(&rules::EMPTY, "the message is empty")
                 .at_path("MsgBody")
@@ -168,9 +217,12 @@ fn check_body(message: &Message, max_bytes: usize, out: &mut Vec<Diagnostic>) {
         .filter(|(_, element)| matches!(element, Element::TIMCustomElem(_)));
     for (i, _) in customs.skip(1) {
         out.push(
-            Diagnostic::new(&rules::ONE_CUSTOM, "a message may carry only one custom element")
-                .at_path(format!("MsgBody[{i}]"))
-                .help("merge the custom data into one `[custom ...]`"),
+            Diagnostic::new(
+                &rules::ONE_CUSTOM,
+                "a message may carry only one custom element",
+            )
+            .at_path(format!("MsgBody[{i}]"))
+            .help("merge the custom data into one `[custom ...]`"),
         );
     }
     let bytes = message.body_bytes();
@@ -182,14 +234,20 @@ fn check_body(message: &Message, max_bytes: usize, out: &mut Vec<Diagnostic>) {
         );
     }
     let custom_only = !message.body.is_empty()
-        && message.body.iter().all(|e| matches!(e, Element::TIMCustomElem(_)));
+        && message
+            .body
+            .iter()
+            .all(|e| matches!(e, Element::TIMCustomElem(_)));
     let has_desc = message.body.iter().any(|e| matches!(e, Element::TIMCustomElem(c) if c.desc.as_deref().is_some_and(|d| !d.is_empty())))
         || message.push.as_ref().and_then(|p| p.desc.as_deref()).is_some_and(|d| !d.is_empty());
-    if custom_only && !has_desc {
+    if custom_only && !has_desc && !options.partial_body {
         out.push(
-            Diagnostic::new(&rules::SILENT_CUSTOM, "a message with only a custom element and no `desc` gets no offline push")
-                .at_path("MsgBody[0]")
-                .help("add `desc=\"...\"` to the custom element or `push.desc:` to the header"),
+            Diagnostic::new(
+                &rules::SILENT_CUSTOM,
+                "a message with only a custom element and no `desc` gets no offline push",
+            )
+            .at_path("MsgBody[0]")
+            .help("add `desc=\"...\"` to the custom element or `push.desc:` to the header"),
         );
     }
 }
@@ -199,9 +257,12 @@ fn check_push(message: &Message, out: &mut Vec<Diagnostic>) {
     if let Some(ext) = &push.ext {
         if serde_json::from_str::<serde_json::Value>(ext).is_err() {
             out.push(
-                Diagnostic::new(&rules::PUSH_EXT_JSON, "`push.ext` is not JSON; some Android vendors drop such pushes")
-                    .at_path("OfflinePushInfo.Ext")
-                    .help(r#"write it as JSON, e.g. `push.ext: {"entity": "..."}`"#),
+                Diagnostic::new(
+                    &rules::PUSH_EXT_JSON,
+                    "`push.ext` is not JSON; some Android vendors drop such pushes",
+                )
+                .at_path("OfflinePushInfo.Ext")
+                .help(r#"write it as JSON, e.g. `push.ext: {"entity": "..."}`"#),
             );
         }
     }
@@ -221,25 +282,34 @@ fn check_group_type(message: &Message, group_type: GroupType, out: &mut Vec<Diag
         GroupType::Community => {
             if !group_id.starts_with("@TGS#_") && !group_id.is_empty() {
                 out.push(
-                    Diagnostic::new(&rules::COMMUNITY_GROUP_ID, format!("`{group_id}` is not a Community group ID"))
-                        .at_path("GroupId")
-                        .help("Community group IDs start with `@TGS#_`"),
+                    Diagnostic::new(
+                        &rules::COMMUNITY_GROUP_ID,
+                        format!("`{group_id}` is not a Community group ID"),
+                    )
+                    .at_path("GroupId")
+                    .help("Community group IDs start with `@TGS#_`"),
                 );
             }
             if let Some(i) = message.group_at.iter().position(|at| at.all == 1) {
                 out.push(
-                    Diagnostic::new(&rules::COMMUNITY_AT_ALL, "Community groups do not support @all")
-                        .at_path(format!("GroupAtInfo[{i}]"))
-                        .help("mention members one by one, or write `\\@all` for the plain text"),
+                    Diagnostic::new(
+                        &rules::COMMUNITY_AT_ALL,
+                        "Community groups do not support @all",
+                    )
+                    .at_path(format!("GroupAtInfo[{i}]"))
+                    .help("mention members one by one, or write `\\@all` for the plain text"),
                 );
             }
         }
         GroupType::AVChatRoom => {
             if message.online_only.is_some() {
                 out.push(
-                    Diagnostic::new(&rules::AVCHATROOM_ONLINE_ONLY, "`online-only` is not allowed in an AVChatRoom")
-                        .at_path("OnlineOnlyFlag")
-                        .help("AVChatRoom messages are online-only already; remove the line"),
+                    Diagnostic::new(
+                        &rules::AVCHATROOM_ONLINE_ONLY,
+                        "`online-only` is not allowed in an AVChatRoom",
+                    )
+                    .at_path("OnlineOnlyFlag")
+                    .help("AVChatRoom messages are online-only already; remove the line"),
                 );
             }
             if !message.send_control.is_empty() {
@@ -254,15 +324,23 @@ fn check_group_type(message: &Message, group_type: GroupType, out: &mut Vec<Diag
     }
     if message.topic_id.is_some() && group_type != GroupType::Community {
         out.push(
-            Diagnostic::new(&rules::TOPIC, format!("topics exist only in Community groups, and this is a {group_type} group"))
-                .at_path("TopicId"),
+            Diagnostic::new(
+                &rules::TOPIC,
+                format!("topics exist only in Community groups, and this is a {group_type} group"),
+            )
+            .at_path("TopicId"),
         );
     }
-    if !message.to_account.is_empty() && matches!(group_type, GroupType::AVChatRoom | GroupType::Community) {
+    if !message.to_account.is_empty()
+        && matches!(group_type, GroupType::AVChatRoom | GroupType::Community)
+    {
         out.push(
-            Diagnostic::new(&rules::TO_ACCOUNT, format!("targeted messages (`to`) are not supported in {group_type} groups"))
-                .at_path("To_Account")
-                .help("`to` works in Work, Public and Meeting groups"),
+            Diagnostic::new(
+                &rules::TO_ACCOUNT,
+                format!("targeted messages (`to`) are not supported in {group_type} groups"),
+            )
+            .at_path("To_Account")
+            .help("`to` works in Work, Public and Meeting groups"),
         );
     }
 }
@@ -275,7 +353,9 @@ mod tests {
     fn message(group: &str, text: &str) -> Message {
         Message {
             group_id: Some(group.to_owned()),
-            body: vec![Element::TIMTextElem(TextElem { text: text.to_owned() })],
+            body: vec![Element::TIMTextElem(TextElem {
+                text: text.to_owned(),
+            })],
             ..Message::default()
         }
     }
@@ -286,28 +366,50 @@ mod tests {
 
     #[test]
     fn clean_message_has_only_the_type_note() {
-        assert_eq!(names(&check(&message("g1", "hi"), &CheckOptions::default())), ["group-type"]);
+        assert_eq!(
+            names(&check(&message("g1", "hi"), &CheckOptions::default())),
+            ["group-type"]
+        );
     }
 
     #[test]
     fn community_is_implied_by_the_prefix() {
         let mut m = message("@TGS#_abc", "hi");
         m.group_at.push(GroupAt::everyone());
-        assert_eq!(names(&check(&m, &CheckOptions::default())), ["community-at-all"]);
+        assert_eq!(
+            names(&check(&m, &CheckOptions::default())),
+            ["community-at-all"]
+        );
     }
 
     #[test]
     fn size_limit_is_configurable() {
         let m = message("g", &"x".repeat(100));
-        let options = CheckOptions { group_type: Some(GroupType::Public), max_bytes: 50 };
+        let options = CheckOptions {
+            group_type: Some(GroupType::Public),
+            max_bytes: 50,
+            partial_body: false,
+        };
         assert_eq!(names(&check(&m, &options)), ["too-long"]);
     }
 
     #[test]
     fn custom_rules() {
-        let custom = Element::TIMCustomElem(CustomElem { data: "d".into(), desc: None, ext: None, sound: None });
-        let m = Message { group_id: Some("g".into()), body: vec![custom.clone(), custom], ..Message::default() };
-        let options = CheckOptions { group_type: Some(GroupType::Work), ..CheckOptions::default() };
+        let custom = Element::TIMCustomElem(CustomElem {
+            data: "d".into(),
+            desc: None,
+            ext: None,
+            sound: None,
+        });
+        let m = Message {
+            group_id: Some("g".into()),
+            body: vec![custom.clone(), custom],
+            ..Message::default()
+        };
+        let options = CheckOptions {
+            group_type: Some(GroupType::Work),
+            ..CheckOptions::default()
+        };
         assert_eq!(names(&check(&m, &options)), ["one-custom", "silent-custom"]);
     }
 }

@@ -13,7 +13,9 @@ use crate::random::RandomChoice;
 /// Compile, check and send Tencent Cloud IM group messages written as timl files.
 #[derive(Debug, Parser)]
 #[command(name = "timl", version, about, propagate_version = true)]
-#[command(after_help = "Examples:\n  timl compile templates/announcement.timl\n  timl check templates/\n\nExit codes: 0 ok, 1 the input has errors, 2 bad usage, 3 a file could not be read or written.")]
+#[command(
+    after_help = "Examples:\n  timl compile templates/announcement.timl\n  timl check templates/\n\nExit codes: 0 ok, 1 the input has errors, 2 bad usage, 3 a file could not be read or written."
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: CliCommand,
@@ -22,10 +24,14 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum CliCommand {
     /// Compile a template into the JSON body of send_group_msg.
-    #[command(after_help = "Examples:\n  timl compile templates/announcement.timl\n  timl compile notice.timl --group @TGS#2C5SZEAEF --group-type public -o notice.json\n  echo 'Hello @all' | timl compile - --group @TGS#2C5SZEAEF")]
+    #[command(
+        after_help = "Examples:\n  timl compile templates/announcement.timl\n  timl compile notice.timl --group @TGS#2C5SZEAEF --group-type public -o notice.json\n  echo 'Hello @all' | timl compile - --group @TGS#2C5SZEAEF"
+    )]
     Compile(CompileArgs),
     /// Check templates or compiled .json requests against the rules (for CI).
-    #[command(after_help = "Examples:\n  timl check templates/\n  timl check notice.timl request.json --format json\n  timl check templates/ --deny-warnings")]
+    #[command(
+        after_help = "Examples:\n  timl check templates/\n  timl check notice.timl request.json --format json\n  timl check templates/ --deny-warnings"
+    )]
     Check(CheckArgs),
 }
 
@@ -159,7 +165,14 @@ mod tests {
 
     #[test]
     fn random_flags_conflict() {
-        let parsed = Cli::try_parse_from(["timl", "compile", "a.timl", "--random", "1", "--fresh-random"]);
+        let parsed = Cli::try_parse_from([
+            "timl",
+            "compile",
+            "a.timl",
+            "--random",
+            "1",
+            "--fresh-random",
+        ]);
         assert!(parsed.is_err());
     }
 }

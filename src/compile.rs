@@ -92,7 +92,10 @@ pub fn compile_bytes(name: &str, bytes: &[u8], kind: InputKind, options: &Option
             // Lossy decoding keeps every valid byte before `at` in place.
             let mut diagnostic = Diagnostic::new(
                 &rules::ENCODING,
-                format!("the file is not valid UTF-8 (byte 0x{:02X} at offset {at})", bytes[at]),
+                format!(
+                    "the file is not valid UTF-8 (byte 0x{:02X} at offset {at})",
+                    bytes[at]
+                ),
             )
             .at(Span::new(at, at + 1))
             .help("save the file as UTF-8");
@@ -117,15 +120,35 @@ pub fn compile_markup(name: &str, text: &str, options: &Options) -> Compiled {
         let from_flag = path == "GroupId" && options.group.is_some();
         (!from_flag).then(|| spans.locate(path)).flatten()
     };
-    finish(name, text, lowered.message, group_type, diagnostics, options, locate)
+    let checks = CheckOptions {
+        group_type,
+        max_bytes: options.max_bytes,
+        partial_body: lowered.partial_body,
+    };
+    finish(
+        name,
+        text,
+        lowered.message,
+        &checks,
+        diagnostics,
+        options,
+        locate,
+    )
 }
 
 /// Checks a compiled request body.
 pub fn compile_json(name: &str, text: &str, options: &Options) -> Compiled {
     let locate = |path: &str| Some(json_input::locate(text, path));
     match json_input::read_message(text) {
-        Ok(message) => finish(name, text, message, options.group_type, Vec::new(), options, locate),
-        Err(diagnostic) => finish_diagnostics(name, text, None, vec![diagnostic], locate),
+        Ok(message) => {
+            let checks = CheckOptions {
+                group_type: options.group_type,
+                max_bytes: options.max_bytes,
+                partial_body: false,
+            };
+            finish(name, text, message, &checks, Vec::new(), options, locate)
+        }
+        Err(diagnostic) => finish_diagnostics(name, text, None, vec![*diagnostic], locate),
     }
 }
 
@@ -133,7 +156,7 @@ fn finish(
     name: &str,
     text: &str,
     mut message: Message,
-    group_type: Option<GroupType>,
+    checks: &CheckOptions,
     mut diagnostics: Vec<Diagnostic>,
     options: &Options,
     locate: impl Fn(&str) -> Option<Span>,
@@ -142,11 +165,7 @@ fn finish(
         message.group_id = Some(group.clone());
     }
     random::apply(&mut message, options.random);
-    let check_options = CheckOptions {
-        group_type,
-        max_bytes: options.max_bytes,
-    };
-    diagnostics.extend(check::check(&message, &check_options));
+    diagnostics.extend(check::check(&message, checks));
     finish_diagnostics(name, text, Some(message), diagnostics, locate)
 }
 

@@ -41,8 +41,12 @@ impl Kind {
     }
 }
 
-const U32: Kind = Kind::Whole { max: u32::MAX as u64 };
-const COUNT: Kind = Kind::Whole { max: i64::MAX as u64 };
+const U32: Kind = Kind::Whole {
+    max: u32::MAX as u64,
+};
+const COUNT: Kind = Kind::Whole {
+    max: i64::MAX as u64,
+};
 
 /// One parameter of an element.
 struct Param {
@@ -52,11 +56,19 @@ struct Param {
 }
 
 const fn required(name: &'static str, kind: Kind) -> Param {
-    Param { name, kind, required: true }
+    Param {
+        name,
+        kind,
+        required: true,
+    }
 }
 
 const fn optional(name: &'static str, kind: Kind) -> Param {
-    Param { name, kind, required: false }
+    Param {
+        name,
+        kind,
+        required: false,
+    }
 }
 
 /// An element's parameters and which of them positional arguments fill, in order.
@@ -170,7 +182,10 @@ pub(crate) enum Built {
     /// A `MsgBody` item.
     Element(Element),
     /// A mention from `[at ...]`: the text shown and whom it mentions (`None`: all).
-    Mention { text: String, account: Option<String> },
+    Mention {
+        text: String,
+        account: Option<String>,
+    },
 }
 
 /// Builds one element, or explains every problem with its arguments.
@@ -213,7 +228,12 @@ impl Bound {
     }
 }
 
-fn bind(element: &ast::Element, signature: &Signature, bound: &mut Bound, problems: &mut Vec<Diagnostic>) {
+fn bind(
+    element: &ast::Element,
+    signature: &Signature,
+    bound: &mut Bound,
+    problems: &mut Vec<Diagnostic>,
+) {
     let name = element.kind.value.name();
     let mut positional = signature.positional.iter();
     let mut seen: HashMap<&'static str, Span> = HashMap::new();
@@ -223,9 +243,15 @@ fn bind(element: &ast::Element, signature: &Signature, bound: &mut Bound, proble
                 Some(&param) => signature.params.iter().find(|p| p.name == param),
                 None => {
                     problems.push(
-                        Diagnostic::new(&rules::ELEMENT_ARGS, format!("`[{name}` takes no more positional arguments"))
-                            .at(arg.span)
-                            .help(format!("name it: `[{name}` takes {}", list_params(signature))),
+                        Diagnostic::new(
+                            &rules::ELEMENT_ARGS,
+                            format!("`[{name}` takes no more positional arguments"),
+                        )
+                        .at(arg.span)
+                        .help(format!(
+                            "name it: `[{name}` takes {}",
+                            list_params(signature)
+                        )),
                     );
                     continue;
                 }
@@ -243,9 +269,12 @@ fn bind(element: &ast::Element, signature: &Signature, bound: &mut Bound, proble
                         None => format!("`[{name}` takes {}", list_params(signature)),
                     };
                     problems.push(
-                        Diagnostic::new(&rules::ELEMENT_ARGS, format!("unknown argument `{}` for `[{name}`", key.value))
-                            .at(key.span)
-                            .help(help),
+                        Diagnostic::new(
+                            &rules::ELEMENT_ARGS,
+                            format!("unknown argument `{}` for `[{name}`", key.value),
+                        )
+                        .at(key.span)
+                        .help(help),
                     );
                     continue;
                 }
@@ -256,17 +285,26 @@ fn bind(element: &ast::Element, signature: &Signature, bound: &mut Bound, proble
         if let Some(first) = seen.insert(param.name, arg.span) {
             let _ = first;
             problems.push(
-                Diagnostic::new(&rules::ELEMENT_ARGS, format!("`{}` is given twice", param.name))
-                    .at(arg.span)
-                    .help("give each argument once"),
+                Diagnostic::new(
+                    &rules::ELEMENT_ARGS,
+                    format!("`{}` is given twice", param.name),
+                )
+                .at(arg.span)
+                .help("give each argument once"),
             );
             continue;
         }
         let Some(value) = &arg.value else {
             problems.push(
-                Diagnostic::new(&rules::ELEMENT_ARGS, format!("`{}=` has no value", param.name))
-                    .at(arg.span)
-                    .help(format!("write `{}=VALUE`; quote a value with spaces", param.name)),
+                Diagnostic::new(
+                    &rules::ELEMENT_ARGS,
+                    format!("`{}=` has no value", param.name),
+                )
+                .at(arg.span)
+                .help(format!(
+                    "write `{}=VALUE`; quote a value with spaces",
+                    param.name
+                )),
             );
             continue;
         };
@@ -277,31 +315,59 @@ fn bind(element: &ast::Element, signature: &Signature, bound: &mut Bound, proble
             Err(message) => problems.push(
                 Diagnostic::new(&rules::ELEMENT_ARGS, message)
                     .at(value.span)
-                    .help(format!("`{}` of `[{name}` is {}", param.name, param.kind.describe())),
+                    .help(format!(
+                        "`{}` of `[{name}` is {}",
+                        param.name,
+                        param.kind.describe()
+                    )),
             ),
         }
     }
-    for param in signature.params.iter().filter(|p| p.required && !seen.contains_key(p.name)) {
+    for param in signature
+        .params
+        .iter()
+        .filter(|p| p.required && !seen.contains_key(p.name))
+    {
         problems.push(
-            Diagnostic::new(&rules::ELEMENT_ARGS, format!("`[{name}` needs `{}`", param.name))
-                .at(element.span)
-                .help(format!("add `{}=...` ({})", param.name, param.kind.describe())),
+            Diagnostic::new(
+                &rules::ELEMENT_ARGS,
+                format!("`[{name}` needs `{}`", param.name),
+            )
+            .at(element.span)
+            .help(format!(
+                "add `{}=...` ({})",
+                param.name,
+                param.kind.describe()
+            )),
         );
     }
 }
 
 fn list_params(signature: &Signature) -> String {
-    let names: Vec<String> = signature.params.iter().map(|p| format!("`{}`", p.name)).collect();
+    let names: Vec<String> = signature
+        .params
+        .iter()
+        .map(|p| format!("`{}`", p.name))
+        .collect();
     names.join(", ")
 }
 
 fn convert(param: &Param, value: &ArgValue) -> Result<Value, String> {
     let text = value.text();
     let quoted = matches!(value, ArgValue::Quoted(_));
-    let wrong = |what: &str| format!("`{}` must be {}, not {what}", param.name, param.kind.describe());
+    let wrong = |what: &str| {
+        format!(
+            "`{}` must be {}, not {what}",
+            param.name,
+            param.kind.describe()
+        )
+    };
     match param.kind {
         Kind::Text => Ok(Value::Text(text.to_owned())),
-        _ if quoted => Err(wrong(&format!("the quoted string \"{}\"", abbreviate(text)))),
+        _ if quoted => Err(wrong(&format!(
+            "the quoted string \"{}\"",
+            abbreviate(text)
+        ))),
         Kind::Whole { max } => text
             .parse::<u64>()
             .ok()
@@ -333,7 +399,10 @@ fn decimal(text: &str) -> Option<f64> {
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
     let valid = !whole.is_empty()
         && !fraction.is_empty()
-        && whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit());
+        && whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit());
     valid.then(|| text.parse().ok()).flatten()
 }
 
@@ -389,7 +458,13 @@ fn assemble(kind: ElementKind, mut b: Bound) -> Built {
             }];
             for (name, kind) in [("large", 2), ("thumb", 3)] {
                 if let Some(url) = b.text(name) {
-                    info.push(ImageInfo { kind, size: None, width: None, height: None, url });
+                    info.push(ImageInfo {
+                        kind,
+                        size: None,
+                        width: None,
+                        height: None,
+                        url,
+                    });
                 }
             }
             Element::TIMImageElem(ImageElem {

@@ -31,7 +31,9 @@ impl fmt::Display for Error {
         match self {
             Error::Usage(message) => f.write_str(message),
             Error::Read { path, source } => write!(f, "cannot read `{}`: {source}", path.display()),
-            Error::Write { path, source } => write!(f, "cannot write `{}`: {source}", path.display()),
+            Error::Write { path, source } => {
+                write!(f, "cannot write `{}`: {source}", path.display())
+            }
         }
     }
 }

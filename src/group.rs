@@ -20,11 +20,13 @@ pub enum GroupType {
 
 impl GroupType {
     /// The accepted names, for messages.
-    pub const NAMES: &'static str = "Work (Private), Public, Meeting (ChatRoom), AVChatRoom, Community";
+    pub const NAMES: &'static str =
+        "Work (Private), Public, Meeting (ChatRoom), AVChatRoom, Community";
 
     /// The type a group ID implies: `@TGS#_` starts Community IDs (but not topic IDs).
     pub fn implied_by(group_id: &str) -> Option<GroupType> {
-        (group_id.starts_with("@TGS#_") && !group_id.contains("@TOPIC#")).then_some(GroupType::Community)
+        (group_id.starts_with("@TGS#_") && !group_id.contains("@TOPIC#"))
+            .then_some(GroupType::Community)
     }
 }
 
@@ -51,7 +53,10 @@ impl FromStr for GroupType {
             "meeting" | "chatroom" => Ok(GroupType::Meeting),
             "avchatroom" => Ok(GroupType::AVChatRoom),
             "community" => Ok(GroupType::Community),
-            _ => Err(format!("unknown group type `{name}`; expected one of {}", GroupType::NAMES)),
+            _ => Err(format!(
+                "unknown group type `{name}`; expected one of {}",
+                GroupType::NAMES
+            )),
         }
     }
 }
@@ -65,7 +70,10 @@ mod tests {
         assert_eq!("chatroom".parse(), Ok(GroupType::Meeting));
         assert_eq!("PRIVATE".parse(), Ok(GroupType::Work));
         assert!("BChatRoom".parse::<GroupType>().is_err());
-        assert_eq!(GroupType::implied_by("@TGS#_abc"), Some(GroupType::Community));
+        assert_eq!(
+            GroupType::implied_by("@TGS#_abc"),
+            Some(GroupType::Community)
+        );
         assert_eq!(GroupType::implied_by("@TGS#_abc@TOPIC#_x"), None);
         assert_eq!(GroupType::implied_by("@TGS#2C5SZEAEF"), None);
     }

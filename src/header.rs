@@ -42,13 +42,22 @@ macro_rules! key {
 
 /// Every header key, in the order of SPEC 2.1.
 pub(crate) static KEYS: &[HeaderKey] = &[
-    key!("group", "GroupId", |t, v| set(&mut t.message.group_id, v.value.clone())),
-    key!("topic", "TopicId", |t, v| set(&mut t.message.topic_id, v.value.clone())),
+    key!("group", "GroupId", |t, v| set(
+        &mut t.message.group_id,
+        v.value.clone()
+    )),
+    key!("topic", "TopicId", |t, v| set(
+        &mut t.message.topic_id,
+        v.value.clone()
+    )),
     key!("type", "", |t, v| {
         *t.group_type = Some(v.value.parse()?);
         Ok(())
     }),
-    key!("from", "From_Account", |t, v| set(&mut t.message.from_account, v.value.clone())),
+    key!("from", "From_Account", |t, v| set(
+        &mut t.message.from_account,
+        v.value.clone()
+    )),
     key!("to", "To_Account", |t, v| {
         for (i, item) in list(v)?.into_iter().enumerate() {
             t.spans.insert(format!("To_Account[{i}]"), item.span);
@@ -57,13 +66,20 @@ pub(crate) static KEYS: &[HeaderKey] = &[
         Ok(())
     }),
     key!("priority", "MsgPriority", |t, v| {
-        let words = [("high", Priority::High), ("normal", Priority::Normal), ("low", Priority::Low)];
+        let words = [
+            ("high", Priority::High),
+            ("normal", Priority::Normal),
+            ("low", Priority::Low),
+        ];
         t.message.priority = Some(word(&v.value, &words)?);
         Ok(())
     }),
     key!("random", "Random", |t, v| {
         let n = v.value.parse::<u32>().map_err(|_| {
-            format!("`random` must be a whole number from 0 to 4294967295, not `{}`", v.value)
+            format!(
+                "`random` must be a whole number from 0 to 4294967295, not `{}`",
+                v.value
+            )
         })?;
         t.message.random = Some(n);
         Ok(())
@@ -73,7 +89,10 @@ pub(crate) static KEYS: &[HeaderKey] = &[
         Ok(())
     }),
     key!("control", "SendMsgControl", |t, v| {
-        let words = [("no-last-msg", SendControl::NoLastMsg), ("no-unread", SendControl::NoUnread)];
+        let words = [
+            ("no-last-msg", SendControl::NoLastMsg),
+            ("no-unread", SendControl::NoUnread),
+        ];
         t.message.send_control = word_list(v, &words)?;
         Ok(())
     }),
@@ -93,64 +112,125 @@ pub(crate) static KEYS: &[HeaderKey] = &[
         t.message.support_extension = flag(&v.value)?;
         Ok(())
     }),
-    key!("cloud-data", "CloudCustomData", |t, v| set(&mut t.message.cloud_custom_data, v.value.clone())),
+    key!("cloud-data", "CloudCustomData", |t, v| set(
+        &mut t.message.cloud_custom_data,
+        v.value.clone()
+    )),
     key!("push", "OfflinePushInfo.PushFlag", |t, v| {
         push(t).flag = u32::from(!on_off(&v.value)?);
         Ok(())
     }),
-    key!("push.title", "OfflinePushInfo.Title", |t, v| set(&mut push(t).title, v.value.clone())),
-    key!("push.desc", "OfflinePushInfo.Desc", |t, v| set(&mut push(t).desc, v.value.clone())),
-    key!("push.ext", "OfflinePushInfo.Ext", |t, v| set(&mut push(t).ext, v.value.clone())),
-    key!("push.android.sound", "OfflinePushInfo.AndroidInfo.Sound", |t, v| {
-        set(&mut android(t).sound, v.value.clone())
-    }),
-    key!("push.android.huawei-channel", "OfflinePushInfo.AndroidInfo.HuaWeiChannelID", |t, v| {
-        set(&mut android(t).huawei_channel, v.value.clone())
-    }),
-    key!("push.android.xiaomi-channel", "OfflinePushInfo.AndroidInfo.XiaoMiChannelID", |t, v| {
-        set(&mut android(t).xiaomi_channel, v.value.clone())
-    }),
-    key!("push.android.oppo-channel", "OfflinePushInfo.AndroidInfo.OPPOChannelID", |t, v| {
-        set(&mut android(t).oppo_channel, v.value.clone())
-    }),
-    key!("push.android.google-channel", "OfflinePushInfo.AndroidInfo.GoogleChannelID", |t, v| {
-        set(&mut android(t).google_channel, v.value.clone())
-    }),
-    key!("push.android.vivo-classification", "OfflinePushInfo.AndroidInfo.VIVOClassification", |t, v| {
-        let value = word(&v.value, &[("marketing", 0), ("system", 1)])?;
-        android(t).vivo_classification = Some(value);
-        Ok(())
-    }),
-    key!("push.android.huawei-importance", "OfflinePushInfo.AndroidInfo.HuaWeiImportance", |t, v| {
-        let words = [("low", HuaweiImportance::Low), ("normal", HuaweiImportance::Normal)];
-        android(t).huawei_importance = Some(word(&v.value, &words)?);
-        Ok(())
-    }),
-    key!("push.android.huawei-category", "OfflinePushInfo.AndroidInfo.HuaWeiCategory", |t, v| {
-        set(&mut android(t).huawei_category, v.value.clone())
-    }),
-    key!("push.android.ext-as-huawei-intent", "OfflinePushInfo.AndroidInfo.ExtAsHuaweiIntentParam", |t, v| {
-        let value = flag(&v.value)?;
-        let android = android(t);
-        android.ext_as_huawei_intent = value;
-        Ok(())
-    }),
-    key!("push.apns.sound", "OfflinePushInfo.ApnsInfo.Sound", |t, v| set(&mut apns(t).sound, v.value.clone())),
-    key!("push.apns.title", "OfflinePushInfo.ApnsInfo.Title", |t, v| set(&mut apns(t).title, v.value.clone())),
-    key!("push.apns.subtitle", "OfflinePushInfo.ApnsInfo.SubTitle", |t, v| {
-        set(&mut apns(t).subtitle, v.value.clone())
-    }),
-    key!("push.apns.image", "OfflinePushInfo.ApnsInfo.Image", |t, v| set(&mut apns(t).image, v.value.clone())),
-    key!("push.apns.badge", "OfflinePushInfo.ApnsInfo.BadgeMode", |t, v| {
-        let value = word(&v.value, &[("count", 0), ("none", 1)])?;
-        apns(t).badge_mode = Some(value);
-        Ok(())
-    }),
-    key!("push.apns.mutable", "OfflinePushInfo.ApnsInfo.MutableContent", |t, v| {
-        let value = flag(&v.value)?;
-        apns(t).mutable_content = value;
-        Ok(())
-    }),
+    key!("push.title", "OfflinePushInfo.Title", |t, v| set(
+        &mut push(t).title,
+        v.value.clone()
+    )),
+    key!("push.desc", "OfflinePushInfo.Desc", |t, v| set(
+        &mut push(t).desc,
+        v.value.clone()
+    )),
+    key!("push.ext", "OfflinePushInfo.Ext", |t, v| set(
+        &mut push(t).ext,
+        v.value.clone()
+    )),
+    key!(
+        "push.android.sound",
+        "OfflinePushInfo.AndroidInfo.Sound",
+        |t, v| { set(&mut android(t).sound, v.value.clone()) }
+    ),
+    key!(
+        "push.android.huawei-channel",
+        "OfflinePushInfo.AndroidInfo.HuaWeiChannelID",
+        |t, v| { set(&mut android(t).huawei_channel, v.value.clone()) }
+    ),
+    key!(
+        "push.android.xiaomi-channel",
+        "OfflinePushInfo.AndroidInfo.XiaoMiChannelID",
+        |t, v| { set(&mut android(t).xiaomi_channel, v.value.clone()) }
+    ),
+    key!(
+        "push.android.oppo-channel",
+        "OfflinePushInfo.AndroidInfo.OPPOChannelID",
+        |t, v| { set(&mut android(t).oppo_channel, v.value.clone()) }
+    ),
+    key!(
+        "push.android.google-channel",
+        "OfflinePushInfo.AndroidInfo.GoogleChannelID",
+        |t, v| { set(&mut android(t).google_channel, v.value.clone()) }
+    ),
+    key!(
+        "push.android.vivo-classification",
+        "OfflinePushInfo.AndroidInfo.VIVOClassification",
+        |t, v| {
+            let value = word(&v.value, &[("marketing", 0), ("system", 1)])?;
+            android(t).vivo_classification = Some(value);
+            Ok(())
+        }
+    ),
+    key!(
+        "push.android.huawei-importance",
+        "OfflinePushInfo.AndroidInfo.HuaWeiImportance",
+        |t, v| {
+            let words = [
+                ("low", HuaweiImportance::Low),
+                ("normal", HuaweiImportance::Normal),
+            ];
+            android(t).huawei_importance = Some(word(&v.value, &words)?);
+            Ok(())
+        }
+    ),
+    key!(
+        "push.android.huawei-category",
+        "OfflinePushInfo.AndroidInfo.HuaWeiCategory",
+        |t, v| { set(&mut android(t).huawei_category, v.value.clone()) }
+    ),
+    key!(
+        "push.android.ext-as-huawei-intent",
+        "OfflinePushInfo.AndroidInfo.ExtAsHuaweiIntentParam",
+        |t, v| {
+            let value = flag(&v.value)?;
+            let android = android(t);
+            android.ext_as_huawei_intent = value;
+            Ok(())
+        }
+    ),
+    key!(
+        "push.apns.sound",
+        "OfflinePushInfo.ApnsInfo.Sound",
+        |t, v| set(&mut apns(t).sound, v.value.clone())
+    ),
+    key!(
+        "push.apns.title",
+        "OfflinePushInfo.ApnsInfo.Title",
+        |t, v| set(&mut apns(t).title, v.value.clone())
+    ),
+    key!(
+        "push.apns.subtitle",
+        "OfflinePushInfo.ApnsInfo.SubTitle",
+        |t, v| { set(&mut apns(t).subtitle, v.value.clone()) }
+    ),
+    key!(
+        "push.apns.image",
+        "OfflinePushInfo.ApnsInfo.Image",
+        |t, v| set(&mut apns(t).image, v.value.clone())
+    ),
+    key!(
+        "push.apns.badge",
+        "OfflinePushInfo.ApnsInfo.BadgeMode",
+        |t, v| {
+            let value = word(&v.value, &[("count", 0), ("none", 1)])?;
+            apns(t).badge_mode = Some(value);
+            Ok(())
+        }
+    ),
+    key!(
+        "push.apns.mutable",
+        "OfflinePushInfo.ApnsInfo.MutableContent",
+        |t, v| {
+            let value = flag(&v.value)?;
+            apns(t).mutable_content = value;
+            Ok(())
+        }
+    ),
 ];
 
 /// The key called `name`.
@@ -178,7 +258,9 @@ fn push<'m>(target: &'m mut HeaderTarget<'_>) -> &'m mut OfflinePush {
 }
 
 fn android<'m>(target: &'m mut HeaderTarget<'_>) -> &'m mut AndroidPush {
-    push(target).android.get_or_insert_with(AndroidPush::default)
+    push(target)
+        .android
+        .get_or_insert_with(AndroidPush::default)
 }
 
 fn apns<'m>(target: &'m mut HeaderTarget<'_>) -> &'m mut ApnsPush {
@@ -217,7 +299,10 @@ fn word<T: Copy>(text: &str, words: &[(&str, T)]) -> Result<T, String> {
 }
 
 /// A comma-separated list of words, each at most once.
-fn word_list<T: Copy + PartialEq>(value: &Spanned<String>, words: &[(&str, T)]) -> Result<Vec<T>, String> {
+fn word_list<T: Copy + PartialEq>(
+    value: &Spanned<String>,
+    words: &[(&str, T)],
+) -> Result<Vec<T>, String> {
     let mut out = Vec::new();
     for item in list(value)? {
         let parsed = word(&item.value, words)?;
@@ -269,14 +354,19 @@ mod tests {
     fn lists_keep_item_spans() {
         let value = Spanned::new("a, bb ,c".to_owned(), Span::new(10, 18));
         let items = list(&value).unwrap();
-        let spans: Vec<_> = items.iter().map(|i| (i.value.as_str(), i.span.start, i.span.end)).collect();
+        let spans: Vec<_> = items
+            .iter()
+            .map(|i| (i.value.as_str(), i.span.start, i.span.end))
+            .collect();
         assert_eq!(spans, [("a", 10, 11), ("bb", 13, 15), ("c", 17, 18)]);
     }
 
     #[test]
     fn words_are_case_insensitive() {
         assert_eq!(word("HIGH", &[("high", 1)]), Ok(1));
-        assert!(word("urgent", &[("high", 1)]).unwrap_err().contains("`high`"));
+        assert!(word("urgent", &[("high", 1)])
+            .unwrap_err()
+            .contains("`high`"));
         assert_eq!(boolean("Yes"), Ok(true));
         assert!(boolean("1").is_err());
     }

@@ -8,7 +8,7 @@ use crate::rules;
 use crate::span::Span;
 
 /// Reads one request body; a parse or shape error is a `json` diagnostic.
-pub fn read_message(text: &str) -> Result<Message, Diagnostic> {
+pub fn read_message(text: &str) -> Result<Message, Box<Diagnostic>> {
     serde_json::from_str::<Message>(text).map_err(|error| {
         let at = offset_of(text, error.line(), error.column());
         // serde_json's messages end with " at line X column Y"; the location is ours.
@@ -17,9 +17,13 @@ pub fn read_message(text: &str) -> Result<Message, Diagnostic> {
             .rsplit_once(" at line ")
             .map_or(message.as_str(), |(head, _)| head)
             .to_owned();
-        Diagnostic::new(&rules::JSON, format!("not a send_group_msg body: {message}"))
-            .at(Span::point(at))
-            .help("field names are case sensitive; see the request fields in the README")
+        let diagnostic = Diagnostic::new(
+            &rules::JSON,
+            format!("not a send_group_msg body: {message}"),
+        )
+        .at(Span::point(at))
+        .help("field names are case sensitive; see the request fields in the README");
+        Box::new(diagnostic)
     })
 }
 
@@ -127,7 +131,10 @@ fn skip_value(bytes: &[u8], at: usize) -> usize {
         }
         Some(_) => {
             let mut i = at;
-            while i < bytes.len() && !matches!(bytes[i], b',' | b'}' | b']') && !bytes[i].is_ascii_whitespace() {
+            while i < bytes.len()
+                && !matches!(bytes[i], b',' | b'}' | b']')
+                && !bytes[i].is_ascii_whitespace()
+            {
                 i += 1;
             }
             i
@@ -209,8 +216,13 @@ mod tests {
 
     #[test]
     fn bad_fields_are_refused_with_a_position() {
-        let error = read_message(r#"{"GroupId": "g", "MsgBody": [], "GroupAt_account": []}"#).unwrap_err();
-        assert!(error.message.contains("unknown field `GroupAt_account`"), "{}", error.message);
+        let error =
+            read_message(r#"{"GroupId": "g", "MsgBody": [], "GroupAt_account": []}"#).unwrap_err();
+        assert!(
+            error.message.contains("unknown field `GroupAt_account`"),
+            "{}",
+            error.message
+        );
         assert!(error.span.unwrap().start > 30);
     }
 }

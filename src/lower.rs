@@ -26,6 +26,8 @@ pub struct Lowered {
     pub group_type: Option<GroupType>,
     /// JSON path to source span.
     pub spans: SourceMap,
+    /// Elements with errors were left out of the body.
+    pub partial_body: bool,
 }
 
 /// Lowers a parsed file, reporting header and element-argument problems.
@@ -69,17 +71,28 @@ fn lower_header(document: &Document, lowered: &mut Lowered, diagnostics: &mut Ve
         };
         match (key.apply)(&mut target, &entry.value) {
             Ok(()) => {
-                let path = if key.path.is_empty() { "type" } else { key.path };
+                let path = if key.path.is_empty() {
+                    "type"
+                } else {
+                    key.path
+                };
                 lowered.spans.insert(path, entry.value.span);
             }
             Err(message) => diagnostics.push(
-                Diagnostic::new(&rules::HEADER_VALUE, format!("`{name}`: {message}")).at(entry.value.span),
+                Diagnostic::new(&rules::HEADER_VALUE, format!("`{name}`: {message}"))
+                    .at(entry.value.span),
             ),
         }
     }
     // `OfflinePushInfo` as a whole points at its first key.
-    if let Some(entry) = document.header.iter().find(|e| e.key.value.starts_with("push")) {
-        lowered.spans.insert("OfflinePushInfo", entry.key.span.join(entry.value.span));
+    if let Some(entry) = document
+        .header
+        .iter()
+        .find(|e| e.key.value.starts_with("push"))
+    {
+        lowered
+            .spans
+            .insert("OfflinePushInfo", entry.key.span.join(entry.value.span));
     }
 }
 
@@ -129,7 +142,7 @@ fn lower_body(document: &Document, lowered: &mut Lowered, diagnostics: &mut Vec<
                 let account = (id.value != "all").then(|| id.value.clone());
                 mention(lowered, account, id.span);
             }
-            Inline::Element(element) if element.broken => {}
+            Inline::Element(element) if element.broken => lowered.partial_body = true,
             Inline::Element(element) => match elements::build(element) {
                 Ok(Built::Mention { text, account }) => {
                     pending.push(&text, element.span);
@@ -138,10 +151,15 @@ fn lower_body(document: &Document, lowered: &mut Lowered, diagnostics: &mut Vec<
                 Ok(Built::Element(built)) => {
                     pending.flush(lowered);
                     let index = lowered.message.body.len();
-                    lowered.spans.insert(format!("MsgBody[{index}]"), element.span);
+                    lowered
+                        .spans
+                        .insert(format!("MsgBody[{index}]"), element.span);
                     lowered.message.body.push(built);
                 }
-                Err(problems) => diagnostics.extend(problems),
+                Err(problems) => {
+                    lowered.partial_body = true;
+                    diagnostics.extend(problems);
+                }
             },
         }
     }

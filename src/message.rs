@@ -18,22 +18,42 @@ pub struct Message {
     #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
     /// The account shown as the sender.
-    #[serde(rename = "From_Account", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "From_Account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub from_account: Option<String>,
     /// The de-duplication number: a repeat within 5 minutes is dropped.
     #[serde(rename = "Random", default, skip_serializing_if = "Option::is_none")]
     pub random: Option<u32>,
     /// `High`, `Normal` or `Low`.
-    #[serde(rename = "MsgPriority", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MsgPriority",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub priority: Option<Priority>,
     /// Which message callbacks to skip.
-    #[serde(rename = "ForbidCallbackControl", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "ForbidCallbackControl",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub forbid_callback: Vec<ForbidCallback>,
     /// 1: deliver to online members only.
-    #[serde(rename = "OnlineOnlyFlag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OnlineOnlyFlag",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub online_only: Option<u32>,
     /// `NoLastMsg`, `NoUnread`.
-    #[serde(rename = "SendMsgControl", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "SendMsgControl",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub send_control: Vec<SendControl>,
     /// The elements of the message.
     #[serde(rename = "MsgBody", default)]
@@ -42,16 +62,28 @@ pub struct Message {
     #[serde(rename = "GroupAtInfo", default, skip_serializing_if = "Vec::is_empty")]
     pub group_at: Vec<GroupAt>,
     /// Custom data stored with the message.
-    #[serde(rename = "CloudCustomData", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CloudCustomData",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cloud_custom_data: Option<String>,
     /// Offline push settings.
-    #[serde(rename = "OfflinePushInfo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OfflinePushInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub push: Option<OfflinePush>,
     /// The members who see a targeted message.
     #[serde(rename = "To_Account", default, skip_serializing_if = "Vec::is_empty")]
     pub to_account: Vec<String>,
     /// 1: ask for read receipts.
-    #[serde(rename = "NeedReadReceipt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NeedReadReceipt",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub need_read_receipt: Option<u32>,
     /// 1: the message can carry extensions.
     #[serde(
@@ -118,14 +150,21 @@ pub struct GroupAt {
     #[serde(rename = "GroupAtAllFlag")]
     pub all: u32,
     /// The member, when `all` is 0.
-    #[serde(rename = "GroupAt_Account", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GroupAt_Account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub account: Option<String>,
 }
 
 impl GroupAt {
     /// `{"GroupAtAllFlag": 1}`.
     pub fn everyone() -> GroupAt {
-        GroupAt { all: 1, account: None }
+        GroupAt {
+            all: 1,
+            account: None,
+        }
     }
 
     /// `{"GroupAtAllFlag": 0, "GroupAt_Account": id}`.
@@ -254,7 +293,11 @@ pub struct ImageElem {
     #[serde(rename = "UUID")]
     pub uuid: String,
     /// 1 JPG, 2 GIF, 3 PNG, 4 BMP, 255 other.
-    #[serde(rename = "ImageFormat", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ImageFormat",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub format: Option<u32>,
     /// The original (Type 1) and optional large (2) and thumbnail (3) sizes.
     #[serde(rename = "ImageInfoArray")]
@@ -338,10 +381,18 @@ pub struct VideoElem {
     #[serde(rename = "VideoSize", default, skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
     /// Length in seconds.
-    #[serde(rename = "VideoSecond", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VideoSecond",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub seconds: Option<u64>,
     /// `mp4` and the like.
-    #[serde(rename = "VideoFormat", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VideoFormat",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub format: Option<String>,
     /// 2: download from `VideoUrl`.
     #[serde(rename = "VideoDownloadFlag")]
@@ -362,7 +413,11 @@ pub struct VideoElem {
     #[serde(rename = "ThumbHeight")]
     pub thumb_height: u64,
     /// Thumbnail format.
-    #[serde(rename = "ThumbFormat", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ThumbFormat",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub thumb_format: Option<String>,
     /// 2: download from `ThumbUrl`.
     #[serde(rename = "ThumbDownloadFlag")]
@@ -386,7 +441,11 @@ pub struct OfflinePush {
     #[serde(rename = "Ext", default, skip_serializing_if = "Option::is_none")]
     pub ext: Option<String>,
     /// Android vendor settings.
-    #[serde(rename = "AndroidInfo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AndroidInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android: Option<AndroidPush>,
     /// APNs settings.
     #[serde(rename = "ApnsInfo", default, skip_serializing_if = "Option::is_none")]
@@ -401,28 +460,60 @@ pub struct AndroidPush {
     #[serde(rename = "Sound", default, skip_serializing_if = "Option::is_none")]
     pub sound: Option<String>,
     /// Huawei channel.
-    #[serde(rename = "HuaWeiChannelID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "HuaWeiChannelID",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub huawei_channel: Option<String>,
     /// Xiaomi channel.
-    #[serde(rename = "XiaoMiChannelID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "XiaoMiChannelID",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub xiaomi_channel: Option<String>,
     /// OPPO channel.
-    #[serde(rename = "OPPOChannelID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OPPOChannelID",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub oppo_channel: Option<String>,
     /// Google (FCM) channel.
-    #[serde(rename = "GoogleChannelID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GoogleChannelID",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub google_channel: Option<String>,
     /// vivo: 0 marketing, 1 system.
-    #[serde(rename = "VIVOClassification", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VIVOClassification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vivo_classification: Option<u32>,
     /// Huawei: `LOW` or `NORMAL`.
-    #[serde(rename = "HuaWeiImportance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "HuaWeiImportance",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub huawei_importance: Option<HuaweiImportance>,
     /// Huawei category.
-    #[serde(rename = "HuaWeiCategory", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "HuaWeiCategory",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub huawei_category: Option<String>,
     /// 1: pass `Ext` as the Huawei intent parameter.
-    #[serde(rename = "ExtAsHuaweiIntentParam", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExtAsHuaweiIntentParam",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ext_as_huawei_intent: Option<u32>,
 }
 
@@ -457,6 +548,10 @@ pub struct ApnsPush {
     #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// 1: enable the notification service extension.
-    #[serde(rename = "MutableContent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MutableContent",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub mutable_content: Option<u32>,
 }

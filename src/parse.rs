@@ -125,7 +125,10 @@ pub fn parse(text: &str) -> (Document, Vec<Diagnostic>) {
 /// A header starts on the first line with `---` and nothing else.
 fn starts_with_header(text: &str) -> bool {
     let first_line = text.split('\n').next().unwrap_or("");
-    text.starts_with("---") && first_line[3..].trim_end_matches([' ', '\t', '\r']).is_empty()
+    text.starts_with("---")
+        && first_line[3..]
+            .trim_end_matches([' ', '\t', '\r'])
+            .is_empty()
         && text.len() > first_line.len()
 }
 
@@ -165,7 +168,10 @@ fn lower_header(
                         Rule::bad_line => diagnostics.push(
                             Diagnostic::new(
                                 &rules::SYNTAX,
-                                format!("expected `key: value`, found `{}`", item.as_str().trim_end()),
+                                format!(
+                                    "expected `key: value`, found `{}`",
+                                    item.as_str().trim_end()
+                                ),
                             )
                             .at(trimmed_span(&item))
                             .help("each header line is `key: value`, a `# comment`, or blank"),
@@ -200,7 +206,10 @@ fn header_entry(entry: Pair<'_, Rule>, diagnostics: &mut Vec<Diagnostic>) -> Opt
                 diagnostics.push(
                     Diagnostic::new(
                         &rules::SYNTAX,
-                        format!("unexpected `{}` after the quoted value", junk.as_str().trim_end()),
+                        format!(
+                            "unexpected `{}` after the quoted value",
+                            junk.as_str().trim_end()
+                        ),
                     )
                     .at(trimmed_span(&junk))
                     .help("put the whole value inside the quotes"),
@@ -225,8 +234,15 @@ fn unterminated(pair: &Pair<'_, Rule>, offset: usize) -> Diagnostic {
 }
 
 /// Decodes the JSON escapes of a `quoted` pair; a bad escape is reported at itself.
-fn decode_quoted(quoted: Pair<'_, Rule>, offset: usize, diagnostics: &mut Vec<Diagnostic>) -> String {
-    let inner = quoted.into_inner().next().expect("quoted has an inner part");
+fn decode_quoted(
+    quoted: Pair<'_, Rule>,
+    offset: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> String {
+    let inner = quoted
+        .into_inner()
+        .next()
+        .expect("quoted has an inner part");
     let start = inner.as_span().start() + offset;
     match decode_json_escapes(inner.as_str()) {
         Ok(text) => text,
@@ -234,7 +250,9 @@ fn decode_quoted(quoted: Pair<'_, Rule>, offset: usize, diagnostics: &mut Vec<Di
             diagnostics.push(
                 Diagnostic::new(&rules::SYNTAX, message)
                     .at(Span::new(start + at, start + at + len))
-                    .help(r#"the escapes in quoted strings are \" \\ \/ \b \f \n \r \t and \uXXXX"#),
+                    .help(
+                        r#"the escapes in quoted strings are \" \\ \/ \b \f \n \r \t and \uXXXX"#,
+                    ),
             );
             String::new()
         }
@@ -272,7 +290,11 @@ pub(crate) fn decode_json_escapes(raw: &str) -> Result<String, (usize, usize, St
                         .filter(|s| *s == "\\u")
                         .and_then(|_| hex4(raw, at + 6).ok())
                         .filter(|low| (0xDC00..0xE000).contains(low))
-                        .ok_or((at, 6, format!("`{}` is half of a surrogate pair", &raw[at..at + 6])))?;
+                        .ok_or((
+                            at,
+                            6,
+                            format!("`{}` is half of a surrogate pair", &raw[at..at + 6]),
+                        ))?;
                     for _ in 0..6 {
                         chars.next();
                     }
@@ -280,8 +302,11 @@ pub(crate) fn decode_json_escapes(raw: &str) -> Result<String, (usize, usize, St
                 } else {
                     high
                 };
-                let c = char::from_u32(code)
-                    .ok_or((at, 6, format!("`{}` is not a character", &raw[at..at + 6])))?;
+                let c = char::from_u32(code).ok_or((
+                    at,
+                    6,
+                    format!("`{}` is not a character", &raw[at..at + 6]),
+                ))?;
                 out.push(c);
                 for _ in 0..4 {
                     chars.next();
@@ -329,7 +354,8 @@ impl BodyBuilder<'_> {
                 return;
             }
         }
-        self.inlines.push(Inline::Text(Spanned::new(text.to_owned(), span)));
+        self.inlines
+            .push(Inline::Text(Spanned::new(text.to_owned(), span)));
     }
 
     fn piece(&mut self, pair: Pair<'_, Rule>) {
@@ -338,11 +364,16 @@ impl BodyBuilder<'_> {
             Rule::escape | Rule::word_escape => self.text(&pair.as_str()[1..], span),
             Rule::mention => {
                 let id = &pair.as_str()[1..];
-                self.inlines.push(Inline::Mention(Spanned::new(id.to_owned(), span)));
+                self.inlines
+                    .push(Inline::Mention(Spanned::new(id.to_owned(), span)));
             }
             Rule::element => self.element(pair),
             Rule::lookalike => {
-                let name = pair.clone().into_inner().next().expect("lookalike has a name");
+                let name = pair
+                    .clone()
+                    .into_inner()
+                    .next()
+                    .expect("lookalike has a name");
                 if let Some(warning) = lookalike_warning(name.as_str(), self.span(&name)) {
                     self.diagnostics.push(warning);
                 }
@@ -390,7 +421,9 @@ impl BodyBuilder<'_> {
         let mut value = None;
         for part in pair.into_inner() {
             match part.as_rule() {
-                Rule::arg_key => key = Some(Spanned::new(part.as_str().to_owned(), self.span(&part))),
+                Rule::arg_key => {
+                    key = Some(Spanned::new(part.as_str().to_owned(), self.span(&part)))
+                }
                 Rule::arg_value => {
                     let inner = part.into_inner().next().expect("a value has one form");
                     let value_span = self.span(&inner);
@@ -416,10 +449,13 @@ impl BodyBuilder<'_> {
 /// A warning for `[fcae 6]`: a bracketed word close to an element name.
 fn lookalike_warning(word: &str, span: Span) -> Option<Diagnostic> {
     let lower = word.to_ascii_lowercase();
-    let near = ElementKind::ALL.into_iter().map(ElementKind::name).find(|name| {
-        let limit = if name.len() <= 4 { 1 } else { 2 };
-        lower.len() >= 3 && edit_distance(&lower, name) <= limit
-    });
+    let near = ElementKind::ALL
+        .into_iter()
+        .map(ElementKind::name)
+        .find(|name| {
+            let limit = if name.len() <= 4 { 1 } else { 2 };
+            lower.len() >= 3 && edit_distance(&lower, name) <= limit
+        });
     let near = near.or_else(|| ElementKind::from_name(&lower).map(ElementKind::name))?;
     Some(
         Diagnostic::new(
@@ -441,8 +477,8 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in rows.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        rows[0][j] = j;
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
@@ -483,7 +519,10 @@ mod tests {
     #[test]
     fn mention_boundaries() {
         assert_eq!(texts(&body("大家好@tommy")), ["T:大家好", "M:tommy"]);
-        assert_eq!(texts(&body("first.last@example.com")), ["T:first.last@example.com"]);
+        assert_eq!(
+            texts(&body("first.last@example.com")),
+            ["T:first.last@example.com"]
+        );
         assert_eq!(texts(&body("a@@b")), ["T:a@", "M:b"]);
         assert_eq!(texts(&body("@tommy@x hi")), ["M:tommy", "T:@x hi"]);
         assert_eq!(texts(&body("x\\_@tommy")), ["T:x_@tommy"]);
@@ -493,13 +532,19 @@ mod tests {
 
     #[test]
     fn brackets_that_are_not_elements_stay_text() {
-        assert_eq!(texts(&body("[Notice] [1/3] [face6]")), ["T:[Notice] [1/3] [face6]"]);
+        assert_eq!(
+            texts(&body("[Notice] [1/3] [face6]")),
+            ["T:[Notice] [1/3] [face6]"]
+        );
         assert_eq!(texts(&body("a[face 6]b")), ["T:a", "E:face", "T:b"]);
     }
 
     #[test]
     fn escapes_follow_commonmark() {
-        assert_eq!(texts(&body(r"\@tommy \[face 6] \\ \a")), [r"T:@tommy [face 6] \ \a"]);
+        assert_eq!(
+            texts(&body(r"\@tommy \[face 6] \\ \a")),
+            [r"T:@tommy [face 6] \ \a"]
+        );
     }
 
     #[test]
@@ -517,12 +562,22 @@ mod tests {
         assert_eq!(diagnostics[0].message, "the header is never closed");
         let (_, diagnostics) = parse("[face 6\nnext [at \"x]");
         let messages: Vec<_> = diagnostics.iter().map(|d| d.message.as_str()).collect();
-        assert_eq!(messages, ["unclosed element `[face`", "unterminated string", "unclosed element `[at`"]);
+        assert_eq!(
+            messages,
+            [
+                "unclosed element `[face`",
+                "unterminated string",
+                "unclosed element `[at`"
+            ]
+        );
     }
 
     #[test]
     fn json_escapes() {
-        assert_eq!(decode_json_escapes(r"a\u0000\n\uD83D\uDE00").unwrap(), "a\0\n😀");
+        assert_eq!(
+            decode_json_escapes(r"a\u0000\n\uD83D\uDE00").unwrap(),
+            "a\0\n😀"
+        );
         assert_eq!(decode_json_escapes(r"a\q").unwrap_err().0, 1);
         assert!(decode_json_escapes(r"\uD83D").is_err());
         assert!(decode_json_escapes(r"\u12").is_err());

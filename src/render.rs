@@ -54,14 +54,27 @@ pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
     let gutter = " ".repeat(line_no.to_string().len());
     let arrow = colour.paint("1;34", "-->");
     let bar = colour.paint("1;34", "|");
-    let path = diagnostic.path.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
+    let path = diagnostic
+        .path
+        .as_deref()
+        .map(|p| format!(" ({p})"))
+        .unwrap_or_default();
     match location {
         Some(l) if l.line > 0 => {
-            let _ = writeln!(out, "{gutter}{arrow} {}:{}:{}{path}", l.file, l.line, l.column);
+            let _ = writeln!(
+                out,
+                "{gutter}{arrow} {}:{}:{}{path}",
+                l.file, l.line, l.column
+            );
             let shown = l.source_line.replace('\t', TAB);
             let (indent, width) = underline(l);
             let _ = writeln!(out, "{gutter} {bar}");
-            let _ = writeln!(out, "{} {bar} {}", colour.paint("1;34", &l.line.to_string()), shown.trim_end());
+            let _ = writeln!(
+                out,
+                "{} {bar} {}",
+                colour.paint("1;34", &l.line.to_string()),
+                shown.trim_end()
+            );
             let carets = colour.severity(severity, &"^".repeat(width));
             let _ = writeln!(out, "{gutter} {bar} {}{carets}", " ".repeat(indent));
         }
@@ -74,7 +87,11 @@ pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
         let _ = writeln!(out, "{gutter} = {}: {help}", colour.paint("1", "help"));
     }
     if let (Severity::Error, Some(code)) = (severity, diagnostic.rule.server_error) {
-        let _ = writeln!(out, "{gutter} = {}: the server would refuse it with error {code}", colour.paint("1", "note"));
+        let _ = writeln!(
+            out,
+            "{gutter} = {}: the server would refuse it with error {code}",
+            colour.paint("1", "note")
+        );
     }
     out.push('\n');
     out
@@ -83,7 +100,13 @@ pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
 /// Display width of the text before the span and of the span itself (at least 1,
 /// to the end of the line for a span that continues on later lines).
 fn underline(location: &crate::diagnostic::Location) -> (usize, usize) {
-    let width = |c: char| if c == '\t' { TAB.len() } else { c.width().unwrap_or(0) };
+    let width = |c: char| {
+        if c == '\t' {
+            TAB.len()
+        } else {
+            c.width().unwrap_or(0)
+        }
+    };
     let chars: Vec<char> = location.source_line.chars().collect();
     let start = (location.column - 1).min(chars.len());
     let end = if location.end_line == location.line {
@@ -163,7 +186,10 @@ mod tests {
         let shown = human(&d, Colour(false));
         assert!(shown.contains("a.timl:1:6"), "{shown}");
         // a tab (4) and three wide characters (6) and a space before the caret
-        assert!(shown.contains(&format!("| {}^^^^^^^^\n", " ".repeat(11))), "{shown}");
+        assert!(
+            shown.contains(&format!("| {}^^^^^^^^\n", " ".repeat(11))),
+            "{shown}"
+        );
     }
 
     #[test]

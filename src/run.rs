@@ -90,7 +90,11 @@ fn check(config: CheckConfig) -> Result<Outcome, Error> {
         write_stdout(format!("checked {} {noun}: {result}\n", files.len()).as_bytes())?;
     }
     let failed = tally.errors > 0 || (config.deny_warnings && tally.warnings > 0);
-    Ok(if failed { Outcome::InputProblems } else { Outcome::Success })
+    Ok(if failed {
+        Outcome::InputProblems
+    } else {
+        Outcome::Success
+    })
 }
 
 fn format_diagnostic(diagnostic: &Diagnostic, format: Format, colour: Colour) -> String {
@@ -110,7 +114,10 @@ fn collect_inputs(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
         let path = entry.map_err(read_error)?.path();
         if path.is_dir() {
             collect_inputs(&path, found)?;
-        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("timl" | "json")) {
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("timl" | "json")
+        ) {
             found.push(path);
         }
     }
@@ -121,10 +128,12 @@ fn read_input(input: &InputPath) -> Result<(String, Vec<u8>), Error> {
     match input {
         InputPath::Stdin => {
             let mut bytes = Vec::new();
-            io::stdin().read_to_end(&mut bytes).map_err(|source| Error::Read {
-                path: PathBuf::from("<stdin>"),
-                source,
-            })?;
+            io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|source| Error::Read {
+                    path: PathBuf::from("<stdin>"),
+                    source,
+                })?;
             Ok(("<stdin>".to_owned(), bytes))
         }
         InputPath::File(path) => {

@@ -44,7 +44,10 @@ mod tests {
         let mut map = SourceMap::default();
         map.insert("MsgBody", Span::new(0, 10));
         map.insert("MsgBody[1]", Span::new(4, 6));
-        assert_eq!(map.locate("MsgBody[1].MsgContent.Index"), Some(Span::new(4, 6)));
+        assert_eq!(
+            map.locate("MsgBody[1].MsgContent.Index"),
+            Some(Span::new(4, 6))
+        );
         assert_eq!(map.locate("MsgBody[2].MsgContent"), Some(Span::new(0, 10)));
         assert_eq!(map.locate("GroupId"), None);
     }

@@ -1,0 +1,393 @@
+//! Tests that run the built `timl` binary: exit codes, streams, files.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn timl(args: &[&str]) -> Output {
+    timl_with_stdin(args, None)
+}
+
+fn timl_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_timl"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("timl runs");
+    let mut pipe = child.stdin.take().unwrap();
+    pipe.write_all(stdin.unwrap_or_default()).unwrap();
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().expect("exited normally")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// A scratch folder unique to the test.
+fn scratch(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("timl-cli-{}-{test}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+const GOOD: &str =
+    "---\ngroup: @TGS#2C5SZEAEF\ntype: public\nrandom: 8912345\n---\nred @all packet[face 6]\n";
+
+#[test]
+fn compile_prints_the_body_and_exits_0() {
+    let dir = scratch("compile");
+    let file = write(&dir, "a.timl", GOOD);
+    let output = timl(&["compile", &file]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        r#"{
+  "GroupId": "@TGS#2C5SZEAEF",
+  "Random": 8912345,
+  "MsgBody": [
+    {
+      "MsgType": "TIMTextElem",
+      "MsgContent": {
+        "Text": "red @all packet"
+      }
+    },
+    {
+      "MsgType": "TIMFaceElem",
+      "MsgContent": {
+        "Index": 6,
+        "Data": ""
+      }
+    }
+  ],
+  "GroupAtInfo": [
+    {
+      "GroupAtAllFlag": 1
+    }
+  ]
+}
+"#
+    );
+    assert_eq!(stderr(&output), "");
+}
+
+#[test]
+fn compile_reads_standard_input() {
+    let output = timl_with_stdin(
+        &[
+            "compile",
+            "-",
+            "--group",
+            "g1",
+            "--group-type",
+            "work",
+            "--random",
+            "5",
+        ],
+        Some(b"hi @bob"),
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["GroupId"], "g1");
+    assert_eq!(json["Random"], 5);
+    assert_eq!(json["GroupAtInfo"][0]["GroupAt_Account"], "bob");
+}
+
+#[test]
+fn errors_exit_1_with_location_rule_and_caret_and_write_nothing() {
+    let dir = scratch("errors");
+    let file = write(
+        &dir,
+        "bad.timl",
+        "---\ngroup: g\ntype: community\n---\nhello @all\n",
+    );
+    let out = dir.join("out.json");
+    let output = timl(&["compile", &file, "-o", &out.to_string_lossy()]);
+    assert_eq!(code(&output), 1);
+    let err = stderr(&output);
+    assert!(
+        err.contains("error[community-at-all]: Community groups do not support @all"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("{file}:5:7")), "{err}");
+    assert!(err.contains("5 | hello @all\n  |       ^^^^"), "{err}");
+    assert!(err.contains("error[community-group-id]"), "{err}");
+    assert!(!out.exists(), "nothing is written when there are errors");
+    assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn output_file_is_replaced_whole() {
+    let dir = scratch("output");
+    let file = write(&dir, "a.timl", GOOD);
+    let out = dir.join("out.json");
+    fs::write(&out, "old").unwrap();
+    let output = timl(&["compile", &file, "-o", &out.to_string_lossy()]);
+    assert_eq!(code(&output), 0);
+    assert!(fs::read_to_string(&out)
+        .unwrap()
+        .starts_with("{\n  \"GroupId\""));
+    assert_eq!(stdout(&output), "");
+    // A failed compile leaves the previous output as it was.
+    let bad = write(&dir, "b.timl", "---\ngroup: g\n---\n[face x]");
+    let before = fs::read(&out).unwrap();
+    assert_eq!(
+        code(&timl(&["compile", &bad, "-o", &out.to_string_lossy()])),
+        1
+    );
+    assert_eq!(fs::read(&out).unwrap(), before);
+}
+
+#[test]
+fn unreadable_and_unwritable_files_exit_3() {
+    let output = timl(&["compile", "/nonexistent/a.timl"]);
+    assert_eq!(code(&output), 3);
+    assert!(stderr(&output).contains("cannot read `/nonexistent/a.timl`"));
+    let dir = scratch("unwritable");
+    let file = write(&dir, "a.timl", GOOD);
+    let output = timl(&["compile", &file, "-o", "/nonexistent/dir/out.json"]);
+    assert_eq!(code(&output), 3);
+    assert!(stderr(&output).contains("cannot write"));
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    assert_eq!(code(&timl(&["compile"])), 2);
+    assert_eq!(code(&timl(&["frobnicate"])), 2);
+    assert_eq!(code(&timl(&["compile", "a.timl", "--random", "-1"])), 2);
+    assert_eq!(
+        code(&timl(&[
+            "compile",
+            "a.timl",
+            "--random",
+            "1",
+            "--fresh-random"
+        ])),
+        2
+    );
+    assert_eq!(
+        code(&timl(&["compile", "a.timl", "--group-type", "BChatRoom"])),
+        2
+    );
+}
+
+#[test]
+fn help_explains_options_with_examples() {
+    let output = timl(&["compile", "--help"]);
+    assert_eq!(code(&output), 0);
+    let help = stdout(&output);
+    for needle in [
+        "--group-type",
+        "--fresh-random",
+        "--max-bytes",
+        "Example",
+        "-o",
+    ] {
+        assert!(help.contains(needle), "{needle} missing from:\n{help}");
+    }
+}
+
+#[test]
+fn random_is_stable_content_sensitive_and_overridable() {
+    let dir = scratch("random");
+    let a = write(&dir, "a.timl", "---\ngroup: g\ntype: work\n---\nhello\n");
+    let b = write(&dir, "b.timl", "---\ngroup: g\ntype: work\n---\nhello!\n");
+    let random = |args: &[&str]| -> u64 {
+        let output = timl(args);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        serde_json::from_str::<serde_json::Value>(&stdout(&output)).unwrap()["Random"]
+            .as_u64()
+            .unwrap()
+    };
+    let first = random(&["compile", &a]);
+    assert_eq!(first, random(&["compile", &a]), "same message, same Random");
+    assert_ne!(
+        first,
+        random(&["compile", &b]),
+        "different message, different Random"
+    );
+    assert_ne!(
+        first,
+        random(&["compile", &a, "--group", "other"]),
+        "the group is part of the message"
+    );
+    assert_eq!(random(&["compile", &a, "--random", "42"]), 42);
+    let fresh: Vec<u64> = (0..3)
+        .map(|_| random(&["compile", &a, "--fresh-random"]))
+        .collect();
+    assert!(fresh.iter().any(|&r| r != first) && (fresh[0] != fresh[1] || fresh[1] != fresh[2]));
+    // The header's `random:` wins over derivation, and `--random` over the header.
+    let c = write(
+        &dir,
+        "c.timl",
+        "---\ngroup: g\ntype: work\nrandom: 7\n---\nhello\n",
+    );
+    assert_eq!(random(&["compile", &c]), 7);
+    assert_eq!(random(&["compile", &c, "--random", "8"]), 8);
+}
+
+#[test]
+fn check_reports_every_problem_in_every_file() {
+    let dir = scratch("check");
+    write(&dir, "good.timl", GOOD);
+    write(
+        &dir,
+        "bad.timl",
+        "---\ngroup: g\ntype: avchatroom\nonline-only: yes\ncontrol: no-unread\n---\n[fcae 6] @",
+    );
+    fs::create_dir(dir.join("nested")).unwrap();
+    write(
+        &dir.join("nested"),
+        "req.json",
+        r#"{"GroupId": "g", "MsgBody": [{"MsgType": "TIMFaceElem", "MsgContent": {"Index": 1}}], "From_Account": ""}"#,
+    );
+    write(&dir, "ignored.txt", "not checked");
+    let output = timl(&["check", &dir.to_string_lossy()]);
+    assert_eq!(code(&output), 1);
+    let out = stdout(&output);
+    for rule in [
+        "avchatroom-online-only",
+        "avchatroom-control",
+        "online-only-control",
+        "element-lookalike",
+        "account-id",
+    ] {
+        assert!(out.contains(&format!("[{rule}]")), "{rule} missing:\n{out}");
+    }
+    assert!(out.contains("req.json:1:"), "{out}");
+    assert!(out.contains("(From_Account)"), "{out}");
+    assert!(
+        out.ends_with("checked 3 files: 4 errors, 1 warning\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn check_json_format_lists_each_diagnostic_as_an_object() {
+    let dir = scratch("check-json");
+    let file = write(
+        &dir,
+        "bad.timl",
+        "---\ngroup: g\ntype: work\npriority: urgent\nfrom: \n---\n[face index=x] [image url=a]\n",
+    );
+    let output = timl(&["check", &file, "--format", "json"]);
+    assert_eq!(code(&output), 1);
+    let lines: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect();
+    let rules: Vec<&str> = lines.iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    assert_eq!(
+        rules,
+        [
+            "header-value",
+            "account-id",
+            "element-args",
+            "element-args",
+            "element-args"
+        ]
+    );
+    let first = &lines[0];
+    assert_eq!(first["file"], file.as_str());
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(4), Some(11))
+    );
+    assert_eq!(
+        (first["end_line"].as_u64(), first["end_column"].as_u64()),
+        (Some(4), Some(17))
+    );
+    assert_eq!(first["severity"], "error");
+    assert!(first["message"].as_str().unwrap().contains("urgent"));
+    assert!(first.get("help").is_some());
+}
+
+#[test]
+fn deny_warnings_fails_on_warnings_only_when_asked() {
+    let dir = scratch("deny");
+    let file = write(&dir, "w.timl", "---\ngroup: g\ntype: work\n---\n[fcae 6]\n");
+    assert_eq!(code(&timl(&["check", &file])), 0);
+    assert_eq!(code(&timl(&["check", &file, "--deny-warnings"])), 1);
+}
+
+#[test]
+fn invalid_utf8_is_an_input_error() {
+    let dir = scratch("utf8");
+    let path = dir.join("bad.timl");
+    fs::write(&path, b"---\ngroup: g\n---\nhi \xff\xfe there").unwrap();
+    let output = timl(&["compile", &path.to_string_lossy()]);
+    assert_eq!(code(&output), 1);
+    assert!(
+        stderr(&output).contains("error[encoding]"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("bad.timl:4:4"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn compiled_json_is_checked_with_the_same_rules() {
+    let dir = scratch("json");
+    let file = write(&dir, "a.timl", GOOD);
+    let compiled = timl(&["compile", &file]);
+    let json = write(&dir, "a.json", &stdout(&compiled));
+    let again = timl(&["compile", &json]);
+    assert_eq!(code(&again), 0);
+    assert_eq!(
+        stdout(&again),
+        stdout(&compiled),
+        "what was reviewed is what comes out"
+    );
+    let output = timl(&["check", &json, "--group-type", "community"]);
+    assert_eq!(code(&output), 1);
+    assert!(
+        stdout(&output).contains("(GroupAtInfo[0])"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn every_template_compiles_cleanly() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut count = 0;
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("timl") {
+            continue;
+        }
+        let output = timl(&["compile", &path.to_string_lossy()]);
+        assert_eq!(code(&output), 0, "{}:\n{}", path.display(), stderr(&output));
+        assert_eq!(
+            stderr(&output),
+            "",
+            "{} has warnings or notes",
+            path.display()
+        );
+        count += 1;
+    }
+    assert!(count >= 6, "only {count} templates");
+}
