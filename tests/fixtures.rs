@@ -1,0 +1,103 @@
+//! Snapshot tests driven by fixture folders.
+//!
+//! - `fixtures/good/*.timl`: the compiled JSON, then any warnings and notes.
+//! - `fixtures/bad/*.{timl,json}`: the full rendered diagnostics. A bad fixture is
+//!   named after the rule it breaks (`too-long-cjk.timl` breaks `too-long`), and the
+//!   test checks that the rule is reported, so a fixture cannot pass by accident.
+
+use std::fs;
+use std::path::Path;
+
+use timl::render::{self, Colour};
+use timl::{compile_bytes, InputKind, Options, Severity};
+
+fn name_of(path: &Path) -> String {
+    let folder = path
+        .parent()
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_string_lossy();
+    format!("{folder}/{}", path.file_name().unwrap().to_string_lossy())
+}
+
+fn rendered(diagnostics: &[timl::Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| render::human(d, Colour(false)))
+        .collect()
+}
+
+#[test]
+fn good_fixtures() {
+    insta::glob!("fixtures/good/*.timl", |path| {
+        let bytes = fs::read(path).unwrap();
+        let compiled = compile_bytes(
+            &name_of(path),
+            &bytes,
+            InputKind::Markup,
+            &Options::default(),
+        );
+        let message = compiled
+            .message
+            .unwrap_or_else(|| panic!("{}:\n{}", path.display(), rendered(&compiled.diagnostics)));
+        let mut snapshot = message.to_pretty_json();
+        let notes = rendered(&compiled.diagnostics);
+        if !notes.is_empty() {
+            snapshot.push_str("---\n");
+            snapshot.push_str(&notes);
+        }
+        insta::assert_snapshot!(snapshot);
+    });
+}
+
+#[test]
+fn bad_fixtures() {
+    insta::glob!("fixtures/bad/*.{timl,json}", |path| {
+        let bytes = fs::read(path).unwrap();
+        let kind = InputKind::of_path(&path.to_string_lossy());
+        let compiled = compile_bytes(&name_of(path), &bytes, kind, &Options::default());
+        let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+        let rule = timl::rules::ALL
+            .iter()
+            .filter(|rule| stem.starts_with(rule.name))
+            .max_by_key(|rule| rule.name.len())
+            .unwrap_or_else(|| {
+                panic!("{stem}: a bad fixture's name starts with the rule it breaks")
+            });
+        assert!(
+            compiled
+                .diagnostics
+                .iter()
+                .any(|d| d.rule.name == rule.name),
+            "{} does not report `{}`:\n{}",
+            path.display(),
+            rule.name,
+            rendered(&compiled.diagnostics)
+        );
+        if rule.severity == Severity::Error {
+            assert!(
+                compiled.message.is_none(),
+                "{}: an error must stop the output",
+                path.display()
+            );
+        }
+        insta::assert_snapshot!(rendered(&compiled.diagnostics));
+    });
+}
+
+#[test]
+fn every_rule_has_a_bad_fixture() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad");
+    let names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for rule in timl::rules::ALL {
+        assert!(
+            names.iter().any(|n| n.starts_with(rule.name)),
+            "no bad fixture for rule `{}`",
+            rule.name
+        );
+    }
+}
