@@ -31,8 +31,11 @@ pub struct Document {
     pub header: Vec<HeaderEntry>,
     /// The body's pieces, in order.
     pub body: Vec<Inline>,
-    /// The span of the trimmed body (empty at the end of the file when there is none).
+    /// The span of the trimmed body; for an empty body, the closing `---` (or the
+    /// file's start).
     pub body_span: Span,
+    /// The header has no closing `---`, so there is no body.
+    pub header_unclosed: bool,
 }
 
 /// One `key: value` header line.

@@ -109,7 +109,7 @@ pub fn check(message: &Message, options: &CheckOptions) -> Vec<Diagnostic> {
             )
             .at_path("GroupId")
             .help(format!(
-                "add `type:` to the header or pass `--group-type` ({})",
+                "name it with `type:` in a template's header or with `--group-type` ({})",
                 GroupType::NAMES
             )),
         ),
@@ -192,7 +192,12 @@ fn check_accounts(message: &Message, out: &mut Vec<Diagnostic>) {
     }
     for (i, at) in message.group_at.iter().enumerate() {
         if let Some(id) = &at.account {
-            check_account(id, "the mention", format!("GroupAtInfo[{i}]"), out);
+            check_account(
+                id,
+                "the mention",
+                format!("GroupAtInfo[{i}].GroupAt_Account"),
+                out,
+            );
         }
     }
 }
@@ -276,6 +281,15 @@ fn check_push(message: &Message, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// "a" or "an" before a group type's name.
+fn article(group_type: GroupType) -> &'static str {
+    if group_type == GroupType::AVChatRoom {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 fn check_group_type(message: &Message, group_type: GroupType, out: &mut Vec<Diagnostic>) {
     let group_id = message.group_id.as_deref().unwrap_or("");
     match group_type {
@@ -290,7 +304,12 @@ fn check_group_type(message: &Message, group_type: GroupType, out: &mut Vec<Diag
                     .help("Community group IDs start with `@TGS#_`"),
                 );
             }
-            if let Some(i) = message.group_at.iter().position(|at| at.all == 1) {
+            let everyone = message
+                .group_at
+                .iter()
+                .enumerate()
+                .filter(|(_, at)| at.all == 1);
+            for (i, _) in everyone {
                 out.push(
                     Diagnostic::new(
                         &rules::COMMUNITY_AT_ALL,
@@ -326,7 +345,10 @@ fn check_group_type(message: &Message, group_type: GroupType, out: &mut Vec<Diag
         out.push(
             Diagnostic::new(
                 &rules::TOPIC,
-                format!("topics exist only in Community groups, and this is a {group_type} group"),
+                format!(
+                    "topics exist only in Community groups, and this is {} {group_type} group",
+                    article(group_type)
+                ),
             )
             .at_path("TopicId"),
         );

@@ -110,6 +110,8 @@ pub fn compile_bytes(name: &str, bytes: &[u8], kind: InputKind, options: &Option
 
 /// Compiles timl markup.
 pub fn compile_markup(name: &str, text: &str, options: &Options) -> Compiled {
+    // A UTF-8 byte-order mark is not part of the text (editors on Windows add it).
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let (document, mut diagnostics) = parse(text);
     let (lowered, more) = lower(&document);
     diagnostics.extend(more);
@@ -138,6 +140,7 @@ pub fn compile_markup(name: &str, text: &str, options: &Options) -> Compiled {
 
 /// Checks a compiled request body.
 pub fn compile_json(name: &str, text: &str, options: &Options) -> Compiled {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let locate = |path: &str| Some(json_input::locate(text, path));
     match json_input::read_message(text) {
         Ok(message) => {

@@ -18,7 +18,22 @@ pub(crate) struct HeaderTarget<'a> {
     pub spans: &'a mut SourceMap,
 }
 
-type Apply = fn(&mut HeaderTarget<'_>, &Spanned<String>) -> Result<(), String>;
+/// Why a value was refused, and where (the whole value unless `span` says otherwise).
+pub(crate) struct ValueError {
+    pub message: String,
+    pub span: Option<Span>,
+}
+
+impl From<String> for ValueError {
+    fn from(message: String) -> ValueError {
+        ValueError {
+            message,
+            span: None,
+        }
+    }
+}
+
+type Apply = fn(&mut HeaderTarget<'_>, &Spanned<String>) -> Result<(), ValueError>;
 
 /// One header key.
 pub(crate) struct HeaderKey {
@@ -75,12 +90,18 @@ pub(crate) static KEYS: &[HeaderKey] = &[
         Ok(())
     }),
     key!("random", "Random", |t, v| {
-        let n = v.value.parse::<u32>().map_err(|_| {
-            format!(
-                "`random` must be a whole number from 0 to 4294967295, not `{}`",
-                v.value
-            )
-        })?;
+        let digits = v.value.bytes().all(|b| b.is_ascii_digit());
+        let n = v
+            .value
+            .parse::<u32>()
+            .ok()
+            .filter(|_| digits)
+            .ok_or_else(|| {
+                format!(
+                    "expected a whole number from 0 to 4294967295, found `{}`",
+                    v.value
+                )
+            })?;
         t.message.random = Some(n);
         Ok(())
     }),
@@ -248,7 +269,7 @@ pub(crate) fn suggest(name: &str) -> Option<&'static str> {
         .map(|(_, key)| key)
 }
 
-fn set(field: &mut Option<String>, value: String) -> Result<(), String> {
+fn set(field: &mut Option<String>, value: String) -> Result<(), ValueError> {
     *field = Some(value);
     Ok(())
 }
@@ -302,12 +323,16 @@ fn word<T: Copy>(text: &str, words: &[(&str, T)]) -> Result<T, String> {
 fn word_list<T: Copy + PartialEq>(
     value: &Spanned<String>,
     words: &[(&str, T)],
-) -> Result<Vec<T>, String> {
+) -> Result<Vec<T>, ValueError> {
     let mut out = Vec::new();
     for item in list(value)? {
-        let parsed = word(&item.value, words)?;
+        let at_item = |message| ValueError {
+            message,
+            span: Some(item.span),
+        };
+        let parsed = word(&item.value, words).map_err(at_item)?;
         if out.contains(&parsed) {
-            return Err(format!("`{}` is listed twice", item.value));
+            return Err(at_item(format!("`{}` is listed twice", item.value)));
         }
         out.push(parsed);
     }

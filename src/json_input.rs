@@ -17,14 +17,37 @@ pub fn read_message(text: &str) -> Result<Message, Box<Diagnostic>> {
             .rsplit_once(" at line ")
             .map_or(message.as_str(), |(head, _)| head)
             .to_owned();
+        let (span, help) = if error.is_data() {
+            let help =
+                "field names and types are those of the send_group_msg body (see the README)";
+            (
+                unknown_field_span(text, &message, at).unwrap_or(Span::point(at)),
+                help,
+            )
+        } else {
+            (Span::point(at), "the file is not valid JSON")
+        };
         let diagnostic = Diagnostic::new(
             &rules::JSON,
             format!("not a send_group_msg body: {message}"),
         )
-        .at(Span::point(at))
-        .help("field names are case sensitive; see the request fields in the README");
+        .at(span)
+        .help(help);
         Box::new(diagnostic)
     })
+}
+
+/// serde_json reports an unknown field after its key; point at the key itself.
+fn unknown_field_span(text: &str, message: &str, at: usize) -> Option<Span> {
+    let name = message.strip_prefix("unknown field `")?.split('`').next()?;
+    let quoted = format!("\"{name}\"");
+    // serde_json's position is at or just past the key's closing quote.
+    let mut end = (at + 1).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let start = text[..end].rfind(&quoted)?;
+    Some(Span::new(start, start + quoted.len()))
 }
 
 /// The byte offset of serde_json's 1-based line and column (column 0: line start).

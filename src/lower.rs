@@ -78,10 +78,23 @@ fn lower_header(document: &Document, lowered: &mut Lowered, diagnostics: &mut Ve
                 };
                 lowered.spans.insert(path, entry.value.span);
             }
-            Err(message) => diagnostics.push(
-                Diagnostic::new(&rules::HEADER_VALUE, format!("`{name}`: {message}"))
-                    .at(entry.value.span),
+            Err(error) => diagnostics.push(
+                Diagnostic::new(&rules::HEADER_VALUE, format!("`{name}`: {}", error.message))
+                    .at(error.span.unwrap_or(entry.value.span)),
             ),
+        }
+    }
+    // A false flag is left out, and so is a vendor object it leaves empty.
+    if let Some(push) = &mut lowered.message.push {
+        if push
+            .android
+            .as_ref()
+            .is_some_and(|a| *a == Default::default())
+        {
+            push.android = None;
+        }
+        if push.apns.as_ref().is_some_and(|a| *a == Default::default()) {
+            push.apns = None;
         }
     }
     // `OfflinePushInfo` as a whole points at its first key.
@@ -121,6 +134,7 @@ impl PendingText {
 
 fn lower_body(document: &Document, lowered: &mut Lowered, diagnostics: &mut Vec<Diagnostic>) {
     lowered.spans.insert("MsgBody", document.body_span);
+    lowered.partial_body |= document.header_unclosed;
     let mut pending = PendingText {
         text: String::new(),
         span: None,

@@ -78,19 +78,45 @@ pub fn parse(text: &str) -> (Document, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut document = Document::default();
     let mut body_start = 0;
+    let mut header_close = None;
 
     if starts_with_header(text) {
         match TimlParser::parse(Rule::header, text) {
             Ok(mut pairs) => {
                 let header = pairs.next().expect("the header rule yields one pair");
                 body_start = header.as_span().end();
-                let closed = lower_header(header, &mut document.header, &mut diagnostics);
-                if !closed {
-                    diagnostics.push(
-                        Diagnostic::new(&rules::SYNTAX, "the header is never closed")
-                            .at(Span::new(0, 3))
-                            .help("end the header with a line of `---`, then write the body"),
-                    );
+                let mut header_diagnostics = Vec::new();
+                let shape = lower_header(header, &mut document.header, &mut header_diagnostics);
+                match (shape.close, shape.first_bad_line) {
+                    (Some(close), _) => {
+                        header_close = Some(close);
+                        diagnostics.extend(header_diagnostics);
+                    }
+                    // Unclosed: the body was most likely read as header lines. Keep
+                    // what came before the first line that is not `key: value`, and
+                    // report only the missing `---`.
+                    (None, first_bad) => {
+                        document.header_unclosed = true;
+                        let cut = first_bad.map_or(usize::MAX, |span| span.start);
+                        document.header.retain(|entry| entry.key.span.start < cut);
+                        diagnostics.extend(
+                            header_diagnostics
+                                .into_iter()
+                                .filter(|d| d.span.is_some_and(|span| span.start < cut)),
+                        );
+                        let help = match first_bad {
+                            Some(_) => {
+                                "add a line of `---` where the header ends, before the line this \
+                                        points at; the body comes after it"
+                            }
+                            None => "end the header with a line of `---`, then write the body",
+                        };
+                        diagnostics.push(
+                            Diagnostic::new(&rules::SYNTAX, "the header is never closed")
+                                .at(first_bad.unwrap_or(Span::new(0, 3)))
+                                .help(help),
+                        );
+                    }
                 }
             }
             Err(error) => {
@@ -101,7 +127,12 @@ pub fn parse(text: &str) -> (Document, Vec<Diagnostic>) {
     }
 
     let body = trim_body(text, body_start);
-    document.body_span = body;
+    // An empty body is pointed at where it should start: after the header.
+    document.body_span = match header_close {
+        Some(close) if body.range().is_empty() => close,
+        None if body.range().is_empty() => Span::point(0),
+        _ => body,
+    };
     if !body.range().is_empty() {
         match TimlParser::parse(Rule::body, &text[body.range()]) {
             Ok(mut pairs) => {
@@ -147,16 +178,27 @@ fn trim_body(text: &str, mut start: usize) -> Span {
     Span::new(start, end)
 }
 
-/// Turns the header pair into entries; returns whether the header was closed.
+/// What the header looked like, besides its entries.
+struct HeaderShape {
+    /// The closing `---`, when there is one.
+    close: Option<Span>,
+    /// The first line that is not `key: value`, a comment or blank.
+    first_bad_line: Option<Span>,
+}
+
+/// Turns the header pair into entries, reporting lines that are not `key: value`.
 fn lower_header(
     header: Pair<'_, Rule>,
     entries: &mut Vec<HeaderEntry>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> bool {
-    let mut closed = false;
+) -> HeaderShape {
+    let mut shape = HeaderShape {
+        close: None,
+        first_bad_line: None,
+    };
     for pair in header.into_inner() {
         match pair.as_rule() {
-            Rule::header_close => closed = true,
+            Rule::header_close => shape.close = Some(trimmed_span(&pair)),
             Rule::header_line => {
                 for item in pair.into_inner() {
                     match item.as_rule() {
@@ -165,17 +207,21 @@ fn lower_header(
                                 entries.push(entry);
                             }
                         }
-                        Rule::bad_line => diagnostics.push(
-                            Diagnostic::new(
-                                &rules::SYNTAX,
-                                format!(
-                                    "expected `key: value`, found `{}`",
-                                    item.as_str().trim_end()
-                                ),
+                        Rule::bad_line => {
+                            let span = trimmed_span(&item);
+                            shape.first_bad_line.get_or_insert(span);
+                            diagnostics.push(
+                                Diagnostic::new(
+                                    &rules::SYNTAX,
+                                    format!(
+                                        "expected `key: value`, found `{}`",
+                                        item.as_str().trim_end()
+                                    ),
+                                )
+                                .at(span)
+                                .help("each header line is `key: value`, a `# comment`, or blank"),
                             )
-                            .at(trimmed_span(&item))
-                            .help("each header line is `key: value`, a `# comment`, or blank"),
-                        ),
+                        }
                         _ => {}
                     }
                 }
@@ -183,7 +229,7 @@ fn lower_header(
             _ => {}
         }
     }
-    closed
+    shape
 }
 
 fn trimmed_span(pair: &Pair<'_, Rule>) -> Span {
@@ -395,14 +441,19 @@ impl BodyBuilder<'_> {
         for part in inner {
             match part.as_rule() {
                 Rule::arg => args.push(self.arg(part)),
-                Rule::element_end if part.as_str().is_empty() => self.diagnostics.push(
+                // An unterminated string already explains the missing `]`.
+                Rule::element_end
+                    if part.as_str().is_empty() && self.diagnostics.len() == errors_before =>
+                {
+                    self.diagnostics.push(
                     Diagnostic::new(
                         &rules::SYNTAX,
                         format!("unclosed element `[{}`", kind.value.name()),
                     )
                     .at(span)
                     .help("close the element with `]` on the same line; to write a literal `[`, use `\\[`"),
-                ),
+                    )
+                }
                 _ => {}
             }
         }
@@ -564,11 +615,8 @@ mod tests {
         let messages: Vec<_> = diagnostics.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(
             messages,
-            [
-                "unclosed element `[face`",
-                "unterminated string",
-                "unclosed element `[at`"
-            ]
+            ["unclosed element `[face`", "unterminated string"],
+            "an unterminated string is not also reported as an unclosed element"
         );
     }
 

@@ -41,7 +41,7 @@ rules! {
     SYNTAX = "syntax", Error, None, "malformed markup: an unclosed header, element or string, a bad escape or header line";
     HEADER_KEY = "header-key", Error, None, "an unknown header key";
     DUPLICATE_KEY = "duplicate-key", Error, None, "a header key given twice";
-    HEADER_VALUE = "header-value", Error, Some(10004), "a header value of the wrong kind or out of range";
+    HEADER_VALUE = "header-value", Error, None, "a header value of the wrong kind or out of range";
     JSON = "json", Error, Some(60003), "a compiled request that is not JSON or not a send_group_msg body";
     // The rules of SPEC 4.
     GROUP_ID = "group-id", Error, Some(10015), "the group ID is missing, not printable ASCII, or over 48 bytes";
