@@ -45,6 +45,8 @@ pub struct HeaderEntry {
     pub key: Spanned<String>,
     /// The value, quotes removed and escapes decoded.
     pub value: Spanned<String>,
+    /// A syntax error was reported in the value, so lowering skips it.
+    pub broken: bool,
 }
 
 /// A piece of the body.

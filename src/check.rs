@@ -245,7 +245,8 @@ fn check_body(message: &Message, options: &CheckOptions, out: &mut Vec<Diagnosti
             .all(|e| matches!(e, Element::TIMCustomElem(_)));
     let has_desc = message.body.iter().any(|e| matches!(e, Element::TIMCustomElem(c) if c.desc.as_deref().is_some_and(|d| !d.is_empty())))
         || message.push.as_ref().and_then(|p| p.desc.as_deref()).is_some_and(|d| !d.is_empty());
-    if custom_only && !has_desc && !options.partial_body {
+    let push_off = message.push.as_ref().is_some_and(|p| p.flag == 1);
+    if custom_only && !has_desc && !push_off && !options.partial_body {
         out.push(
             Diagnostic::new(
                 &rules::SILENT_CUSTOM,

@@ -1,12 +1,14 @@
-//! The public entry points: a file's bytes in, a checked [`Message`] and every
+//! The public entry points: a file's bytes in, checked [`Message`]s and every
 //! diagnostic (resolved to `file:line:col`) out.
 //!
 //! ```text
 //! bytes --utf8--> text --parse--> Document --lower--> Message --random--> --check--> Compiled
 //! ```
 //!
-//! A `.json` request skips parse and lower; its diagnostics are located through the
-//! JSON paths the checks name.
+//! A `.json` request skips parse and lower, and a `.jsonl` file is one request per
+//! line; their diagnostics are located through the JSON paths the checks name.
+
+use std::ops::Range;
 
 use crate::check::{self, CheckOptions, DEFAULT_MAX_BYTES};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -46,17 +48,22 @@ impl Default for Options {
 /// What an input is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputKind {
-    /// timl markup (`.timl`, or anything not `.json`).
+    /// timl markup (`.timl`, or any name not below).
     Markup,
     /// A compiled request body (`.json`).
     Json,
+    /// Compiled request bodies, one per line (`.jsonl`).
+    JsonLines,
 }
 
 impl InputKind {
     /// The kind a file name implies.
     pub fn of_path(name: &str) -> InputKind {
-        if name.to_ascii_lowercase().ends_with(".json") {
+        let name = name.to_ascii_lowercase();
+        if name.ends_with(".json") {
             InputKind::Json
+        } else if name.ends_with(".jsonl") {
+            InputKind::JsonLines
         } else {
             InputKind::Markup
         }
@@ -79,32 +86,38 @@ impl Compiled {
     }
 }
 
-/// Compiles the bytes of the file called `name`.
-pub fn compile_bytes(name: &str, bytes: &[u8], kind: InputKind, options: &Options) -> Compiled {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => match kind {
-            InputKind::Markup => compile_markup(name, text, options),
-            InputKind::Json => compile_json(name, text, options),
-        },
-        Err(error) => {
-            let at = error.valid_up_to();
-            let shown = String::from_utf8_lossy(bytes);
-            // Lossy decoding keeps every valid byte before `at` in place.
-            let mut diagnostic = Diagnostic::new(
-                &rules::ENCODING,
-                format!(
-                    "the file is not valid UTF-8 (byte 0x{:02X} at offset {at})",
-                    bytes[at]
-                ),
-            )
-            .at(Span::new(at, at + 1))
-            .help("save the file as UTF-8");
-            diagnostic.resolve(name, &LineIndex::new(&shown));
-            Compiled {
-                message: None,
-                diagnostics: vec![diagnostic],
-            }
-        }
+/// Compiles the bytes of the file called `name`: one result for markup and `.json`,
+/// one per non-blank line for `.jsonl`.
+pub fn compile_file(name: &str, bytes: &[u8], kind: InputKind, options: &Options) -> Vec<Compiled> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => return vec![not_utf8(name, bytes, error)],
+    };
+    match kind {
+        InputKind::Markup => vec![compile_markup(name, text, options)],
+        InputKind::Json => vec![compile_json(name, text, options)],
+        InputKind::JsonLines => compile_json_lines(name, text, options),
+    }
+}
+
+fn not_utf8(name: &str, bytes: &[u8], error: std::str::Utf8Error) -> Compiled {
+    let at = error.valid_up_to();
+    // Lossy decoding keeps every valid byte before `at` in place, and puts one
+    // three-byte U+FFFD where the bad bytes were.
+    let shown = String::from_utf8_lossy(bytes);
+    let mut diagnostic = Diagnostic::new(
+        &rules::ENCODING,
+        format!(
+            "the file is not valid UTF-8 (byte 0x{:02X} at offset {at})",
+            bytes[at]
+        ),
+    )
+    .at(Span::new(at, at + '\u{FFFD}'.len_utf8()))
+    .help("save the file as UTF-8");
+    diagnostic.resolve(name, &LineIndex::new(&shown));
+    Compiled {
+        message: None,
+        diagnostics: vec![diagnostic],
     }
 }
 
@@ -127,11 +140,15 @@ pub fn compile_markup(name: &str, text: &str, options: &Options) -> Compiled {
         max_bytes: options.max_bytes,
         partial_body: lowered.partial_body,
     };
+    let checked = Checked {
+        options: &checks,
+        unset_by_errors: &lowered.unset_by_errors,
+    };
     finish(
         name,
-        text,
+        &LineIndex::new(text),
         lowered.message,
-        &checks,
+        checked,
         diagnostics,
         options,
         locate,
@@ -141,25 +158,79 @@ pub fn compile_markup(name: &str, text: &str, options: &Options) -> Compiled {
 /// Checks a compiled request body.
 pub fn compile_json(name: &str, text: &str, options: &Options) -> Compiled {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let locate = |path: &str| Some(json_input::locate(text, path));
-    match json_input::read_message(text) {
+    compile_json_at(name, &LineIndex::new(text), text, 0..text.len(), options)
+}
+
+/// Checks compiled request bodies, one per line; blank lines are skipped.
+pub fn compile_json_lines(name: &str, text: &str, options: &Options) -> Vec<Compiled> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let index = LineIndex::new(text);
+    let mut start = 0;
+    let mut out = Vec::new();
+    for line in text.split_inclusive('\n') {
+        let range = start..start + line.trim_end().len();
+        start += line.len();
+        if !line.trim().is_empty() {
+            out.push(compile_json_at(name, &index, text, range, options));
+        }
+    }
+    // One note that the group type is unknown is enough for a file.
+    let mut noted = false;
+    for compiled in &mut out {
+        compiled.diagnostics.retain(|d| {
+            let repeat = noted && std::ptr::eq(d.rule, &rules::GROUP_TYPE);
+            noted |= std::ptr::eq(d.rule, &rules::GROUP_TYPE);
+            !repeat
+        });
+    }
+    out
+}
+
+/// Checks the request at `range` of `text`.
+fn compile_json_at(
+    name: &str,
+    index: &LineIndex<'_>,
+    text: &str,
+    range: Range<usize>,
+    options: &Options,
+) -> Compiled {
+    let offset = range.start;
+    let json = &text[range];
+    let locate = |path: &str| Some(json_input::locate(json, path).shifted(offset));
+    match json_input::read_message(json) {
         Ok(message) => {
             let checks = CheckOptions {
                 group_type: options.group_type,
                 max_bytes: options.max_bytes,
                 partial_body: false,
             };
-            finish(name, text, message, &checks, Vec::new(), options, locate)
+            let checked = Checked {
+                options: &checks,
+                unset_by_errors: &[],
+            };
+            finish(name, index, message, checked, Vec::new(), options, locate)
         }
-        Err(diagnostic) => finish_diagnostics(name, text, None, vec![*diagnostic], locate),
+        Err(diagnostic) => {
+            let mut diagnostic = *diagnostic;
+            diagnostic.span = diagnostic.span.map(|span| span.shifted(offset));
+            finish_diagnostics(name, index, None, vec![diagnostic], locate)
+        }
     }
+}
+
+/// How to check a message, and which of its fields to leave alone.
+struct Checked<'a> {
+    options: &'a CheckOptions,
+    /// Fields left unset because their values had syntax errors: complaints about
+    /// them would only repeat those errors.
+    unset_by_errors: &'a [&'static str],
 }
 
 fn finish(
     name: &str,
-    text: &str,
+    index: &LineIndex<'_>,
     mut message: Message,
-    checks: &CheckOptions,
+    checked: Checked<'_>,
     mut diagnostics: Vec<Diagnostic>,
     options: &Options,
     locate: impl Fn(&str) -> Option<Span>,
@@ -168,29 +239,39 @@ fn finish(
         message.group_id = Some(group.clone());
     }
     random::apply(&mut message, options.random);
-    diagnostics.extend(check::check(&message, checks));
-    finish_diagnostics(name, text, Some(message), diagnostics, locate)
+    let unset = |d: &Diagnostic| {
+        let path = d.path.as_deref().unwrap_or("");
+        checked
+            .unset_by_errors
+            .iter()
+            .any(|field| path.starts_with(field))
+    };
+    diagnostics.extend(
+        check::check(&message, checked.options)
+            .into_iter()
+            .filter(|d| !unset(d)),
+    );
+    finish_diagnostics(name, index, Some(message), diagnostics, locate)
 }
 
 fn finish_diagnostics(
     name: &str,
-    text: &str,
+    index: &LineIndex<'_>,
     message: Option<Message>,
     mut diagnostics: Vec<Diagnostic>,
     locate: impl Fn(&str) -> Option<Span>,
 ) -> Compiled {
-    let index = LineIndex::new(text);
     for diagnostic in &mut diagnostics {
         if diagnostic.span.is_none() {
             diagnostic.span = diagnostic.path.as_deref().and_then(&locate);
         }
-        diagnostic.resolve(name, &index);
     }
-    // File order; notes after the problems they explain.
-    diagnostics.sort_by_key(|d| {
-        let location = d.location.as_ref().expect("just resolved");
-        (d.severity == Severity::Note, location.line, location.column)
-    });
+    // File order (which also keeps resolving linear on long lines); notes after the
+    // problems they explain.
+    diagnostics.sort_by_key(|d| (d.severity == Severity::Note, d.span.map(|s| s.start)));
+    for diagnostic in &mut diagnostics {
+        diagnostic.resolve(name, index);
+    }
     let failed = diagnostics.iter().any(Diagnostic::is_error);
     Compiled {
         message: if failed { None } else { message },

@@ -50,8 +50,11 @@ pub struct Location {
     pub end_line: usize,
     /// 1-based column just past the last character.
     pub end_column: usize,
-    /// The text of `line`, for the caret display.
+    /// The text of `line` around the span, for the caret display (long lines are
+    /// cut to a window).
     pub source_line: String,
+    /// The column of the first character of `source_line`.
+    pub source_column: usize,
 }
 
 /// One problem found in an input.
@@ -120,18 +123,21 @@ impl Diagnostic {
                 end_line: 0,
                 end_column: 0,
                 source_line: String::new(),
+                source_column: 1,
             });
             return;
         };
-        let start = index.line_col(span.start);
-        let end = index.line_col(span.end);
+        let (start, end) = index.span_line_cols(span);
+        // Long lines are shown as a window around the span.
+        let (source_line, source_column) = index.window(span.start, 60, 120);
         self.location = Some(Location {
             file: file.to_owned(),
             line: start.line,
             column: start.column,
             end_line: end.line,
             end_column: end.column,
-            source_line: index.line_text(start.line).to_owned(),
+            source_line: source_line.to_owned(),
+            source_column,
         });
     }
 }

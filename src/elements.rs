@@ -116,7 +116,13 @@ static IMAGE: Signature = Signature {
         optional("format", Kind::ImageFormat),
         optional("uuid", Kind::Text),
         optional("large", Kind::Text),
+        optional("large-width", COUNT),
+        optional("large-height", COUNT),
+        optional("large-size", COUNT),
         optional("thumb", Kind::Text),
+        optional("thumb-width", COUNT),
+        optional("thumb-height", COUNT),
+        optional("thumb-size", COUNT),
     ],
 };
 
@@ -235,11 +241,12 @@ fn bind(
     problems: &mut Vec<Diagnostic>,
 ) {
     let name = element.kind.value.name();
-    let mut positional = signature.positional.iter();
     let mut seen: HashMap<&'static str, Span> = HashMap::new();
     for arg in &element.args {
         let param = match &arg.key {
-            None => match positional.next() {
+            // A positional argument fills the first positional slot not given yet,
+            // so `[face index=6 "abc"]` reads as index 6, data "abc".
+            None => match signature.positional.iter().find(|p| !seen.contains_key(*p)) {
                 Some(&param) => signature.params.iter().find(|p| p.name == param),
                 None => {
                     problems.push(
@@ -262,8 +269,10 @@ fn bind(
                     let near = signature
                         .params
                         .iter()
-                        .map(|p| p.name)
-                        .find(|p| crate::parse::edit_distance(&key.value, p) <= 2);
+                        .map(|p| (crate::parse::edit_distance(&key.value, p.name), p.name))
+                        .filter(|&(distance, _)| distance <= 2)
+                        .min_by_key(|&(distance, _)| distance)
+                        .map(|(_, name)| name);
                     let help = match near {
                         Some(near) => format!("did you mean `{near}`?"),
                         None => format!("`[{name}` takes {}", list_params(signature)),
@@ -460,9 +469,9 @@ fn assemble(kind: ElementKind, mut b: Bound) -> Built {
                 if let Some(url) = b.text(name) {
                     info.push(ImageInfo {
                         kind,
-                        size: None,
-                        width: None,
-                        height: None,
+                        size: b.whole(&format!("{name}-size")),
+                        width: b.whole(&format!("{name}-width")),
+                        height: b.whole(&format!("{name}-height")),
                         url,
                     });
                 }

@@ -49,7 +49,9 @@ pub mod run;
 pub mod span;
 pub mod srcmap;
 
-pub use compile::{compile_bytes, compile_json, compile_markup, Compiled, InputKind, Options};
+pub use compile::{
+    compile_file, compile_json, compile_json_lines, compile_markup, Compiled, InputKind, Options,
+};
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::Error;
 pub use message::Message;

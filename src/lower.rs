@@ -28,6 +28,9 @@ pub struct Lowered {
     pub spans: SourceMap,
     /// Elements with errors were left out of the body.
     pub partial_body: bool,
+    /// JSON paths of header fields left unset because their values had syntax
+    /// errors: the checks' complaints about them would only repeat those errors.
+    pub unset_by_errors: Vec<&'static str>,
 }
 
 /// Lowers a parsed file, reporting header and element-argument problems.
@@ -55,6 +58,14 @@ fn lower_header(document: &Document, lowered: &mut Lowered, diagnostics: &mut Ve
             );
             continue;
         };
+        if entry.broken {
+            lowered.unset_by_errors.push(if key.path.is_empty() {
+                "type"
+            } else {
+                key.path
+            });
+            continue;
+        }
         if let Some(first) = seen.insert(key.name, entry.key.span) {
             let _ = first;
             diagnostics.push(

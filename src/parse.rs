@@ -243,6 +243,7 @@ fn header_entry(entry: Pair<'_, Rule>, diagnostics: &mut Vec<Diagnostic>) -> Opt
     let key = Spanned::new(key.as_str().to_owned(), key.as_span().into());
     let value = inner.next()?;
     let value_start = value.as_span().start();
+    let errors_before = diagnostics.len();
     let mut parts = value.into_inner();
     let value = match parts.next() {
         Some(part) if part.as_rule() == Rule::quoted => {
@@ -270,7 +271,8 @@ fn header_entry(entry: Pair<'_, Rule>, diagnostics: &mut Vec<Diagnostic>) -> Opt
         Some(part) => Spanned::new(part.as_str().trim_end().to_owned(), trimmed_span(&part)),
         None => Spanned::new(String::new(), Span::point(value_start)),
     };
-    Some(HeaderEntry { key, value })
+    let broken = diagnostics.len() > errors_before;
+    Some(HeaderEntry { key, value, broken })
 }
 
 fn unterminated(pair: &Pair<'_, Rule>, offset: usize) -> Diagnostic {
@@ -497,16 +499,22 @@ impl BodyBuilder<'_> {
     }
 }
 
-/// A warning for `[fcae 6]`: a bracketed word close to an element name.
+/// A warning for `[fcae 6]`: a bracketed word one or two edits from an element name
+/// (or one in the wrong case, `[Face`). To keep ordinary words quiet, the word has
+/// at least three letters, `at` is matched only by case, and a two-edit match must
+/// keep the name's first letter (`[fcea` warns, `[life` does not).
 fn lookalike_warning(word: &str, span: Span) -> Option<Diagnostic> {
     let lower = word.to_ascii_lowercase();
     let near = ElementKind::ALL
         .into_iter()
         .map(ElementKind::name)
-        .find(|name| {
-            let limit = if name.len() <= 4 { 1 } else { 2 };
-            lower.len() >= 3 && edit_distance(&lower, name) <= limit
-        });
+        .filter(|name| name.len() > 2 && lower.len() >= 3)
+        .map(|name| (edit_distance(&lower, name), name))
+        .filter(|&(distance, name)| {
+            distance <= 1 || (distance == 2 && lower.chars().next() == name.chars().next())
+        })
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, name)| name);
     let near = near.or_else(|| ElementKind::from_name(&lower).map(ElementKind::name))?;
     Some(
         Diagnostic::new(
@@ -637,6 +645,10 @@ mod tests {
         assert!(lookalike_warning("Face", Span::default()).is_some());
         assert!(lookalike_warning("Notice", Span::default()).is_none());
         assert!(lookalike_warning("ok", Span::default()).is_none());
+        assert!(lookalike_warning("fcea", Span::default()).is_some());
+        assert!(lookalike_warning("life", Span::default()).is_none());
+        assert!(lookalike_warning("cat", Span::default()).is_none());
+        assert!(lookalike_warning("AT", Span::default()).is_some());
         assert_eq!(edit_distance("imgae", "image"), 1);
     }
 }

@@ -47,7 +47,7 @@ pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
         out,
         "{}{}",
         colour.severity(severity, &head),
-        colour.paint("1", &format!(": {}", diagnostic.message))
+        colour.paint("1", &format!(": {}", printable(&diagnostic.message)))
     );
     let location = diagnostic.location.as_ref();
     let line_no = location.map_or(0, |l| l.line);
@@ -66,8 +66,11 @@ pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
                 "{gutter}{arrow} {}:{}:{}{path}",
                 l.file, l.line, l.column
             );
-            let shown = l.source_line.replace('\t', TAB);
+            // A window cut from a long line starts with `...`.
+            let cut = if l.source_column > 1 { "..." } else { "" };
+            let shown = format!("{cut}{}", printable(&l.source_line));
             let (indent, width) = underline(l);
+            let indent = indent + cut.len();
             let _ = writeln!(out, "{gutter} {bar}");
             let _ = writeln!(
                 out,
@@ -84,6 +87,7 @@ pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
         None => {}
     }
     if let Some(help) = &diagnostic.help {
+        let help = printable(help);
         let _ = writeln!(out, "{gutter} = {}: {help}", colour.paint("1", "help"));
     }
     if let (Severity::Error, Some(code)) = (severity, diagnostic.rule.server_error) {
@@ -97,20 +101,48 @@ pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
     out
 }
 
+/// The character shown for `c`: tabs become four spaces, and control and
+/// bidirectional-override characters become visible stand-ins, so a template can
+/// neither drive the terminal nor reorder what is shown.
+fn shown_char(c: char) -> Option<char> {
+    match c {
+        '\t' => None,
+        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + u32::from(c)),
+        '\u{7f}' => Some('\u{2421}'),
+        '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => Some('\u{fffd}'),
+        _ => Some(c),
+    }
+}
+
+/// `text` as it is shown: see [`shown_char`].
+fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match shown_char(c) {
+            Some(shown) => out.push(shown),
+            None => out.push_str(TAB),
+        }
+    }
+    out
+}
+
 /// Display width of the text before the span and of the span itself (at least 1,
 /// to the end of the line for a span that continues on later lines).
 fn underline(location: &crate::diagnostic::Location) -> (usize, usize) {
-    let width = |c: char| {
-        if c == '\t' {
-            TAB.len()
-        } else {
-            c.width().unwrap_or(0)
-        }
+    let width = |c: char| match shown_char(c) {
+        None => TAB.len(),
+        Some(shown) => shown.width().unwrap_or(0),
     };
     let chars: Vec<char> = location.source_line.chars().collect();
-    let start = (location.column - 1).min(chars.len());
+    let start = location
+        .column
+        .saturating_sub(location.source_column)
+        .min(chars.len());
     let end = if location.end_line == location.line {
-        (location.end_column - 1).clamp(start, chars.len())
+        location
+            .end_column
+            .saturating_sub(location.source_column)
+            .clamp(start, chars.len())
     } else {
         chars.len()
     };
@@ -188,6 +220,48 @@ mod tests {
         // a tab (4) and three wide characters (6) and a space before the caret
         assert!(
             shown.contains(&format!("| {}^^^^^^^^\n", " ".repeat(11))),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        let text = "\x1b[2J\u{202e}x [fcae 6]";
+        let mut d = Diagnostic::new(&rules::ELEMENT_LOOKALIKE, "x").at(Span::new(10, 14));
+        d.resolve("a.timl", &LineIndex::new(text));
+        let shown = human(&d, Colour(false));
+        assert!(
+            !shown.contains('\x1b') && !shown.contains('\u{202e}'),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("| \u{241b}[2J\u{fffd}x [fcae 6]\n"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains(&format!("| {}^^^^\n", " ".repeat(8))),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn long_lines_are_cut_to_a_window() {
+        let text = format!("{}@someone{}", "a ".repeat(500), " b".repeat(500));
+        let mut d = Diagnostic::new(&rules::ACCOUNT_ID, "x").at(Span::new(1000, 1008));
+        d.resolve("a.timl", &LineIndex::new(&text));
+        let location = d.location.as_ref().unwrap();
+        assert_eq!(
+            (location.line, location.column, location.end_column),
+            (1, 1001, 1009)
+        );
+        let shown = human(&d, Colour(false));
+        assert!(shown.len() < 600, "{shown}");
+        assert!(
+            shown.contains(&format!("| ...{}@someone", "a ".repeat(30))),
+            "{shown}"
+        );
+        assert!(
+            shown.contains(&format!("| {}^^^^^^^^\n", " ".repeat(63))),
             "{shown}"
         );
     }

@@ -5,7 +5,7 @@
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::compile::{compile_bytes, InputKind};
+use crate::compile::{compile_file, InputKind};
 use crate::config::{CheckConfig, Command, CompileConfig, Format, InputPath};
 use crate::diagnostic::{Diagnostic, Tally};
 use crate::error::Error;
@@ -30,28 +30,40 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
 
 fn compile(config: CompileConfig) -> Result<Outcome, Error> {
     let (name, bytes) = read_input(&config.input)?;
-    let kind = match config.input {
-        InputPath::Stdin => InputKind::Markup,
-        InputPath::File(_) => InputKind::of_path(&name),
-    };
-    let compiled = compile_bytes(&name, &bytes, kind, &config.options);
+    let kind = input_kind(&config.input, &name);
+    let results = compile_file(&name, &bytes, kind, &config.options);
     let colour = Colour::for_terminal(io::stderr().is_terminal());
     let mut stderr = io::stderr().lock();
-    for diagnostic in &compiled.diagnostics {
+    let mut tally = Tally::default();
+    for diagnostic in results.iter().flat_map(|r| &r.diagnostics) {
+        tally.add(diagnostic);
         let _ = stderr.write_all(render::human(diagnostic, colour).as_bytes());
     }
-    let Some(message) = compiled.message else {
-        if let Some(summary) = render::summary(Tally::of(&compiled.diagnostics), colour) {
+    if tally.errors > 0 {
+        if let Some(summary) = render::summary(tally, colour) {
             let _ = writeln!(stderr, "{summary}: nothing was written");
         }
         return Ok(Outcome::InputProblems);
+    }
+    let messages = results.into_iter().filter_map(|r| r.message);
+    // One request: pretty JSON for review. Several: JSON Lines, one compact request each.
+    let json = match kind {
+        InputKind::JsonLines => messages.map(|m| m.to_compact_json() + "\n").collect(),
+        _ => messages.map(|m| m.to_pretty_json()).collect::<String>(),
     };
-    let json = message.to_pretty_json();
     match &config.output {
         Some(path) => write_atomically(path, json.as_bytes())?,
         None => write_stdout(json.as_bytes())?,
     }
     Ok(Outcome::Success)
+}
+
+/// Standard input is markup; a file's kind comes from its name.
+fn input_kind(input: &InputPath, name: &str) -> InputKind {
+    match input {
+        InputPath::Stdin => InputKind::Markup,
+        InputPath::File(_) => InputKind::of_path(name),
+    }
 }
 
 fn check(config: CheckConfig) -> Result<Outcome, Error> {
@@ -72,13 +84,9 @@ fn check(config: CheckConfig) -> Result<Outcome, Error> {
     let mut tally = Tally::default();
     for file in &files {
         let (name, bytes) = read_input(file)?;
-        let kind = match file {
-            InputPath::Stdin => InputKind::Markup,
-            InputPath::File(_) => InputKind::of_path(&name),
-        };
-        let compiled = compile_bytes(&name, &bytes, kind, &config.options);
+        let results = compile_file(&name, &bytes, input_kind(file, &name), &config.options);
         let mut out = String::new();
-        for diagnostic in &compiled.diagnostics {
+        for diagnostic in results.iter().flat_map(|r| &r.diagnostics) {
             tally.add(diagnostic);
             out.push_str(&format_diagnostic(diagnostic, config.format, colour));
         }
@@ -104,7 +112,7 @@ fn format_diagnostic(diagnostic: &Diagnostic, format: Format, colour: Colour) ->
     }
 }
 
-/// Every `.timl` and `.json` file below `dir`.
+/// Every `.timl`, `.json` and `.jsonl` file below `dir`.
 fn collect_inputs(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
     let read_error = |source| Error::Read {
         path: dir.to_owned(),
@@ -116,7 +124,7 @@ fn collect_inputs(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
             collect_inputs(&path, found)?;
         } else if matches!(
             path.extension().and_then(|e| e.to_str()),
-            Some("timl" | "json")
+            Some("timl" | "json" | "jsonl")
         ) {
             found.push(path);
         }
@@ -168,9 +176,30 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(write_error)?;
+    // Keep the permissions of the file being replaced; a new file gets the usual
+    // 0644 (less the umask), not the temporary file's private 0600.
+    let permissions = std::fs::metadata(path)
+        .map(|metadata| metadata.permissions())
+        .ok()
+        .or_else(default_permissions);
+    let mut builder = tempfile::Builder::new();
+    if let Some(permissions) = permissions {
+        builder.permissions(permissions);
+    }
+    let mut temp = builder.tempfile_in(dir).map_err(write_error)?;
     temp.write_all(bytes).map_err(write_error)?;
     temp.as_file().sync_all().map_err(write_error)?;
     temp.persist(path).map_err(|e| write_error(e.error))?;
     Ok(())
+}
+
+#[cfg(unix)]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    None
 }

@@ -3,6 +3,7 @@
 //! Stages below the public entry points speak only in byte spans; the entry points
 //! turn them into `file:line:col` once, with [`LineIndex`].
 
+use std::cell::Cell;
 use std::ops::Range;
 
 /// A half-open byte range `start..end` into a source text.
@@ -67,6 +68,9 @@ pub struct LineCol {
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// The last position asked for (offset, column): asking in increasing order
+    /// along one long line costs only the distance between the positions.
+    last: Cell<(usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -74,7 +78,11 @@ impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> LineIndex<'a> {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts,
+            last: Cell::new((0, 1)),
+        }
     }
 
     /// The line and column of byte `offset` (clamped to the text and to a character
@@ -85,11 +93,51 @@ impl<'a> LineIndex<'a> {
             offset -= 1;
         }
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let column = self.text[self.starts[line]..offset].chars().count() + 1;
+        let line_start = self.starts[line];
+        let (last_offset, last_column) = self.last.get();
+        let column = if last_offset >= line_start && last_offset <= offset {
+            last_column + self.text[last_offset..offset].chars().count()
+        } else {
+            self.text[line_start..offset].chars().count() + 1
+        };
+        self.last.set((offset, column));
         LineCol {
             line: line + 1,
             column,
         }
+    }
+
+    /// The start and end of `span`, asking for the end relative to the start.
+    pub fn span_line_cols(&self, span: Span) -> (LineCol, LineCol) {
+        let start = self.line_col(span.start);
+        let end = self.line_col(span.end.max(span.start));
+        // Leave the cache at the start: the next span usually starts after it.
+        self.last
+            .set((span.start.min(self.text.len()), start.column));
+        (start, end)
+    }
+
+    /// The line of `offset`, or for a line longer than `before + after` characters,
+    /// at most `before` characters before `offset` and `after` from it: the text and
+    /// the column of its first character.
+    pub fn window(&self, offset: usize, before: usize, after: usize) -> (&'a str, usize) {
+        let at = self.line_col(offset);
+        let line = self.line_text(at.line);
+        if line.len() <= before + after || line.chars().nth(before + after).is_none() {
+            return (line, 1);
+        }
+        let line_start = self.starts[at.line - 1];
+        let mut offset = (offset - line_start).min(line.len());
+        while !line.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let head: Vec<(usize, char)> = line[..offset].char_indices().rev().take(before).collect();
+        let start = head.last().map_or(offset, |&(i, _)| i);
+        let end = line[offset..]
+            .char_indices()
+            .nth(after)
+            .map_or(line.len(), |(i, _)| offset + i);
+        (&line[start..end], at.column - head.len())
     }
 
     /// The text of 1-based `line`, without its line break.

@@ -391,3 +391,66 @@ fn every_template_compiles_cleanly() {
     }
     assert!(count >= 6, "only {count} templates");
 }
+
+#[test]
+fn json_lines_compile_to_json_lines_and_name_the_bad_line() {
+    let dir = scratch("jsonl");
+    let good = r#"{"GroupId": "g1", "Random": 1, "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi"}}]}"#;
+    let file = write(
+        &dir,
+        "a.jsonl",
+        &format!("{good}\n\n{}\n", good.replace("g1", "g2")),
+    );
+    let output = timl(&["compile", &file, "--group-type", "work"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let out = stdout(&output);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[1].starts_with(r#"{"GroupId":"g2","Random":1,"#),
+        "{out}"
+    );
+    // A bad line is named by its line number, and nothing is written.
+    let bad = write(
+        &dir,
+        "b.jsonl",
+        &format!("{good}\n{}\n", good.replace("\"Text\"", "\"Txt\"")),
+    );
+    let output = timl(&["compile", &bad]);
+    assert_eq!(code(&output), 1);
+    assert!(
+        stderr(&output).contains("b.jsonl:2:"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(stdout(&output), "");
+}
+
+#[cfg(unix)]
+#[test]
+fn output_files_get_ordinary_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("permissions");
+    let file = write(&dir, "a.timl", GOOD);
+    let out = dir.join("new.json");
+    assert_eq!(
+        code(&timl(&["compile", &file, "-o", &out.to_string_lossy()])),
+        0
+    );
+    let mode = fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(
+        mode & 0o044,
+        0o044,
+        "others can read it like any new file: {mode:o}"
+    );
+    // Replacing a file keeps its mode.
+    fs::set_permissions(&out, fs::Permissions::from_mode(0o640)).unwrap();
+    assert_eq!(
+        code(&timl(&["compile", &file, "-o", &out.to_string_lossy()])),
+        0
+    );
+    assert_eq!(
+        fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+}

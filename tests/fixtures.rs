@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 
 use timl::render::{self, Colour};
-use timl::{compile_bytes, InputKind, Options, Severity};
+use timl::{compile_file, Compiled, InputKind, Options, Severity};
 
 fn name_of(path: &Path) -> String {
     let folder = path
@@ -28,16 +28,26 @@ fn rendered(diagnostics: &[timl::Diagnostic]) -> String {
         .collect()
 }
 
+/// Compiles a fixture; a `.jsonl` file's requests are taken together: output only
+/// when every one compiled.
+fn compile(path: &Path, bytes: &[u8], kind: InputKind) -> Compiled {
+    let results = compile_file(&name_of(path), bytes, kind, &Options::default());
+    let diagnostics = results.iter().flat_map(|r| r.diagnostics.clone()).collect();
+    let message = results
+        .into_iter()
+        .map(|r| r.message)
+        .collect::<Option<Vec<_>>>();
+    Compiled {
+        message: message.and_then(|mut m| (m.len() == 1).then(|| m.remove(0))),
+        diagnostics,
+    }
+}
+
 #[test]
 fn good_fixtures() {
     insta::glob!("fixtures/good/*.timl", |path| {
         let bytes = fs::read(path).unwrap();
-        let compiled = compile_bytes(
-            &name_of(path),
-            &bytes,
-            InputKind::Markup,
-            &Options::default(),
-        );
+        let compiled = compile(path, &bytes, InputKind::Markup);
         let message = compiled
             .message
             .unwrap_or_else(|| panic!("{}:\n{}", path.display(), rendered(&compiled.diagnostics)));
@@ -53,10 +63,9 @@ fn good_fixtures() {
 
 #[test]
 fn bad_fixtures() {
-    insta::glob!("fixtures/bad/*.{timl,json}", |path| {
+    insta::glob!("fixtures/bad/*.{timl,json,jsonl}", |path| {
         let bytes = fs::read(path).unwrap();
-        let kind = InputKind::of_path(&path.to_string_lossy());
-        let compiled = compile_bytes(&name_of(path), &bytes, kind, &Options::default());
+        let compiled = compile(path, &bytes, InputKind::of_path(&path.to_string_lossy()));
         let stem = path.file_stem().unwrap().to_string_lossy().to_string();
         let rule = timl::rules::ALL
             .iter()

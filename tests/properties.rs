@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use timl::message::Element;
-use timl::{compile_bytes, compile_markup, InputKind, Options};
+use timl::{compile_file, compile_markup, InputKind, Options};
 
 const HEADER: &str = "---\ngroup: @TGS#2C5SZEAEF\ntype: work\n---\n";
 
@@ -61,8 +61,10 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
-        for kind in [InputKind::Markup, InputKind::Json] {
-            check_consistent(&compile_bytes("p", &bytes, kind, &Options::default()));
+        for kind in [InputKind::Markup, InputKind::Json, InputKind::JsonLines] {
+            for compiled in compile_file("p", &bytes, kind, &Options::default()) {
+                check_consistent(&compiled);
+            }
         }
     }
 }
@@ -150,17 +152,14 @@ fn thousands_of_hostile_inputs_end_without_a_panic() {
         for _ in 0..count {
             input.extend_from_slice(rng.pick(fragments));
         }
-        let kind = if case % 5 == 0 {
-            InputKind::Json
-        } else {
-            InputKind::Markup
+        let kind = match case % 10 {
+            0 => InputKind::Json,
+            1 => InputKind::JsonLines,
+            _ => InputKind::Markup,
         };
-        check_consistent(&compile_bytes(
-            "hostile.timl",
-            &input,
-            kind,
-            &Options::default(),
-        ));
+        for compiled in compile_file("hostile.timl", &input, kind, &Options::default()) {
+            check_consistent(&compiled);
+        }
     }
 }
 

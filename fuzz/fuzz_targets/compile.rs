@@ -3,14 +3,15 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use timl::{compile_bytes, InputKind, Options};
+use timl::{compile_file, InputKind, Options};
 
 fuzz_target!(|data: &[u8]| {
-    for kind in [InputKind::Markup, InputKind::Json] {
-        let compiled = compile_bytes("fuzz.timl", data, kind, &Options::default());
-        assert_eq!(compiled.message.is_some(), !compiled.has_errors());
-        for diagnostic in &compiled.diagnostics {
-            let _ = timl::render::human(diagnostic, timl::render::Colour(false));
+    for kind in [InputKind::Markup, InputKind::Json, InputKind::JsonLines] {
+        for compiled in compile_file("fuzz.timl", data, kind, &Options::default()) {
+            assert_eq!(compiled.message.is_some(), !compiled.has_errors());
+            for diagnostic in &compiled.diagnostics {
+                let _ = timl::render::human(diagnostic, timl::render::Colour(false));
+            }
         }
     }
 });
