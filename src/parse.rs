@@ -23,7 +23,7 @@ fn rule_name(rule: Rule) -> String {
         Rule::EOI => "end of file",
         Rule::inline_ws => "a space",
         Rule::line_end => "a line break",
-        Rule::rest_of_line => "the rest of the line",
+        Rule::line_rest => "the rest of the line",
         Rule::quoted => "a quoted string",
         Rule::quoted_inner => "the inside of a quoted string",
         Rule::unterminated => "an unterminated string",
@@ -41,7 +41,7 @@ fn rule_name(rule: Rule) -> String {
         Rule::bad_line => "a malformed header line",
         Rule::body => "the body",
         Rule::piece => "text, a mention or an element",
-        Rule::escape | Rule::word_escape => "a backslash escape",
+        Rule::escape => "a backslash escape",
         Rule::ASCII_PUNCT => "ASCII punctuation",
         Rule::element => "an element",
         Rule::element_name => "an element name",
@@ -54,9 +54,6 @@ fn rule_name(rule: Rule) -> String {
         Rule::lookalike_name => "a word",
         Rule::mention => "a mention",
         Rule::account_id => "an account ID",
-        Rule::glue => "text",
-        Rule::word => "a word",
-        Rule::word_char => "a word character",
         Rule::text => "text",
         Rule::ANY_text => "a character",
     }
@@ -138,6 +135,7 @@ pub fn parse(text: &str) -> (Document, Vec<Diagnostic>) {
             Ok(mut pairs) => {
                 let pair = pairs.next().expect("the body rule yields one pair");
                 let mut body = BodyBuilder {
+                    source: text,
                     offset: body.start,
                     inlines: Vec::new(),
                     diagnostics: &mut diagnostics,
@@ -384,12 +382,24 @@ fn hex4(raw: &str, at: usize) -> Result<u32, (usize, usize, String)> {
 }
 
 struct BodyBuilder<'d> {
+    /// The whole file, for looking behind a mention.
+    source: &'d str,
     offset: usize,
     inlines: Vec<Inline>,
     diagnostics: &'d mut Vec<Diagnostic>,
 }
 
 impl BodyBuilder<'_> {
+    /// Whether the `@` at `at` follows a character that glues it to a word
+    /// (an ASCII letter or digit, `_`, `-`, `.` or `+`), so it does not mention.
+    fn glued(&self, at: usize) -> bool {
+        let before = &self.source[self.offset..at];
+        before
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '+'))
+    }
+
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         Span::from(pair.as_span()).shifted(self.offset)
     }
@@ -409,7 +419,8 @@ impl BodyBuilder<'_> {
     fn piece(&mut self, pair: Pair<'_, Rule>) {
         let span = self.span(&pair);
         match pair.as_rule() {
-            Rule::escape | Rule::word_escape => self.text(&pair.as_str()[1..], span),
+            Rule::escape => self.text(&pair.as_str()[1..], span),
+            Rule::mention if self.glued(span.start) => self.text(pair.as_str(), span),
             Rule::mention => {
                 let id = &pair.as_str()[1..];
                 self.inlines

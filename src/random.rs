@@ -25,9 +25,14 @@ pub enum RandomChoice {
 
 /// The number derived from `message`'s content (its own `Random` is ignored).
 pub fn derive(message: &Message) -> u32 {
-    let mut without = message.clone();
-    without.random = None;
-    let digest = Sha256::digest(without.to_compact_json().as_bytes());
+    derive_in_place(&mut message.clone())
+}
+
+/// [`derive`] without a copy: `Random` is taken out for the hash and put back.
+fn derive_in_place(message: &mut Message) -> u32 {
+    let random = message.random.take();
+    let digest = Sha256::digest(message.to_compact_json().as_bytes());
+    message.random = random;
     u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
 }
 
@@ -50,7 +55,10 @@ pub fn apply(message: &mut Message, choice: RandomChoice) {
     message.random = match choice {
         RandomChoice::Fixed(n) => Some(n),
         RandomChoice::Fresh => Some(fresh()),
-        RandomChoice::Derived => Some(message.random.unwrap_or_else(|| derive(message))),
+        RandomChoice::Derived => match message.random {
+            Some(random) => Some(random),
+            None => Some(derive_in_place(message)),
+        },
     };
 }
 

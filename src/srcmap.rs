@@ -4,20 +4,19 @@
 //! refuse by JSON path (`GroupAtInfo[3]`); this map turns that path back into the
 //! header value, mention or element that produced it.
 
-use std::collections::HashMap;
-
 use crate::span::Span;
 
-/// JSON path to source span.
+/// JSON path to source span. A list, not a map: it is written for every message
+/// and read only for the few that have diagnostics.
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
-    spans: HashMap<String, Span>,
+    spans: Vec<(String, Span)>,
 }
 
 impl SourceMap {
     /// Records that `path` came from `span`.
     pub fn insert(&mut self, path: impl Into<String>, span: Span) {
-        self.spans.insert(path.into(), span);
+        self.spans.push((path.into(), span));
     }
 
     /// The span of `path`, or of its nearest recorded ancestor
@@ -26,8 +25,9 @@ impl SourceMap {
     pub fn locate(&self, path: &str) -> Option<Span> {
         let mut path = path;
         loop {
-            if let Some(&span) = self.spans.get(path) {
-                return Some(span);
+            // The last entry for a path wins, as in a map.
+            if let Some((_, span)) = self.spans.iter().rev().find(|(p, _)| p == path) {
+                return Some(*span);
             }
             let cut = path.rfind(['.', '['])?;
             path = &path[..cut];
