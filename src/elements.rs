@@ -269,7 +269,7 @@ fn bind(
                     let near = signature
                         .params
                         .iter()
-                        .map(|p| (crate::parse::edit_distance(&key.value, p.name), p.name))
+                        .map(|p| (crate::suggest::edit_distance(&key.value, p.name), p.name))
                         .filter(|&(distance, _)| distance <= 2)
                         .min_by_key(|&(distance, _)| distance)
                         .map(|(_, name)| name);

@@ -1,4 +1,5 @@
-//! Escaping: any text in, markup that compiles back to exactly that text out.
+//! Escapes both ways: text to markup that compiles back to exactly that text, and
+//! the JSON escapes of quoted strings to text.
 
 /// Escapes `text` so that, as a body, it is plain text with no mention, element or
 /// escape: every `\`, `@` and `[` gets a backslash, and so does a leading `-` (which
@@ -14,9 +15,97 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Decodes JSON string escapes (`\" \\ \/ \b \f \n \r \t \uXXXX`, surrogate pairs
+/// joined). On error: the byte offset and length of the bad
+/// escape, and a message.
+pub fn decode_json_escapes(raw: &str) -> Result<String, (usize, usize, String)> {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some((_, escape)) = chars.next() else {
+            return Err((at, 1, "a backslash ends the string".to_owned()));
+        };
+        match escape {
+            '"' => out.push('"'),
+            '\\' => out.push('\\'),
+            '/' => out.push('/'),
+            'b' => out.push('\u{8}'),
+            'f' => out.push('\u{c}'),
+            'n' => out.push('\n'),
+            'r' => out.push('\r'),
+            't' => out.push('\t'),
+            'u' => {
+                let high = hex4(raw, at)?;
+                let code = if (0xD800..0xDC00).contains(&high) {
+                    // A high surrogate must be followed by `\u` and a low one.
+                    let low = raw
+                        .get(at + 6..at + 8)
+                        .filter(|s| *s == "\\u")
+                        .and_then(|_| hex4(raw, at + 6).ok())
+                        .filter(|low| (0xDC00..0xE000).contains(low))
+                        .ok_or((
+                            at,
+                            6,
+                            format!("`{}` is half of a surrogate pair", &raw[at..at + 6]),
+                        ))?;
+                    for _ in 0..6 {
+                        chars.next();
+                    }
+                    0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+                } else {
+                    high
+                };
+                let c = char::from_u32(code).ok_or((
+                    at,
+                    6,
+                    format!("`{}` is not a character", &raw[at..at + 6]),
+                ))?;
+                out.push(c);
+                for _ in 0..4 {
+                    chars.next();
+                }
+            }
+            other => {
+                return Err((
+                    at,
+                    1 + other.len_utf8(),
+                    format!("unknown escape `\\{other}` in a quoted string"),
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The four hex digits after the `\u` at `at`.
+fn hex4(raw: &str, at: usize) -> Result<u32, (usize, usize, String)> {
+    raw.get(at + 2..at + 6)
+        .filter(|digits| digits.chars().all(|c| c.is_ascii_hexdigit()))
+        .and_then(|digits| u32::from_str_radix(digits, 16).ok())
+        .ok_or_else(|| {
+            let len = raw[at..].chars().take(6).map(char::len_utf8).sum();
+            (at, len, "`\\u` needs four hex digits".to_owned())
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_escapes() {
+        assert_eq!(
+            decode_json_escapes(r"a\u0000\n\uD83D\uDE00").unwrap(),
+            "a\0\n😀"
+        );
+        assert_eq!(decode_json_escapes(r"a\q").unwrap_err().0, 1);
+        assert!(decode_json_escapes(r"\uD83D").is_err());
+        assert!(decode_json_escapes(r"\u12").is_err());
+    }
 
     #[test]
     fn escapes_markup_characters() {

@@ -263,7 +263,7 @@ pub(crate) fn find(name: &str) -> Option<&'static HeaderKey> {
 pub(crate) fn suggest(name: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
     KEYS.iter()
-        .map(|key| (crate::parse::edit_distance(&lower, key.name), key.name))
+        .map(|key| (crate::suggest::edit_distance(&lower, key.name), key.name))
         .filter(|&(distance, key)| distance <= if key.len() > 6 { 3 } else { 2 })
         .min_by_key(|&(distance, _)| distance)
         .map(|(_, key)| key)

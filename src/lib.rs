@@ -48,6 +48,7 @@ pub mod rules;
 pub mod run;
 pub mod span;
 pub mod srcmap;
+mod suggest;
 
 pub use compile::{
     compile_file, compile_json, compile_json_lines, compile_markup, Compiled, InputKind, Options,

@@ -290,7 +290,7 @@ fn decode_quoted(
         .next()
         .expect("quoted has an inner part");
     let start = inner.as_span().start() + offset;
-    match decode_json_escapes(inner.as_str()) {
+    match crate::escape::decode_json_escapes(inner.as_str()) {
         Ok(text) => text,
         Err((at, len, message)) => {
             diagnostics.push(
@@ -303,82 +303,6 @@ fn decode_quoted(
             String::new()
         }
     }
-}
-
-/// Decodes JSON string escapes. On error: the byte offset and length of the bad
-/// escape, and a message.
-pub(crate) fn decode_json_escapes(raw: &str) -> Result<String, (usize, usize, String)> {
-    let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        let Some((_, escape)) = chars.next() else {
-            return Err((at, 1, "a backslash ends the string".to_owned()));
-        };
-        match escape {
-            '"' => out.push('"'),
-            '\\' => out.push('\\'),
-            '/' => out.push('/'),
-            'b' => out.push('\u{8}'),
-            'f' => out.push('\u{c}'),
-            'n' => out.push('\n'),
-            'r' => out.push('\r'),
-            't' => out.push('\t'),
-            'u' => {
-                let high = hex4(raw, at)?;
-                let code = if (0xD800..0xDC00).contains(&high) {
-                    // A high surrogate must be followed by `\u` and a low one.
-                    let low = raw
-                        .get(at + 6..at + 8)
-                        .filter(|s| *s == "\\u")
-                        .and_then(|_| hex4(raw, at + 6).ok())
-                        .filter(|low| (0xDC00..0xE000).contains(low))
-                        .ok_or((
-                            at,
-                            6,
-                            format!("`{}` is half of a surrogate pair", &raw[at..at + 6]),
-                        ))?;
-                    for _ in 0..6 {
-                        chars.next();
-                    }
-                    0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
-                } else {
-                    high
-                };
-                let c = char::from_u32(code).ok_or((
-                    at,
-                    6,
-                    format!("`{}` is not a character", &raw[at..at + 6]),
-                ))?;
-                out.push(c);
-                for _ in 0..4 {
-                    chars.next();
-                }
-            }
-            other => {
-                return Err((
-                    at,
-                    1 + other.len_utf8(),
-                    format!("unknown escape `\\{other}` in a quoted string"),
-                ))
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// The four hex digits after the `\u` at `at`.
-fn hex4(raw: &str, at: usize) -> Result<u32, (usize, usize, String)> {
-    raw.get(at + 2..at + 6)
-        .filter(|digits| digits.chars().all(|c| c.is_ascii_hexdigit()))
-        .and_then(|digits| u32::from_str_radix(digits, 16).ok())
-        .ok_or_else(|| {
-            let len = raw[at..].chars().take(6).map(char::len_utf8).sum();
-            (at, len, "`\\u` needs four hex digits".to_owned())
-        })
 }
 
 struct BodyBuilder<'d> {
@@ -520,7 +444,7 @@ fn lookalike_warning(word: &str, span: Span) -> Option<Diagnostic> {
         .into_iter()
         .map(ElementKind::name)
         .filter(|name| name.len() > 2 && lower.len() >= 3)
-        .map(|name| (edit_distance(&lower, name), name))
+        .map(|name| (crate::suggest::edit_distance(&lower, name), name))
         .filter(|&(distance, name)| {
             distance <= 1 || (distance == 2 && lower.chars().next() == name.chars().next())
         })
@@ -537,32 +461,6 @@ fn lookalike_warning(word: &str, span: Span) -> Option<Diagnostic> {
             "write `[{near}` for the element, or `\\[{word}` to keep the text and silence this"
         )),
     )
-}
-
-/// Optimal string alignment distance: edits, counting a swap of neighbours as one.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in rows[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[i - 1][j] + 1)
-                .min(rows[i][j - 1] + 1)
-                .min(rows[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(rows[i - 2][j - 2] + 1);
-            }
-            rows[i][j] = best;
-        }
-    }
-    rows[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -640,17 +538,6 @@ mod tests {
     }
 
     #[test]
-    fn json_escapes() {
-        assert_eq!(
-            decode_json_escapes(r"a\u0000\n\uD83D\uDE00").unwrap(),
-            "a\0\n😀"
-        );
-        assert_eq!(decode_json_escapes(r"a\q").unwrap_err().0, 1);
-        assert!(decode_json_escapes(r"\uD83D").is_err());
-        assert!(decode_json_escapes(r"\u12").is_err());
-    }
-
-    #[test]
     fn lookalikes() {
         assert!(lookalike_warning("fcae", Span::default()).is_some());
         assert!(lookalike_warning("Face", Span::default()).is_some());
@@ -660,6 +547,5 @@ mod tests {
         assert!(lookalike_warning("life", Span::default()).is_none());
         assert!(lookalike_warning("cat", Span::default()).is_none());
         assert!(lookalike_warning("AT", Span::default()).is_some());
-        assert_eq!(edit_distance("imgae", "image"), 1);
     }
 }
