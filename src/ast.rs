@@ -147,13 +147,16 @@ pub enum ArgValue {
     Bare(String),
     /// A double-quoted string, decoded: always a string.
     Quoted(String),
+    /// A bare word holding a template value: a number or a string like `Bare`, but
+    /// never a keyword (`[at {{ id }}]` with `id = "all"` mentions an account `all`).
+    Data(String),
 }
 
 impl ArgValue {
     /// The text of the value.
     pub fn text(&self) -> &str {
         match self {
-            ArgValue::Bare(text) | ArgValue::Quoted(text) => text,
+            ArgValue::Bare(text) | ArgValue::Quoted(text) | ArgValue::Data(text) => text,
         }
     }
 }

@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::check::DEFAULT_MAX_BYTES;
 use crate::compile::Options;
-use crate::config::{CheckConfig, Command, CompileConfig, Format, InputPath};
+use crate::config::{CheckConfig, Command, CompileConfig, Format, InputPath, Variables};
 use crate::group::GroupType;
 use crate::random::RandomChoice;
 
@@ -25,7 +25,7 @@ pub struct Cli {
 enum CliCommand {
     /// Compile a template into the JSON body of send_group_msg.
     #[command(
-        after_help = "Examples:\n  timl compile templates/announcement.timl\n  timl compile notice.timl --group @TGS#2C5SZEAEF --group-type public -o notice.json\n  echo 'Hello @all' | timl compile - --group @TGS#2C5SZEAEF"
+        after_help = "Examples:\n  timl compile templates/announcement.timl\n  timl compile notice.timl --group @TGS#2C5SZEAEF --group-type public -o notice.json\n  timl compile templates/order-shipped.timl --data templates/order-shipped.csv -o requests.jsonl\n  echo 'Hello @all' | timl compile - --group @TGS#2C5SZEAEF"
     )]
     Compile(CompileArgs),
     /// Check templates or compiled .json requests against the rules (for CI).
@@ -47,6 +47,9 @@ struct CompileArgs {
     output: Option<PathBuf>,
 
     #[command(flatten)]
+    variables: VariableArgs,
+
+    #[command(flatten)]
     common: CommonArgs,
 }
 
@@ -66,7 +69,40 @@ struct CheckArgs {
     deny_warnings: bool,
 
     #[command(flatten)]
+    variables: VariableArgs,
+
+    #[command(flatten)]
     common: CommonArgs,
+}
+
+/// Template variables.
+#[derive(Debug, Args)]
+struct VariableArgs {
+    /// Set a template variable (repeatable); a data row's columns override it.
+    /// Example: `--var name=Tommy --var date=2026-12-01`.
+    #[arg(long = "var", value_name = "K=V", value_parser = crate::data::parse_var)]
+    vars: Vec<(String, String)>,
+
+    /// Read template variables from a JSON or TOML file (`--var` overrides them).
+    /// Example: `--vars campaign.toml`.
+    #[arg(long = "vars", value_name = "FILE")]
+    vars_file: Option<PathBuf>,
+
+    /// Compile one message per row: JSON Lines, a JSON array of objects, or CSV with a
+    /// header row. Output is JSON Lines, one request per row, in row order; with any
+    /// error nothing is written. Example: `--data groups.csv`.
+    #[arg(long = "data", value_name = "ROWS")]
+    data: Option<PathBuf>,
+}
+
+impl VariableArgs {
+    fn into_variables(self) -> Variables {
+        Variables {
+            vars: self.vars,
+            vars_file: self.vars_file,
+            data: self.data,
+        }
+    }
 }
 
 /// Options shared by every command that compiles.
@@ -138,6 +174,7 @@ impl Cli {
             CliCommand::Compile(args) => Command::Compile(CompileConfig {
                 input: input_path(args.input),
                 output: args.output,
+                variables: args.variables.into_variables(),
                 options: args.common.into_options(),
             }),
             CliCommand::Check(args) => Command::Check(CheckConfig {
@@ -147,6 +184,7 @@ impl Cli {
                     FormatArg::Json => Format::Json,
                 },
                 deny_warnings: args.deny_warnings,
+                variables: args.variables.into_variables(),
                 options: args.common.into_options(),
             }),
         }

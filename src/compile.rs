@@ -20,6 +20,7 @@ use crate::parse::parse;
 use crate::random::{self, RandomChoice};
 use crate::rules;
 use crate::span::{LineIndex, Span};
+use crate::template::{self, Rendered, Template};
 
 /// Settings from the command line that apply to every input.
 #[derive(Debug, Clone)]
@@ -121,10 +122,93 @@ fn not_utf8(name: &str, bytes: &[u8], error: std::str::Utf8Error) -> Compiled {
     }
 }
 
-/// Compiles timl markup.
+/// Compiles timl markup (a file without template tags, or one rendered elsewhere).
 pub fn compile_markup(name: &str, text: &str, options: &Options) -> Compiled {
     // A UTF-8 byte-order mark is not part of the text (editors on Windows add it).
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let index = LineIndex::new(text);
+    let origin = Origin::File {
+        name,
+        index: &index,
+    };
+    if let Some(diagnostic) = template::reserved_char(text) {
+        return finish_diagnostics(&origin, None, vec![diagnostic], |_| None);
+    }
+    compile_text(text, &origin, options)
+}
+
+/// Renders `template` with `context` and compiles the result; diagnostics point at
+/// the template's sources.
+pub fn compile_template(
+    template: &Template,
+    context: minijinja::Value,
+    options: &Options,
+) -> Compiled {
+    match template.render(context) {
+        Ok(rendered) => {
+            let text = rendered
+                .text
+                .strip_prefix('\u{FEFF}')
+                .unwrap_or(&rendered.text);
+            let origin = Origin::Template {
+                template,
+                rendered: &rendered,
+                bom: rendered.text.len() - text.len(),
+            };
+            compile_text(text, &origin, options)
+        }
+        Err(diagnostic) => Compiled {
+            message: None,
+            diagnostics: vec![*diagnostic],
+        },
+    }
+}
+
+/// Where the text being compiled came from, to resolve diagnostics against.
+enum Origin<'a> {
+    /// A file, as it is.
+    File {
+        name: &'a str,
+        index: &'a LineIndex<'a>,
+    },
+    /// A rendering of a template (after `bom` bytes of byte-order mark).
+    Template {
+        template: &'a Template,
+        rendered: &'a Rendered,
+        bom: usize,
+    },
+}
+
+impl Origin<'_> {
+    fn resolve(&self, diagnostic: &mut Diagnostic) {
+        match self {
+            Origin::File { name, index } => diagnostic.resolve(name, index),
+            Origin::Template {
+                template,
+                rendered,
+                bom,
+            } => {
+                let located = diagnostic
+                    .span
+                    .and_then(|span| rendered.locate(span.shifted(*bom)))
+                    .and_then(|(name, span)| Some((template.source(name)?, span)));
+                match located {
+                    Some((source, span)) => {
+                        diagnostic.span = Some(span);
+                        diagnostic.resolve(&source.path, &LineIndex::new(&source.text));
+                    }
+                    None => {
+                        let source = template.main_source();
+                        diagnostic.span = None;
+                        diagnostic.resolve(&source.path, &LineIndex::new(&source.text));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn compile_text(text: &str, origin: &Origin<'_>, options: &Options) -> Compiled {
     let (document, mut diagnostics) = parse(text);
     let (lowered, more) = lower(&document);
     diagnostics.extend(more);
@@ -145,8 +229,7 @@ pub fn compile_markup(name: &str, text: &str, options: &Options) -> Compiled {
         unset_by_errors: &lowered.unset_by_errors,
     };
     finish(
-        name,
-        &LineIndex::new(text),
+        origin,
         lowered.message,
         checked,
         diagnostics,
@@ -197,6 +280,7 @@ fn compile_json_at(
     let offset = range.start;
     let json = &text[range];
     let locate = |path: &str| Some(json_input::locate(json, path).shifted(offset));
+    let origin = Origin::File { name, index };
     match json_input::read_message(json) {
         Ok(message) => {
             let checks = CheckOptions {
@@ -208,12 +292,12 @@ fn compile_json_at(
                 options: &checks,
                 unset_by_errors: &[],
             };
-            finish(name, index, message, checked, Vec::new(), options, locate)
+            finish(&origin, message, checked, Vec::new(), options, locate)
         }
         Err(diagnostic) => {
             let mut diagnostic = *diagnostic;
             diagnostic.span = diagnostic.span.map(|span| span.shifted(offset));
-            finish_diagnostics(name, index, None, vec![diagnostic], locate)
+            finish_diagnostics(&origin, None, vec![diagnostic], locate)
         }
     }
 }
@@ -227,8 +311,7 @@ struct Checked<'a> {
 }
 
 fn finish(
-    name: &str,
-    index: &LineIndex<'_>,
+    origin: &Origin<'_>,
     mut message: Message,
     checked: Checked<'_>,
     mut diagnostics: Vec<Diagnostic>,
@@ -251,12 +334,11 @@ fn finish(
             .into_iter()
             .filter(|d| !unset(d)),
     );
-    finish_diagnostics(name, index, Some(message), diagnostics, locate)
+    finish_diagnostics(origin, Some(message), diagnostics, locate)
 }
 
 fn finish_diagnostics(
-    name: &str,
-    index: &LineIndex<'_>,
+    origin: &Origin<'_>,
     message: Option<Message>,
     mut diagnostics: Vec<Diagnostic>,
     locate: impl Fn(&str) -> Option<Span>,
@@ -270,7 +352,7 @@ fn finish_diagnostics(
     // problems they explain.
     diagnostics.sort_by_key(|d| (d.severity == Severity::Note, d.span.map(|s| s.start)));
     for diagnostic in &mut diagnostics {
-        diagnostic.resolve(name, index);
+        origin.resolve(diagnostic);
     }
     let failed = diagnostics.iter().any(Diagnostic::is_error);
     Compiled {

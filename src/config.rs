@@ -24,6 +24,24 @@ pub enum Format {
     Json,
 }
 
+/// Where template variables come from.
+#[derive(Debug, Clone, Default)]
+pub struct Variables {
+    /// `--var K=V`, in order.
+    pub vars: Vec<(String, String)>,
+    /// `--vars FILE`.
+    pub vars_file: Option<PathBuf>,
+    /// `--data ROWS`: one message per row.
+    pub data: Option<PathBuf>,
+}
+
+impl Variables {
+    /// True when any variables were given.
+    pub fn any(&self) -> bool {
+        !self.vars.is_empty() || self.vars_file.is_some() || self.data.is_some()
+    }
+}
+
 /// `timl compile`.
 #[derive(Debug, Clone)]
 pub struct CompileConfig {
@@ -31,6 +49,8 @@ pub struct CompileConfig {
     pub input: InputPath,
     /// `-o`: write here instead of standard output.
     pub output: Option<PathBuf>,
+    /// Template variables.
+    pub variables: Variables,
     /// Settings for compiling.
     pub options: Options,
 }
@@ -44,6 +64,8 @@ pub struct CheckConfig {
     pub format: Format,
     /// Warnings fail the run too.
     pub deny_warnings: bool,
+    /// Template variables.
+    pub variables: Variables,
     /// Settings for compiling.
     pub options: Options,
 }

@@ -73,7 +73,9 @@ pub struct Diagnostic {
     /// JSON path into the message (`MsgBody[2].MsgContent.Index`) for rule checks.
     pub path: Option<String>,
     /// The resolved position, filled in at the public entry points.
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
+    /// Context added by the caller, e.g. which data row produced the message.
+    pub notes: Vec<String>,
 }
 
 impl Diagnostic {
@@ -87,6 +89,7 @@ impl Diagnostic {
             span: None,
             path: None,
             location: None,
+            notes: Vec::new(),
         }
     }
 
@@ -116,7 +119,7 @@ impl Diagnostic {
     /// Fills in `location` from `span` against `text`, the file called `file`.
     pub fn resolve(&mut self, file: &str, index: &LineIndex<'_>) {
         let Some(span) = self.span else {
-            self.location = Some(Location {
+            self.location = Some(Box::new(Location {
                 file: file.to_owned(),
                 line: 0,
                 column: 0,
@@ -124,13 +127,13 @@ impl Diagnostic {
                 end_column: 0,
                 source_line: String::new(),
                 source_column: 1,
-            });
+            }));
             return;
         };
         let (start, end) = index.span_line_cols(span);
         // Long lines are shown as a window around the span.
         let (source_line, source_column) = index.window(span.start, 60, 120);
-        self.location = Some(Location {
+        self.location = Some(Box::new(Location {
             file: file.to_owned(),
             line: start.line,
             column: start.column,
@@ -138,7 +141,7 @@ impl Diagnostic {
             end_column: end.column,
             source_line: source_line.to_owned(),
             source_column,
-        });
+        }));
     }
 }
 

@@ -209,6 +209,9 @@ pub(crate) fn build(element: &ast::Element) -> Result<Built, Vec<Diagnostic>> {
 #[derive(Default)]
 struct Bound {
     values: HashMap<&'static str, Value>,
+    /// Parameters written as a literal bare word in the template's own source: only
+    /// these can be keywords (`[at all]`).
+    bare: Vec<&'static str>,
 }
 
 impl Bound {
@@ -320,6 +323,9 @@ fn bind(
         match convert(param, &value.value) {
             Ok(converted) => {
                 bound.values.insert(param.name, converted);
+                if matches!(value.value, ArgValue::Bare(_)) {
+                    bound.bare.push(param.name);
+                }
             }
             Err(message) => problems.push(
                 Diagnostic::new(&rules::ELEMENT_ARGS, message)
@@ -433,12 +439,14 @@ pub fn url_uuid(url: &str) -> String {
 fn assemble(kind: ElementKind, mut b: Bound) -> Built {
     let element = match kind {
         ElementKind::At => {
+            // `[at all]` is everyone; `[at "all"]` or a value `all` is an account.
+            let everyone = b.bare.contains(&"id");
             let id = b.text("id").unwrap_or_default();
             let name = b.text("name");
             let shown = name.unwrap_or_else(|| id.clone());
             return Built::Mention {
                 text: format!("@{shown}"),
-                account: (id != "all").then_some(id),
+                account: (!(everyone && id == "all")).then_some(id),
             };
         }
         ElementKind::Face => Element::TIMFaceElem(FaceElem {

@@ -1,6 +1,20 @@
 //! Escapes both ways: text to markup that compiles back to exactly that text, and
 //! the JSON escapes of quoted strings to text.
 
+/// Starts a template value in rendered markup (see `template`).
+pub const VALUE_START: char = '\u{E000}';
+/// Ends a template value in rendered markup.
+pub const VALUE_END: char = '\u{E001}';
+
+/// `text` without the markers around template values.
+pub fn strip_value_markers(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains([VALUE_START, VALUE_END]) {
+        text.replace([VALUE_START, VALUE_END], "").into()
+    } else {
+        text.into()
+    }
+}
+
 /// Escapes `text` so that, as a body, it is plain text with no mention, element or
 /// escape: every `\`, `@` and `[` gets a backslash, and so does a leading `-` (which
 /// could start a header).
@@ -22,6 +36,16 @@ pub fn decode_json_escapes(raw: &str) -> Result<String, (usize, usize, String)> 
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
+        if c == VALUE_START {
+            // A template value is data: copied as it is, escapes and all.
+            for (_, c) in chars.by_ref() {
+                if c == VALUE_END {
+                    break;
+                }
+                out.push(c);
+            }
+            continue;
+        }
         if c != '\\' {
             out.push(c);
             continue;
@@ -30,6 +54,13 @@ pub fn decode_json_escapes(raw: &str) -> Result<String, (usize, usize, String)> 
             return Err((at, 1, "a backslash ends the string".to_owned()));
         };
         match escape {
+            VALUE_START => {
+                return Err((
+                    at,
+                    1,
+                    "a backslash cannot escape a template value".to_owned(),
+                ))
+            }
             '"' => out.push('"'),
             '\\' => out.push('\\'),
             '/' => out.push('/'),

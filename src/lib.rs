@@ -28,10 +28,12 @@
 //! ```
 
 pub mod ast;
+pub mod batch;
 pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod config;
+pub mod data;
 pub mod diagnostic;
 pub mod elements;
 pub mod error;
@@ -49,6 +51,7 @@ pub mod run;
 pub mod span;
 pub mod srcmap;
 mod suggest;
+pub mod template;
 
 pub use compile::{
     compile_file, compile_json, compile_json_lines, compile_markup, Compiled, InputKind, Options,

@@ -58,16 +58,16 @@ fn lower_header(document: &Document, lowered: &mut Lowered, diagnostics: &mut Ve
             );
             continue;
         };
+        let path = if key.path.is_empty() {
+            "type"
+        } else {
+            key.path
+        };
         if entry.broken {
-            lowered.unset_by_errors.push(if key.path.is_empty() {
-                "type"
-            } else {
-                key.path
-            });
+            lowered.unset_by_errors.push(path);
             continue;
         }
-        if let Some(first) = seen.insert(key.name, entry.key.span) {
-            let _ = first;
+        if seen.insert(key.name, entry.key.span).is_some() {
             diagnostics.push(
                 Diagnostic::new(&rules::DUPLICATE_KEY, format!("`{name}` is set twice"))
                     .at(entry.key.span)
@@ -82,11 +82,6 @@ fn lower_header(document: &Document, lowered: &mut Lowered, diagnostics: &mut Ve
         };
         match (key.apply)(&mut target, &entry.value) {
             Ok(()) => {
-                let path = if key.path.is_empty() {
-                    "type"
-                } else {
-                    key.path
-                };
                 lowered.spans.insert(path, entry.value.span);
             }
             Err(error) => diagnostics.push(

@@ -9,6 +9,7 @@ use pest::Parser as _;
 
 use crate::ast::{Arg, ArgValue, Document, Element, ElementKind, HeaderEntry, Inline, Spanned};
 use crate::diagnostic::Diagnostic;
+use crate::escape::{strip_value_markers, VALUE_END, VALUE_START};
 use crate::rules;
 use crate::span::Span;
 
@@ -24,6 +25,8 @@ fn rule_name(rule: Rule) -> String {
         Rule::inline_ws => "a space",
         Rule::line_end => "a line break",
         Rule::line_rest => "the rest of the line",
+        Rule::line_item => "a character",
+        Rule::value_run => "a template value",
         Rule::quoted => "a quoted string",
         Rule::quoted_inner => "the inside of a quoted string",
         Rule::unterminated => "an unterminated string",
@@ -242,6 +245,19 @@ fn header_entry(entry: Pair<'_, Rule>, diagnostics: &mut Vec<Diagnostic>) -> Opt
     let value = inner.next()?;
     let value_start = value.as_span().start();
     let errors_before = diagnostics.len();
+    if value_has_line_break(value.as_str()) {
+        diagnostics.push(
+            Diagnostic::new(
+                &rules::HEADER_VALUE,
+                format!(
+                    "`{}`: a template value with a line break cannot go in a header line",
+                    key.value
+                ),
+            )
+            .at(trimmed_span(&value))
+            .help("header values are one line; remove the line break from the data"),
+        );
+    }
     let mut parts = value.into_inner();
     let value = match parts.next() {
         Some(part) if part.as_rule() == Rule::quoted => {
@@ -266,11 +282,23 @@ fn header_entry(entry: Pair<'_, Rule>, diagnostics: &mut Vec<Diagnostic>) -> Opt
             diagnostics.push(unterminated(&part, 0));
             Spanned::new(String::new(), trimmed_span(&part))
         }
-        Some(part) => Spanned::new(part.as_str().trim_end().to_owned(), trimmed_span(&part)),
+        Some(part) => {
+            let text = strip_value_markers(part.as_str().trim_end()).into_owned();
+            Spanned::new(text, trimmed_span(&part))
+        }
         None => Spanned::new(String::new(), Span::point(value_start)),
     };
     let broken = diagnostics.len() > errors_before;
     Some(HeaderEntry { key, value, broken })
+}
+
+/// Whether a template value in `raw` holds a line break (a header line cannot).
+fn value_has_line_break(raw: &str) -> bool {
+    raw.split(VALUE_START).skip(1).any(|run| {
+        run.split(VALUE_END)
+            .next()
+            .is_some_and(|v| v.contains(['\n', '\r']))
+    })
 }
 
 fn unterminated(pair: &Pair<'_, Rule>, offset: usize) -> Diagnostic {
@@ -316,11 +344,13 @@ struct BodyBuilder<'d> {
 impl BodyBuilder<'_> {
     /// Whether the `@` at `at` follows a character that glues it to a word
     /// (an ASCII letter or digit, `_`, `-`, `.` or `+`), so it does not mention.
+    /// A template value counts as the text it holds (an empty one as nothing).
     fn glued(&self, at: usize) -> bool {
         let before = &self.source[self.offset..at];
         before
             .chars()
-            .next_back()
+            .rev()
+            .find(|&c| c != VALUE_START && c != VALUE_END)
             .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '+'))
     }
 
@@ -361,6 +391,11 @@ impl BodyBuilder<'_> {
                     self.diagnostics.push(warning);
                 }
                 self.text(pair.as_str(), span);
+            }
+            Rule::value_run => {
+                let run = pair.as_str();
+                let inner = &run[VALUE_START.len_utf8()..run.len() - VALUE_END.len_utf8()];
+                self.text(inner, span)
             }
             Rule::EOI => {}
             _ => self.text(pair.as_str(), span),
@@ -422,6 +457,9 @@ impl BodyBuilder<'_> {
                         Rule::unterminated => {
                             self.diagnostics.push(unterminated(&inner, self.offset));
                             ArgValue::Quoted(String::new())
+                        }
+                        _ if inner.as_str().contains(VALUE_START) => {
+                            ArgValue::Data(strip_value_markers(inner.as_str()).into_owned())
                         }
                         _ => ArgValue::Bare(inner.as_str().to_owned()),
                     };

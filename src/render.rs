@@ -60,6 +60,14 @@ pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
         .map(|p| format!(" ({p})"))
         .unwrap_or_default();
     match location {
+        // A position without its text (a data file read as a stream) shows no source.
+        Some(l) if l.line > 0 && l.source_line.is_empty() && l.end_column <= 1 => {
+            let _ = writeln!(
+                out,
+                "{gutter}{arrow} {}:{}:{}{path}",
+                l.file, l.line, l.column
+            );
+        }
         Some(l) if l.line > 0 => {
             let _ = writeln!(
                 out,
@@ -89,6 +97,10 @@ pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
     if let Some(help) = &diagnostic.help {
         let help = printable(help);
         let _ = writeln!(out, "{gutter} = {}: {help}", colour.paint("1", "help"));
+    }
+    for note in &diagnostic.notes {
+        let note = printable(note);
+        let _ = writeln!(out, "{gutter} = {}: {note}", colour.paint("1", "note"));
     }
     if let (Severity::Error, Some(code)) = (severity, diagnostic.rule.server_error) {
         let _ = writeln!(
@@ -181,6 +193,8 @@ struct JsonDiagnostic<'a> {
     path: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     server_error: Option<u32>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
 }
 
 /// One diagnostic as one line of JSON (with a final newline).
@@ -198,6 +212,7 @@ pub fn json(diagnostic: &Diagnostic) -> String {
         help: diagnostic.help.as_deref(),
         path: diagnostic.path.as_deref(),
         server_error: diagnostic.rule.server_error,
+        notes: &diagnostic.notes,
     };
     let mut line = serde_json::to_string(&record).expect("diagnostics serialize");
     line.push('\n');

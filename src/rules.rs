@@ -42,6 +42,8 @@ rules! {
     HEADER_KEY = "header-key", Error, None, "an unknown header key";
     DUPLICATE_KEY = "duplicate-key", Error, None, "a header key given twice";
     HEADER_VALUE = "header-value", Error, None, "a header value of the wrong kind or out of range";
+    TEMPLATE = "template", Error, None, "a template error: bad syntax, an undefined variable, a failed filter or include, a reserved character";
+    DATA = "data", Error, None, "a data row or variables file that cannot be read as variables";
     JSON = "json", Error, Some(60003), "a compiled request that is not JSON or not a send_group_msg body";
     // The rules of SPEC 4.
     GROUP_ID = "group-id", Error, Some(10015), "the group ID is missing, not printable ASCII, or over 48 bytes";

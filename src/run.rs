@@ -5,9 +5,10 @@
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::compile::{compile_file, InputKind};
+use crate::batch::{compile_input, Shape};
+use crate::compile::InputKind;
 use crate::config::{CheckConfig, Command, CompileConfig, Format, InputPath};
-use crate::diagnostic::{Diagnostic, Tally};
+use crate::diagnostic::{Diagnostic, Severity, Tally};
 use crate::error::Error;
 use crate::render::{self, Colour};
 
@@ -31,30 +32,38 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
 fn compile(config: CompileConfig) -> Result<Outcome, Error> {
     let (name, bytes) = read_input(&config.input)?;
     let kind = input_kind(&config.input, &name);
-    let results = compile_file(&name, &bytes, kind, &config.options);
     let colour = Colour::for_terminal(io::stderr().is_terminal());
-    let mut stderr = io::stderr().lock();
-    let mut tally = Tally::default();
-    for diagnostic in results.iter().flat_map(|r| &r.diagnostics) {
-        tally.add(diagnostic);
-        let _ = stderr.write_all(render::human(diagnostic, colour).as_bytes());
-    }
-    if tally.errors > 0 {
-        if let Some(summary) = render::summary(tally, colour) {
-            let _ = writeln!(stderr, "{summary}: nothing was written");
+    let mut printer = Printer::new(Format::Human, colour);
+    // Messages go to a temporary file beside the output (or in the temporary folder
+    // for standard output): written whole, and only when every message compiled.
+    let mut output = PendingOutput::new(config.output.as_deref())?;
+    let shape = compile_input(
+        &name,
+        &bytes,
+        kind,
+        &input_dir(&config.input),
+        &config.variables,
+        &config.options,
+        &mut |compiled| {
+            let mut stderr = io::stderr().lock();
+            for diagnostic in &compiled.diagnostics {
+                if let Some(text) = printer.print(diagnostic) {
+                    let _ = stderr.write_all(text.as_bytes());
+                }
+            }
+            if let (Some(message), 0) = (compiled.message, printer.tally.errors) {
+                output.push(message)?;
+            }
+            Ok(())
+        },
+    )?;
+    if printer.tally.errors > 0 {
+        if let Some(summary) = render::summary(printer.tally, colour) {
+            let _ = writeln!(io::stderr(), "{summary}: nothing was written");
         }
         return Ok(Outcome::InputProblems);
     }
-    let messages = results.into_iter().filter_map(|r| r.message);
-    // One request: pretty JSON for review. Several: JSON Lines, one compact request each.
-    let json = match kind {
-        InputKind::JsonLines => messages.map(|m| m.to_compact_json() + "\n").collect(),
-        _ => messages.map(|m| m.to_pretty_json()).collect::<String>(),
-    };
-    match &config.output {
-        Some(path) => write_atomically(path, json.as_bytes())?,
-        None => write_stdout(json.as_bytes())?,
-    }
+    output.finish(shape)?;
     Ok(Outcome::Success)
 }
 
@@ -63,6 +72,18 @@ fn input_kind(input: &InputPath, name: &str) -> InputKind {
     match input {
         InputPath::Stdin => InputKind::Markup,
         InputPath::File(_) => InputKind::of_path(name),
+    }
+}
+
+/// Where includes are read from: the template's folder (the current one for
+/// standard input).
+fn input_dir(input: &InputPath) -> PathBuf {
+    match input {
+        InputPath::File(path) => match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+            _ => PathBuf::from("."),
+        },
+        InputPath::Stdin => PathBuf::from("."),
     }
 }
 
@@ -81,17 +102,29 @@ fn check(config: CheckConfig) -> Result<Outcome, Error> {
         }
     }
     let colour = Colour::for_terminal(io::stdout().is_terminal());
-    let mut tally = Tally::default();
+    let mut printer = Printer::new(config.format, colour);
     for file in &files {
         let (name, bytes) = read_input(file)?;
-        let results = compile_file(&name, &bytes, input_kind(file, &name), &config.options);
-        let mut out = String::new();
-        for diagnostic in results.iter().flat_map(|r| &r.diagnostics) {
-            tally.add(diagnostic);
-            out.push_str(&format_diagnostic(diagnostic, config.format, colour));
-        }
-        write_stdout(out.as_bytes())?;
+        printer.new_input();
+        compile_input(
+            &name,
+            &bytes,
+            input_kind(file, &name),
+            &input_dir(file),
+            &config.variables,
+            &config.options,
+            &mut |compiled| {
+                let mut out = String::new();
+                for diagnostic in &compiled.diagnostics {
+                    if let Some(text) = printer.print(diagnostic) {
+                        out.push_str(&text);
+                    }
+                }
+                write_stdout(out.as_bytes())
+            },
+        )?;
     }
+    let tally = printer.tally;
     if config.format == Format::Human {
         let noun = if files.len() == 1 { "file" } else { "files" };
         let result = render::summary(tally, colour).unwrap_or_else(|| "no problems".to_owned());
@@ -105,14 +138,47 @@ fn check(config: CheckConfig) -> Result<Outcome, Error> {
     })
 }
 
-fn format_diagnostic(diagnostic: &Diagnostic, format: Format, colour: Colour) -> String {
-    match format {
-        Format::Human => render::human(diagnostic, colour),
-        Format::Json => render::json(diagnostic),
+/// Formats diagnostics and counts them; a note already given for an input (the same
+/// rule and message, as for every row of a batch) is counted but not repeated.
+struct Printer {
+    format: Format,
+    colour: Colour,
+    tally: Tally,
+    notes_given: Vec<(&'static str, String)>,
+}
+
+impl Printer {
+    fn new(format: Format, colour: Colour) -> Printer {
+        Printer {
+            format,
+            colour,
+            tally: Tally::default(),
+            notes_given: Vec::new(),
+        }
+    }
+
+    fn new_input(&mut self) {
+        self.notes_given.clear();
+    }
+
+    fn print(&mut self, diagnostic: &Diagnostic) -> Option<String> {
+        self.tally.add(diagnostic);
+        if diagnostic.severity == Severity::Note {
+            let key = (diagnostic.rule.name, diagnostic.message.clone());
+            if self.notes_given.contains(&key) {
+                return None;
+            }
+            self.notes_given.push(key);
+        }
+        Some(match self.format {
+            Format::Human => render::human(diagnostic, self.colour),
+            Format::Json => render::json(diagnostic),
+        })
     }
 }
 
-/// Every `.timl`, `.json` and `.jsonl` file below `dir`.
+/// Every `.timl`, `.json` and `.jsonl` file below `dir`, but partials (names
+/// starting with `_`).
 fn collect_inputs(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
     let read_error = |source| Error::Read {
         path: dir.to_owned(),
@@ -120,7 +186,13 @@ fn collect_inputs(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
     };
     for entry in std::fs::read_dir(dir).map_err(read_error)? {
         let path = entry.map_err(read_error)?.path();
-        if path.is_dir() {
+        let partial = path
+            .file_name()
+            .is_some_and(|name| name.to_string_lossy().starts_with('_'));
+        if partial {
+            // `_footer.timl` and the like are included by other templates.
+            continue;
+        } else if path.is_dir() {
             collect_inputs(&path, found)?;
         } else if matches!(
             path.extension().and_then(|e| e.to_str()),
@@ -165,9 +237,104 @@ fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
         })
 }
 
-/// Writes `bytes` to `path` whole or not at all: a temporary file beside it, renamed
-/// over it once complete.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+/// Compiled messages on their way to the output: kept in a temporary file beside it
+/// (in the temporary folder for standard output) and moved into place, or copied to
+/// standard output, only once every message has compiled.
+struct PendingOutput<'p> {
+    path: Option<&'p Path>,
+    temp: io::BufWriter<tempfile::NamedTempFile>,
+    /// The first message, held back: alone it is written as pretty JSON.
+    first: Option<crate::message::Message>,
+    count: usize,
+}
+
+impl<'p> PendingOutput<'p> {
+    fn new(path: Option<&'p Path>) -> Result<PendingOutput<'p>, Error> {
+        let temp = match path {
+            Some(path) => temp_beside(path)?,
+            None => tempfile::NamedTempFile::new().map_err(|source| Error::Write {
+                path: std::env::temp_dir(),
+                source,
+            })?,
+        };
+        Ok(PendingOutput {
+            path,
+            temp: io::BufWriter::with_capacity(1 << 16, temp),
+            first: None,
+            count: 0,
+        })
+    }
+
+    fn write_error(&self, source: io::Error) -> Error {
+        Error::Write {
+            path: self
+                .path
+                .map_or_else(|| PathBuf::from("<stdout>"), Path::to_owned),
+            source,
+        }
+    }
+
+    /// Adds a message (as a line of compact JSON, unless it stays the only one).
+    fn push(&mut self, message: crate::message::Message) -> Result<(), Error> {
+        self.count += 1;
+        if self.count == 1 {
+            self.first = Some(message);
+            return Ok(());
+        }
+        if let Some(first) = self.first.take() {
+            self.write_line(&first)?;
+        }
+        self.write_line(&message)
+    }
+
+    fn write_line(&mut self, message: &crate::message::Message) -> Result<(), Error> {
+        let mut line = message.to_compact_json();
+        line.push('\n');
+        self.temp
+            .write_all(line.as_bytes())
+            .map_err(|e| self.write_error(e))
+    }
+
+    /// Writes the output: a single message as pretty JSON (unless the input is a
+    /// batch), otherwise JSON Lines.
+    fn finish(mut self, shape: Shape) -> Result<(), Error> {
+        if let Some(first) = self.first.take() {
+            if shape == Shape::Single {
+                let json = first.to_pretty_json();
+                self.temp
+                    .write_all(json.as_bytes())
+                    .map_err(|e| self.write_error(e))?;
+            } else {
+                self.write_line(&first)?;
+            }
+        }
+        let temp = self.temp.into_inner().map_err(|e| Error::Write {
+            path: PathBuf::from("<output>"),
+            source: e.into_error(),
+        })?;
+        match self.path {
+            Some(path) => commit(temp, path),
+            None => {
+                let mut file = temp.reopen().map_err(|source| Error::Write {
+                    path: PathBuf::from("<stdout>"),
+                    source,
+                })?;
+                let mut stdout = io::stdout().lock();
+                io::copy(&mut file, &mut stdout)
+                    .and_then(|_| stdout.flush())
+                    .map(|_| ())
+                    .map_err(|source| Error::Write {
+                        path: PathBuf::from("<stdout>"),
+                        source,
+                    })
+            }
+        }
+    }
+}
+
+/// A temporary file beside `path`, with the permissions `path` has (0644 less the
+/// umask for a new file, not the temporary file's private 0600).
+fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
     let write_error = |source| Error::Write {
         path: path.to_owned(),
         source,
@@ -176,8 +343,6 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    // Keep the permissions of the file being replaced; a new file gets the usual
-    // 0644 (less the umask), not the temporary file's private 0600.
     let permissions = std::fs::metadata(path)
         .map(|metadata| metadata.permissions())
         .ok()
@@ -186,11 +351,29 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     if let Some(permissions) = permissions {
         builder.permissions(permissions);
     }
-    let mut temp = builder.tempfile_in(dir).map_err(write_error)?;
-    temp.write_all(bytes).map_err(write_error)?;
+    builder.tempfile_in(dir).map_err(write_error)
+}
+
+/// Moves a finished temporary file over `path`.
+fn commit(temp: tempfile::NamedTempFile, path: &Path) -> Result<(), Error> {
+    let write_error = |source| Error::Write {
+        path: path.to_owned(),
+        source,
+    };
     temp.as_file().sync_all().map_err(write_error)?;
     temp.persist(path).map_err(|e| write_error(e.error))?;
     Ok(())
+}
+
+/// Writes `bytes` to `path` whole or not at all: a temporary file beside it, renamed
+/// over it once complete.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let mut temp = temp_beside(path)?;
+    temp.write_all(bytes).map_err(|source| Error::Write {
+        path: path.to_owned(),
+        source,
+    })?;
+    commit(temp, path)
 }
 
 #[cfg(unix)]

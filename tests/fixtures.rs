@@ -1,6 +1,8 @@
 //! Snapshot tests driven by fixture folders.
 //!
 //! - `fixtures/good/*.timl`: the compiled JSON, then any warnings and notes.
+//!   Templates take their variables from `NAME.vars.toml` and their data rows from
+//!   `NAME.rows.csv` beside them; `_*.timl` files are partials they include.
 //! - `fixtures/bad/*.{timl,json}`: the full rendered diagnostics. A bad fixture is
 //!   named after the rule it breaks (`too-long-cjk.timl` breaks `too-long`), and the
 //!   test checks that the rule is reported, so a fixture cannot pass by accident.
@@ -8,8 +10,10 @@
 use std::fs;
 use std::path::Path;
 
+use timl::batch::compile_input;
+use timl::config::Variables;
 use timl::render::{self, Colour};
-use timl::{compile_file, Compiled, InputKind, Options, Severity};
+use timl::{Compiled, InputKind, Options, Severity};
 
 fn name_of(path: &Path) -> String {
     let folder = path
@@ -28,10 +32,39 @@ fn rendered(diagnostics: &[timl::Diagnostic]) -> String {
         .collect()
 }
 
-/// Compiles a fixture; a `.jsonl` file's requests are taken together: output only
-/// when every one compiled.
+/// Compiles a fixture (with its `.vars.toml` and `.rows.csv`), every result.
+fn compile_all(path: &Path, bytes: &[u8], kind: InputKind) -> Vec<Compiled> {
+    // Relative paths keep the snapshots the same on every machine.
+    let folder = Path::new("tests/fixtures").join(path.parent().unwrap().file_name().unwrap());
+    let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+    let beside =
+        |ending: &str| Some(folder.join(format!("{stem}.{ending}"))).filter(|p| p.exists());
+    let variables = Variables {
+        vars: Vec::new(),
+        vars_file: beside("vars.toml"),
+        data: beside("rows.csv"),
+    };
+    let mut results = Vec::new();
+    compile_input(
+        &name_of(path),
+        bytes,
+        kind,
+        &folder,
+        &variables,
+        &Options::default(),
+        &mut |c| {
+            results.push(c);
+            Ok(())
+        },
+    )
+    .unwrap();
+    results
+}
+
+/// Compiles a fixture; several requests (`.jsonl`, rows) are taken together: output
+/// only when there is exactly one and it compiled.
 fn compile(path: &Path, bytes: &[u8], kind: InputKind) -> Compiled {
-    let results = compile_file(&name_of(path), bytes, kind, &Options::default());
+    let results = compile_all(path, bytes, kind);
     let diagnostics = results.iter().flat_map(|r| r.diagnostics.clone()).collect();
     let message = results
         .into_iter()
@@ -43,16 +76,27 @@ fn compile(path: &Path, bytes: &[u8], kind: InputKind) -> Compiled {
     }
 }
 
+fn is_partial(path: &Path) -> bool {
+    path.file_name().unwrap().to_string_lossy().starts_with('_')
+}
+
 #[test]
 fn good_fixtures() {
     insta::glob!("fixtures/good/*.timl", |path| {
+        if is_partial(path) {
+            return;
+        }
         let bytes = fs::read(path).unwrap();
-        let compiled = compile(path, &bytes, InputKind::Markup);
-        let message = compiled
-            .message
-            .unwrap_or_else(|| panic!("{}:\n{}", path.display(), rendered(&compiled.diagnostics)));
-        let mut snapshot = message.to_pretty_json();
-        let notes = rendered(&compiled.diagnostics);
+        let results = compile_all(path, &bytes, InputKind::Markup);
+        let diagnostics: Vec<_> = results.iter().flat_map(|r| r.diagnostics.clone()).collect();
+        let mut snapshot = String::new();
+        for compiled in results {
+            let message = compiled
+                .message
+                .unwrap_or_else(|| panic!("{}:\n{}", path.display(), rendered(&diagnostics)));
+            snapshot.push_str(&message.to_pretty_json());
+        }
+        let notes = rendered(&diagnostics);
         if !notes.is_empty() {
             snapshot.push_str("---\n");
             snapshot.push_str(&notes);
@@ -64,6 +108,9 @@ fn good_fixtures() {
 #[test]
 fn bad_fixtures() {
     insta::glob!("fixtures/bad/*.{timl,json,jsonl}", |path| {
+        if is_partial(path) {
+            return;
+        }
         let bytes = fs::read(path).unwrap();
         let compiled = compile(path, &bytes, InputKind::of_path(&path.to_string_lossy()));
         let stem = path.file_stem().unwrap().to_string_lossy().to_string();

@@ -1,0 +1,396 @@
+//! Variables for templates: `--var K=V`, `--vars FILE` (JSON or TOML) and the rows of
+//! `--data ROWS` (JSON Lines, a JSON array of objects, or CSV with a header row),
+//! read one row at a time so memory stays flat however many rows there are.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use serde::de::{DeserializeSeed, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use crate::diagnostic::{Diagnostic, Location};
+use crate::error::Error;
+use crate::rules;
+
+/// Variables by name.
+pub type Vars = Map<String, Value>;
+
+/// `K=V` from `--var`.
+pub fn parse_var(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.is_empty() => Ok((key.to_owned(), value.to_owned())),
+        _ => Err(format!("expected NAME=VALUE, found `{text}`")),
+    }
+}
+
+/// A diagnostic about a data or variables file, at `line` (0: the whole file).
+fn data_error(path: &Path, line: usize, source_line: &str, message: String) -> Diagnostic {
+    let mut diagnostic = Diagnostic::new(&rules::DATA, message);
+    diagnostic.location = Some(Box::new(Location {
+        file: path.display().to_string(),
+        line,
+        column: 1,
+        end_line: line,
+        end_column: source_line.chars().count() + 1,
+        source_line: source_line.to_owned(),
+        source_column: 1,
+    }));
+    diagnostic
+}
+
+fn read_error(path: &Path, source: io::Error) -> Error {
+    Error::Read {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Reads a variables file: a JSON object, or TOML (by the `.toml` extension).
+pub fn read_vars_file(path: &Path) -> Result<Result<Vars, Diagnostic>, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| read_error(path, e))?;
+    let is_toml = path.extension().and_then(|e| e.to_str()) == Some("toml");
+    let parsed: Result<Value, String> = if is_toml {
+        toml::from_str::<Value>(&text).map_err(|e| e.message().to_owned())
+    } else {
+        serde_json::from_str::<Value>(&text).map_err(|e| e.to_string())
+    };
+    Ok(match parsed {
+        Ok(Value::Object(vars)) => Ok(vars),
+        Ok(_) => Err(data_error(
+            path,
+            0,
+            "",
+            "the variables file is not a table of names and values".to_owned(),
+        )),
+        Err(message) => Err(data_error(
+            path,
+            0,
+            "",
+            format!("cannot read the variables: {message}"),
+        )),
+    })
+}
+
+/// One data row: its 1-based number, its line in the file where known (0 otherwise),
+/// and its variables or what is wrong with it.
+#[derive(Debug)]
+pub struct Row {
+    /// 1-based row number.
+    pub number: usize,
+    /// 1-based line of the file where the row starts; 0 when unknown.
+    pub line: usize,
+    /// The row's variables.
+    pub vars: Result<Vars, Diagnostic>,
+}
+
+/// How a data file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataFormat {
+    /// One JSON object per line.
+    JsonLines,
+    /// A JSON array of objects.
+    JsonArray,
+    /// CSV with a header row.
+    Csv,
+}
+
+impl DataFormat {
+    /// `.csv` is CSV; otherwise the first character decides: `[` an array, `{` lines.
+    pub fn detect(path: &Path, first: Option<u8>) -> DataFormat {
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        match (extension.as_str(), first) {
+            ("csv", _) => DataFormat::Csv,
+            (_, Some(b'[')) => DataFormat::JsonArray,
+            (_, Some(b'{')) | ("jsonl" | "ndjson" | "json", _) => DataFormat::JsonLines,
+            _ => DataFormat::Csv,
+        }
+    }
+}
+
+/// Calls `each` with every row of the data file at `path`, in order, reading one row
+/// at a time. Stops early if `each` fails.
+pub fn for_each_row(
+    path: &Path,
+    mut each: impl FnMut(Row) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let file = File::open(path).map_err(|e| read_error(path, e))?;
+    let mut reader = BufReader::with_capacity(1 << 16, file);
+    let first = {
+        let buffer = reader.fill_buf().map_err(|e| read_error(path, e))?;
+        let text = buffer.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(buffer);
+        text.iter().copied().find(|b| !b.is_ascii_whitespace())
+    };
+    match DataFormat::detect(path, first) {
+        DataFormat::JsonLines => json_lines(path, reader, &mut each),
+        DataFormat::JsonArray => json_array(path, reader, &mut each),
+        DataFormat::Csv => csv_rows(path, reader, &mut each),
+    }
+}
+
+fn json_lines(
+    path: &Path,
+    reader: impl BufRead,
+    each: &mut dyn FnMut(Row) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut number = 0;
+    for (index, line) in reader.lines().enumerate() {
+        let line = match line {
+            Ok(line) => line,
+            Err(error) if error.kind() == io::ErrorKind::InvalidData => {
+                number += 1;
+                let message = "the line is not valid UTF-8".to_owned();
+                each(Row {
+                    number,
+                    line: index + 1,
+                    vars: Err(data_error(path, index + 1, "", message)),
+                })?;
+                continue;
+            }
+            Err(error) => return Err(read_error(path, error)),
+        };
+        let text = line.trim_start_matches('\u{FEFF}').trim();
+        if text.is_empty() {
+            continue;
+        }
+        number += 1;
+        let vars = match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(vars)) => Ok(vars),
+            Ok(_) => Err(data_error(
+                path,
+                index + 1,
+                text,
+                format!("row {number} is not a JSON object"),
+            )),
+            Err(error) => Err(data_error(
+                path,
+                index + 1,
+                text,
+                format!("row {number} is not JSON: {error}"),
+            )),
+        };
+        each(Row {
+            number,
+            line: index + 1,
+            vars,
+        })?;
+    }
+    Ok(())
+}
+
+fn csv_rows(
+    path: &Path,
+    reader: impl Read,
+    each: &mut dyn FnMut(Row) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(reader);
+    let headers = match reader.headers() {
+        Ok(headers) => headers.clone(),
+        Err(error) => {
+            let vars = Err(data_error(
+                path,
+                1,
+                "",
+                format!("cannot read the CSV header row: {error}"),
+            ));
+            return each(Row {
+                number: 1,
+                line: 1,
+                vars,
+            });
+        }
+    };
+    let headers: Vec<String> = headers
+        .iter()
+        .map(|h| h.trim_start_matches('\u{FEFF}').to_owned())
+        .collect();
+    let mut record = csv::StringRecord::new();
+    let mut number = 0;
+    loop {
+        number += 1;
+        let line = reader.position().line() as usize;
+        match reader.read_record(&mut record) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {
+                let line = record.position().map_or(line, |p| p.line() as usize);
+                let vars = headers
+                    .iter()
+                    .zip(record.iter())
+                    .map(|(key, value)| (key.clone(), Value::String(value.to_owned())))
+                    .collect();
+                each(Row {
+                    number,
+                    line,
+                    vars: Ok(vars),
+                })?;
+            }
+            Err(error) => {
+                if let csv::ErrorKind::Io(io) = error.kind() {
+                    return Err(read_error(path, io::Error::new(io.kind(), io.to_string())));
+                }
+                let message = format!("row {number} is not valid CSV: {error}");
+                each(Row {
+                    number,
+                    line,
+                    vars: Err(data_error(path, line, "", message)),
+                })?;
+                // A broken record cannot be skipped reliably: stop reading.
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Streams the items of a top-level JSON array to `each` without holding the array.
+fn json_array(
+    path: &Path,
+    reader: impl Read,
+    each: &mut dyn FnMut(Row) -> Result<(), Error>,
+) -> Result<(), Error> {
+    struct Items<'a> {
+        path: &'a Path,
+        each: &'a mut dyn FnMut(Row) -> Result<(), Error>,
+        failure: &'a mut Option<Error>,
+    }
+    impl<'de> Visitor<'de> for Items<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an array of objects")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            let mut number = 0;
+            while let Some(item) = seq.next_element::<Value>()? {
+                number += 1;
+                let vars = match item {
+                    Value::Object(vars) => Ok(vars),
+                    _ => Err(data_error(
+                        self.path,
+                        0,
+                        "",
+                        format!("row {number} is not a JSON object"),
+                    )),
+                };
+                if let Err(error) = (self.each)(Row {
+                    number,
+                    line: 0,
+                    vars,
+                }) {
+                    *self.failure = Some(error);
+                    return Err(serde::de::Error::custom("stopped"));
+                }
+            }
+            Ok(())
+        }
+    }
+    impl<'de> DeserializeSeed<'de> for Items<'_> {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+            deserializer.deserialize_seq(self)
+        }
+    }
+    let mut failure = None;
+    let mut deserializer = serde_json::Deserializer::from_reader(reader);
+    let result = Items {
+        path,
+        each,
+        failure: &mut failure,
+    }
+    .deserialize(&mut deserializer);
+    if let Some(error) = failure {
+        return Err(error);
+    }
+    if let Err(error) = result.and_then(|()| deserializer.end()) {
+        let vars = Err(data_error(
+            path,
+            error.line(),
+            "",
+            format!("the data is not a JSON array of objects: {error}"),
+        ));
+        each(Row {
+            number: 0,
+            line: error.line(),
+            vars,
+        })?;
+    }
+    Ok(())
+}
+
+/// The merged variables of `--vars` and `--var` (the latter win).
+pub fn base_vars(
+    file: Option<&PathBuf>,
+    pairs: &[(String, String)],
+) -> Result<Result<Vars, Diagnostic>, Error> {
+    let mut vars = match file {
+        Some(path) => match read_vars_file(path)? {
+            Ok(vars) => vars,
+            Err(diagnostic) => return Ok(Err(diagnostic)),
+        },
+        None => Vars::new(),
+    };
+    for (key, value) in pairs {
+        vars.insert(key.clone(), Value::String(value.clone()));
+    }
+    Ok(Ok(vars))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(name: &str, text: &str) -> Vec<(usize, usize, Result<Vars, String>)> {
+        let dir = std::env::temp_dir().join(format!("timl-data-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let mut rows = Vec::new();
+        for_each_row(&path, |row| {
+            rows.push((row.number, row.line, row.vars.map_err(|d| d.message)));
+            Ok(())
+        })
+        .unwrap();
+        rows
+    }
+
+    #[test]
+    fn json_lines_skip_blank_lines_and_name_bad_rows() {
+        let rows = collect("a.jsonl", "{\"a\": 1}\n\n[1]\n{\"b\": \"x\"}\n");
+        assert_eq!(rows.len(), 3);
+        assert_eq!((rows[1].0, rows[1].1), (2, 3));
+        assert_eq!(
+            rows[1].2.as_ref().unwrap_err(),
+            "row 2 is not a JSON object"
+        );
+        assert_eq!(rows[2].2.as_ref().unwrap()["b"], "x");
+    }
+
+    #[test]
+    fn json_arrays_stream_their_items() {
+        let rows = collect("a.json", "[{\"a\": 1}, {\"a\": 2}]");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].2.as_ref().unwrap()["a"], 2);
+    }
+
+    #[test]
+    fn csv_has_a_header_row_and_quoted_fields() {
+        let rows = collect(
+            "a.csv",
+            "group,name\n\"@TGS#1\",\"Lee, Tommy\"\ng2,\"say \"\"hi\"\"\"\n",
+        );
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].2.as_ref().unwrap()["name"], "Lee, Tommy");
+        assert_eq!(rows[1].2.as_ref().unwrap()["name"], "say \"hi\"");
+        assert_eq!(rows[1].1, 3);
+    }
+
+    #[test]
+    fn vars_pairs() {
+        assert_eq!(parse_var("a=b=c"), Ok(("a".into(), "b=c".into())));
+        assert!(parse_var("=x").is_err());
+    }
+}
