@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use minijinja::value::{merge_maps, Serde};
+use minijinja::value::Serde;
 
 use crate::compile::{compile_file, compile_template, Compiled, InputKind, Options};
 use crate::config::Variables;
@@ -73,11 +73,11 @@ pub fn compile_input(
         each(compile_template(&template, base, options))?;
         return Ok(Shape::Single);
     };
-    data::for_each_row(rows, |row: Row| {
+    let compile_row = |row: Row| {
         let mut compiled = match row.vars {
             Ok(vars) => {
                 // A row's values override `--var` and `--vars`.
-                let context = merge_maps([minijinja::Value::from(Serde(vars)), base.clone()]);
+                let context = template::row_context(vars, base.clone());
                 compile_template(&template, context, options)
             }
             Err(diagnostic) => Compiled {
@@ -92,7 +92,8 @@ pub fn compile_input(
         for diagnostic in &mut compiled.diagnostics {
             diagnostic.notes.push(at.clone());
         }
-        each(compiled)
-    })?;
+        compiled
+    };
+    data::for_each_row(rows, |row| each(compile_row(row)))?;
     Ok(Shape::Lines)
 }

@@ -10,6 +10,7 @@
 
 use std::ops::Range;
 
+use crate::ast::Document;
 use crate::check::{self, CheckOptions, DEFAULT_MAX_BYTES};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::group::GroupType;
@@ -19,6 +20,7 @@ use crate::message::Message;
 use crate::parse::parse;
 use crate::random::{self, RandomChoice};
 use crate::rules;
+use crate::shape::{fill_parse, Shaped};
 use crate::span::{LineIndex, Span};
 use crate::template::{self, Rendered, Template};
 
@@ -150,12 +152,17 @@ pub fn compile_template(
                 .text
                 .strip_prefix('\u{FEFF}')
                 .unwrap_or(&rendered.text);
+            // Rows of one template mostly share a shape: parse each shape once.
+            let shaped = Shaped::new(text);
+            let parsed = template.parse_shape(&shaped.text);
+            let (document, diagnostics) = fill_parse(&parsed.0, &parsed.1, &shaped);
             let origin = Origin::Template {
                 template,
                 rendered: &rendered,
+                shaped: &shaped,
                 bom: rendered.text.len() - text.len(),
             };
-            compile_text(text, &origin, options)
+            compile_document(&document, diagnostics, &origin, options)
         }
         Err(diagnostic) => Compiled {
             message: None,
@@ -171,10 +178,12 @@ enum Origin<'a> {
         name: &'a str,
         index: &'a LineIndex<'a>,
     },
-    /// A rendering of a template (after `bom` bytes of byte-order mark).
+    /// A rendering of a template (after `bom` bytes of byte-order mark), parsed in
+    /// the coordinates of its shape.
     Template {
         template: &'a Template,
-        rendered: &'a Rendered,
+        rendered: &'a Rendered<'a>,
+        shaped: &'a Shaped<'a>,
         bom: usize,
     },
 }
@@ -186,11 +195,17 @@ impl Origin<'_> {
             Origin::Template {
                 template,
                 rendered,
+                shaped,
                 bom,
             } => {
                 let located = diagnostic
                     .span
-                    .and_then(|span| rendered.locate(span.shifted(*bom)))
+                    .map(|span| {
+                        let start = shaped.rendered_offset(span.start) + bom;
+                        let end = shaped.rendered_offset(span.end) + bom;
+                        Span::new(start, end.max(start))
+                    })
+                    .and_then(|span| rendered.locate(span))
                     .and_then(|(name, span)| Some((template.source(name)?, span)));
                 match located {
                     Some((source, span)) => {
@@ -209,8 +224,17 @@ impl Origin<'_> {
 }
 
 fn compile_text(text: &str, origin: &Origin<'_>, options: &Options) -> Compiled {
-    let (document, mut diagnostics) = parse(text);
-    let (lowered, more) = lower(&document);
+    let (document, diagnostics) = parse(text);
+    compile_document(&document, diagnostics, origin, options)
+}
+
+fn compile_document(
+    document: &Document,
+    mut diagnostics: Vec<Diagnostic>,
+    origin: &Origin<'_>,
+    options: &Options,
+) -> Compiled {
+    let (lowered, more) = lower(document);
     diagnostics.extend(more);
     let group_type = options.group_type.or(lowered.group_type);
     let spans = &lowered.spans;

@@ -37,12 +37,14 @@ pub fn decode_json_escapes(raw: &str) -> Result<String, (usize, usize, String)> 
     let mut chars = raw.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
         if c == VALUE_START {
-            // A template value is data: copied as it is, escapes and all.
+            // A template value is data: copied as it is, escapes and all (markers
+            // too: the value is filled in later, see `shape`).
+            out.push(c);
             for (_, c) in chars.by_ref() {
+                out.push(c);
                 if c == VALUE_END {
                     break;
                 }
-                out.push(c);
             }
             continue;
         }

@@ -48,6 +48,7 @@ pub mod random;
 pub mod render;
 pub mod rules;
 pub mod run;
+pub mod shape;
 pub mod span;
 pub mod srcmap;
 mod suggest;

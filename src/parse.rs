@@ -9,7 +9,7 @@ use pest::Parser as _;
 
 use crate::ast::{Arg, ArgValue, Document, Element, ElementKind, HeaderEntry, Inline, Spanned};
 use crate::diagnostic::Diagnostic;
-use crate::escape::{strip_value_markers, VALUE_END, VALUE_START};
+use crate::escape::VALUE_START;
 use crate::rules;
 use crate::span::Span;
 
@@ -245,7 +245,7 @@ fn header_entry(entry: Pair<'_, Rule>, diagnostics: &mut Vec<Diagnostic>) -> Opt
     let value = inner.next()?;
     let value_start = value.as_span().start();
     let errors_before = diagnostics.len();
-    if value_has_line_break(value.as_str()) {
+    if crate::shape::has_line_break(value.as_str()) {
         diagnostics.push(
             Diagnostic::new(
                 &rules::HEADER_VALUE,
@@ -283,22 +283,14 @@ fn header_entry(entry: Pair<'_, Rule>, diagnostics: &mut Vec<Diagnostic>) -> Opt
             Spanned::new(String::new(), trimmed_span(&part))
         }
         Some(part) => {
-            let text = strip_value_markers(part.as_str().trim_end()).into_owned();
+            // Template values stay as placeholders until the row's values are filled in.
+            let text = part.as_str().trim_end().to_owned();
             Spanned::new(text, trimmed_span(&part))
         }
         None => Spanned::new(String::new(), Span::point(value_start)),
     };
     let broken = diagnostics.len() > errors_before;
     Some(HeaderEntry { key, value, broken })
-}
-
-/// Whether a template value in `raw` holds a line break (a header line cannot).
-fn value_has_line_break(raw: &str) -> bool {
-    raw.split(VALUE_START).skip(1).any(|run| {
-        run.split(VALUE_END)
-            .next()
-            .is_some_and(|v| v.contains(['\n', '\r']))
-    })
 }
 
 fn unterminated(pair: &Pair<'_, Rule>, offset: usize) -> Diagnostic {
@@ -346,12 +338,7 @@ impl BodyBuilder<'_> {
     /// (an ASCII letter or digit, `_`, `-`, `.` or `+`), so it does not mention.
     /// A template value counts as the text it holds (an empty one as nothing).
     fn glued(&self, at: usize) -> bool {
-        let before = &self.source[self.offset..at];
-        before
-            .chars()
-            .rev()
-            .find(|&c| c != VALUE_START && c != VALUE_END)
-            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '+'))
+        crate::shape::ends_glued(&self.source[self.offset..at]).unwrap_or(false)
     }
 
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
@@ -392,11 +379,8 @@ impl BodyBuilder<'_> {
                 }
                 self.text(pair.as_str(), span);
             }
-            Rule::value_run => {
-                let run = pair.as_str();
-                let inner = &run[VALUE_START.len_utf8()..run.len() - VALUE_END.len_utf8()];
-                self.text(inner, span)
-            }
+            // A value's placeholder, filled in per row (see `shape`).
+            Rule::value_run => self.text(pair.as_str(), span),
             Rule::EOI => {}
             _ => self.text(pair.as_str(), span),
         }
@@ -459,7 +443,7 @@ impl BodyBuilder<'_> {
                             ArgValue::Quoted(String::new())
                         }
                         _ if inner.as_str().contains(VALUE_START) => {
-                            ArgValue::Data(strip_value_markers(inner.as_str()).into_owned())
+                            ArgValue::Data(inner.as_str().to_owned())
                         }
                         _ => ArgValue::Bare(inner.as_str().to_owned()),
                     };

@@ -22,14 +22,15 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use minijinja::syntax::SyntaxConfig;
-use minijinja::value::{Kwargs, Value};
+use minijinja::value::{Enumerator, Kwargs, Object, Value};
 use minijinja::{
     AutoEscape, Environment, Error, ErrorKind, OutputSpan, OutputSpanKind, UndefinedBehavior,
 };
 
+use crate::ast::Document;
 use crate::diagnostic::Diagnostic;
 use crate::escape::{VALUE_END, VALUE_START};
 use crate::rules;
@@ -52,7 +53,16 @@ pub struct Template {
     env: Environment<'static>,
     name: String,
     sources: Sources,
+    /// Parses of rendered shapes (see `shape`), so rows of one shape parse once.
+    parses: Mutex<HashMap<String, Arc<Parsed>>>,
 }
+
+/// A parsed shape: the document and the syntax diagnostics.
+pub type Parsed = (Document, Vec<Diagnostic>);
+
+/// At most this many shapes are kept; a template whose every row differs in shape
+/// starts over rather than grow.
+const MAX_SHAPES: usize = 1024;
 
 impl fmt::Debug for Template {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -117,6 +127,7 @@ impl Template {
             env,
             name: path.to_owned(),
             sources,
+            parses: Mutex::default(),
         };
         if let Err(error) = template
             .env
@@ -128,11 +139,40 @@ impl Template {
     }
 
     /// Renders with `context` (a map of variables).
-    pub fn render(&self, context: Value) -> Result<Rendered, Box<Diagnostic>> {
+    pub fn render(&self, context: Value) -> Result<Rendered<'_>, Box<Diagnostic>> {
         let failed = |error: Error| Box::new(self.diagnostic(&error));
         let template = self.env.get_template(&self.name).map_err(failed)?;
-        let (text, spans) = template.render_with_spans(context).map_err(failed)?;
-        Ok(Rendered { text, spans })
+        let text = template.render(context.clone()).map_err(failed)?;
+        Ok(Rendered {
+            text,
+            template: self,
+            context,
+            spans: OnceLock::new(),
+        })
+    }
+
+    /// Where each piece of a rendering came from: recorded by rendering again, only
+    /// for the few renderings that have diagnostics (rendering is deterministic).
+    fn output_spans(&self, context: Value) -> Vec<OutputSpan> {
+        self.env
+            .get_template(&self.name)
+            .and_then(|template| template.render_with_spans(context))
+            .map(|(_, spans)| spans)
+            .unwrap_or_default()
+    }
+
+    /// The parse of a rendered shape, from the cache when this shape was seen.
+    pub fn parse_shape(&self, shape: &str) -> Arc<Parsed> {
+        if let Some(parsed) = self.parses.lock().expect("not poisoned").get(shape) {
+            return parsed.clone();
+        }
+        let parsed = Arc::new(crate::parse::parse(shape));
+        let mut parses = self.parses.lock().expect("not poisoned");
+        if parses.len() >= MAX_SHAPES {
+            parses.clear();
+        }
+        parses.insert(shape.to_owned(), parsed.clone());
+        parsed
     }
 
     /// The source of template `name`.
@@ -364,24 +404,77 @@ fn loader(
     }
 }
 
-/// Rendered markup and where each piece of it came from.
+/// The variables of one data row over the shared ones (`--vars`, `--var`): a
+/// lookup converts only the value the template asks for.
 #[derive(Debug)]
-pub struct Rendered {
-    /// The markup, values between U+E000 and U+E001.
-    pub text: String,
-    spans: Vec<OutputSpan>,
+struct RowContext {
+    row: serde_json::Map<String, serde_json::Value>,
+    base: Value,
 }
 
-impl Rendered {
+impl Object for RowContext {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        match self.row.get(key) {
+            Some(value) => Some(json_to_value(value)),
+            None => self.base.get_attr(key).ok().filter(|v| !v.is_undefined()),
+        }
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        let mut keys: Vec<Value> = self.row.keys().map(|k| Value::from(k.as_str())).collect();
+        if let Ok(base) = self.base.try_iter() {
+            keys.extend(base.filter(|k| k.as_str().is_some_and(|k| !self.row.contains_key(k))));
+        }
+        Enumerator::Values(keys)
+    }
+}
+
+/// A row's variables over `base`: the row's values win.
+pub fn row_context(row: serde_json::Map<String, serde_json::Value>, base: Value) -> Value {
+    Value::from_object(RowContext { row, base })
+}
+
+fn json_to_value(value: &serde_json::Value) -> Value {
+    use serde_json::Value as Json;
+    match value {
+        Json::String(text) => Value::from(text.as_str()),
+        Json::Bool(flag) => Value::from(*flag),
+        Json::Null => Value::from(()),
+        Json::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Value::from(i),
+            (_, Some(u)) => Value::from(u),
+            _ => Value::from(n.as_f64().unwrap_or_default()),
+        },
+        _ => Value::from(minijinja::value::Serde(value)),
+    }
+}
+
+/// Rendered markup and where each piece of it came from.
+#[derive(Debug)]
+pub struct Rendered<'t> {
+    /// The markup, values between U+E000 and U+E001.
+    pub text: String,
+    template: &'t Template,
+    context: Value,
+    spans: OnceLock<Vec<OutputSpan>>,
+}
+
+impl Rendered<'_> {
     /// The template and source span that produced `span` of the rendered text:
     /// literal template text maps byte for byte; anything inside a value maps to the
     /// expression that printed it.
     pub fn locate(&self, span: Span) -> Option<(&str, Span)> {
-        let index = self
+        let spans = self
             .spans
+            .get_or_init(|| self.template.output_spans(self.context.clone()));
+        let index = spans
             .partition_point(|s| s.output_range().start <= span.start)
             .checked_sub(1)?;
-        let piece = &self.spans[index];
+        let piece = &spans[index];
         let output = piece.output_range();
         let source = piece.source_range();
         let located = match piece.kind() {

@@ -1,0 +1,224 @@
+//! Shape: rendered markup in, the same markup with every value replaced by a short
+//! placeholder out, so the parse of one row can serve every row of the same shape.
+//!
+//! A batch renders one template thousands of times, and rows usually differ only in
+//! their values. The parser never looks inside a value, except for three facts a
+//! placeholder keeps: whether the value is empty, whether it ends with a word
+//! character (an `@` right after it is glued, not a mention), and whether it holds a
+//! line break (refused in a header line). So the parse of a shape is cached, and each
+//! row only swaps its values back in.
+//!
+//! A placeholder is `U+E000`, a kind letter and the value's index, then `U+E001`. The
+//! kind is `e` (empty), `w` (ends with a word character) or `n`; upper case when the
+//! value has a line break.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use crate::ast::{ArgValue, Document, Inline};
+use crate::diagnostic::Diagnostic;
+
+use crate::escape::{VALUE_END, VALUE_START};
+
+/// Rendered markup with its values taken out.
+#[derive(Debug, Default)]
+pub struct Shaped<'r> {
+    /// The markup with placeholders: the cache key and what the parser reads.
+    pub text: String,
+    /// The values, in order.
+    values: Vec<&'r str>,
+    /// For each placeholder: where it is in `text` and where its value run was in
+    /// the rendered markup.
+    places: Vec<Place>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    start: usize,
+    end: usize,
+    rendered_start: usize,
+    rendered_end: usize,
+}
+
+/// Whether `c` glues a following `@` to it.
+pub fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '+')
+}
+
+impl<'r> Shaped<'r> {
+    /// Takes the values out of `rendered`.
+    pub fn new(rendered: &'r str) -> Shaped<'r> {
+        let mut shaped = Shaped {
+            text: String::with_capacity(rendered.len()),
+            ..Shaped::default()
+        };
+        let mut rest = 0;
+        while let Some(found) = rendered[rest..].find(VALUE_START) {
+            let start = rest + found;
+            let inner = start + VALUE_START.len_utf8();
+            let Some(length) = rendered[inner..].find(VALUE_END) else {
+                break;
+            };
+            let end = inner + length + VALUE_END.len_utf8();
+            let value = &rendered[inner..inner + length];
+            shaped.text.push_str(&rendered[rest..start]);
+            let kind = match value.chars().next_back() {
+                None => 'e',
+                Some(c) if is_word_char(c) => 'w',
+                Some(_) => 'n',
+            };
+            let kind = if value.contains(['\n', '\r']) {
+                kind.to_ascii_uppercase()
+            } else {
+                kind
+            };
+            let place_start = shaped.text.len();
+            shaped.text.push(VALUE_START);
+            shaped.text.push(kind);
+            let _ = write!(shaped.text, "{}", shaped.values.len());
+            shaped.text.push(VALUE_END);
+            shaped.places.push(Place {
+                start: place_start,
+                end: shaped.text.len(),
+                rendered_start: start,
+                rendered_end: end,
+            });
+            shaped.values.push(value);
+            rest = end;
+        }
+        shaped.text.push_str(&rendered[rest..]);
+        shaped
+    }
+
+    /// `text` (a string from the parse of the shape) with its values put back.
+    pub fn fill<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        if !text.contains(VALUE_START) {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find(VALUE_START) {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + VALUE_START.len_utf8()..];
+            let Some(end) = after.find(VALUE_END) else {
+                out.push_str(&rest[start..]);
+                return Cow::Owned(out);
+            };
+            let index: Option<usize> = after[1..end].parse().ok();
+            match index.and_then(|i| self.values.get(i)) {
+                Some(value) => out.push_str(value),
+                None => out.push_str(&rest[start..start + VALUE_START.len_utf8() + end + 1]),
+            }
+            rest = &after[end + VALUE_END.len_utf8()..];
+        }
+        out.push_str(rest);
+        Cow::Owned(out)
+    }
+
+    /// The rendered offset of shape offset `at`: inside a placeholder, the start of
+    /// its value run.
+    pub fn rendered_offset(&self, at: usize) -> usize {
+        let index = self.places.partition_point(|p| p.start <= at);
+        match index.checked_sub(1).map(|i| self.places[i]) {
+            None => at,
+            Some(place) if at < place.end => place.rendered_start,
+            Some(place) => place.rendered_end + (at - place.end),
+        }
+    }
+}
+
+/// A parse of the shape, with this row's values put back into every string.
+pub fn fill_parse(
+    document: &Document,
+    diagnostics: &[Diagnostic],
+    shaped: &Shaped<'_>,
+) -> (Document, Vec<Diagnostic>) {
+    let mut document = document.clone();
+    for entry in &mut document.header {
+        fill_string(&mut entry.value.value, shaped);
+    }
+    for inline in &mut document.body {
+        match inline {
+            Inline::Text(text) => fill_string(&mut text.value, shaped),
+            Inline::Mention(_) => {}
+            Inline::Element(element) => {
+                for arg in &mut element.args {
+                    if let Some(value) = &mut arg.value {
+                        match &mut value.value {
+                            ArgValue::Bare(text)
+                            | ArgValue::Quoted(text)
+                            | ArgValue::Data(text) => fill_string(text, shaped),
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut diagnostics = diagnostics.to_vec();
+    for diagnostic in &mut diagnostics {
+        fill_string(&mut diagnostic.message, shaped);
+    }
+    (document, diagnostics)
+}
+
+fn fill_string(text: &mut String, shaped: &Shaped<'_>) {
+    if let Cow::Owned(filled) = shaped.fill(text) {
+        *text = filled;
+    }
+}
+
+/// Whether the placeholder that ends `before` (which ends with `U+E001`) holds a value
+/// that ends with a word character; for an empty value, whatever comes before it.
+pub fn ends_glued(before: &str) -> Option<bool> {
+    let mut before = before;
+    loop {
+        let c = before.chars().next_back()?;
+        if c != VALUE_END {
+            return Some(is_word_char(c));
+        }
+        let start = before.rfind(VALUE_START)?;
+        match before[start + VALUE_START.len_utf8()..].chars().next() {
+            Some('w' | 'W') => return Some(true),
+            Some('n' | 'N') => return Some(false),
+            _ => before = &before[..start],
+        }
+    }
+}
+
+/// Whether a placeholder in `raw` holds a value with a line break.
+pub fn has_line_break(raw: &str) -> bool {
+    raw.split(VALUE_START)
+        .skip(1)
+        .any(|run| run.starts_with(['W', 'N']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_become_placeholders_and_come_back() {
+        let rendered = "a \u{E000}bob\u{E001}@x \u{E000}\u{E001}\u{E000}x\ny \u{E001}!";
+        let shaped = Shaped::new(rendered);
+        assert_eq!(
+            shaped.text,
+            "a \u{E000}w0\u{E001}@x \u{E000}e1\u{E001}\u{E000}N2\u{E001}!"
+        );
+        assert_eq!(shaped.fill(&shaped.text), "a bob@x x\ny !");
+        // An offset after the first placeholder moves by the length difference.
+        let bang = shaped.text.find('!').unwrap();
+        assert_eq!(shaped.rendered_offset(bang), rendered.find('!').unwrap());
+        let inside = shaped.text.find('w').unwrap();
+        assert_eq!(shaped.rendered_offset(inside), 2);
+    }
+
+    #[test]
+    fn glue_looks_through_empty_values() {
+        assert_eq!(ends_glued("x\u{E000}e0\u{E001}"), Some(true));
+        assert_eq!(ends_glued("(\u{E000}e0\u{E001}"), Some(false));
+        assert_eq!(ends_glued("\u{E000}n3\u{E001}"), Some(false));
+        assert_eq!(ends_glued(""), None);
+        assert!(has_line_break("a \u{E000}N1\u{E001}"));
+        assert!(!has_line_break("a \u{E000}n1\u{E001} N"));
+    }
+}
