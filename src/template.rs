@@ -192,6 +192,14 @@ impl Template {
 
     /// A minijinja error as a located `template` diagnostic.
     fn diagnostic(&self, error: &Error) -> Diagnostic {
+        // An error inside an include or macro arrives wrapped ("error in x"): the
+        // innermost one knows the file, the place and what went wrong.
+        let mut error = error;
+        while let Some(inner) =
+            std::error::Error::source(error).and_then(|e| e.downcast_ref::<Error>())
+        {
+            error = inner;
+        }
         let source = error
             .name()
             .and_then(|name| self.source(name))
