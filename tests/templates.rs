@@ -905,7 +905,6 @@ fn an_undefined_variable_in_an_imported_macro_points_at_the_macro_file() {
 }
 
 #[test]
-#[ignore = "compiler bug: an error raised while rendering an included file is reported as `error in \"_footer.timl\"` at the include tag in the main template; the undefined name and the included file's line are lost"]
 fn an_undefined_variable_in_an_included_file_points_at_that_file() {
     let (tpl, elsewhere) =
         include_fixture("include-undefined", "line one\nBye {{ nope }}\n", MACROS);
