@@ -52,20 +52,14 @@ pub fn compile_input(
     let template = match Template::new(name, text, Some(dir)) {
         Ok(template) => template,
         Err(diagnostics) => {
-            each(Compiled {
-                message: None,
-                diagnostics,
-            })?;
+            each(Compiled::failed(diagnostics))?;
             return Ok(Shape::Single);
         }
     };
     let base = match data::base_vars(variables.vars_file.as_ref(), &variables.vars)? {
         Ok(vars) => minijinja::Value::from(Serde(vars)),
         Err(diagnostic) => {
-            each(Compiled {
-                message: None,
-                diagnostics: vec![diagnostic],
-            })?;
+            each(Compiled::failed(vec![diagnostic]))?;
             return Ok(Shape::Single);
         }
     };
@@ -80,10 +74,7 @@ pub fn compile_input(
                 let context = template::row_context(vars, base.clone());
                 compile_template(&template, context, options)
             }
-            Err(diagnostic) => Compiled {
-                message: None,
-                diagnostics: vec![diagnostic],
-            },
+            Err(diagnostic) => Compiled::failed(vec![diagnostic]),
         };
         let at = match row.line {
             0 => format!("in row {} of {}", row.number, rows.display()),

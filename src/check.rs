@@ -41,6 +41,15 @@ impl Default for CheckOptions {
 
 /// Runs every rule of SPEC 4 on `message`.
 pub fn check(message: &Message, options: &CheckOptions) -> Vec<Diagnostic> {
+    check_sized(message, options, message.body_bytes())
+}
+
+/// [`check`] with the size of `MsgBody` already measured.
+pub fn check_sized(
+    message: &Message,
+    options: &CheckOptions,
+    body_bytes: usize,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let group_id = message.group_id.as_deref();
     let group_type = options
@@ -49,7 +58,7 @@ pub fn check(message: &Message, options: &CheckOptions) -> Vec<Diagnostic> {
 
     check_group_id(group_id, &mut out);
     check_accounts(message, &mut out);
-    check_body(message, options, &mut out);
+    check_body(message, options, body_bytes, &mut out);
     check_push(message, &mut out);
 
     if let Some(topic) = &message.topic_id {
@@ -202,7 +211,7 @@ fn check_accounts(message: &Message, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_body(message: &Message, options: &CheckOptions, out: &mut Vec<Diagnostic>) {
+fn check_body(message: &Message, options: &CheckOptions, bytes: usize, out: &mut Vec<Diagnostic>) {
     let max_bytes = options.max_bytes;
     let blank = message.body.iter().all(|element| match element {
         Element::TIMTextElem(text) => text.text.trim().is_empty(),
@@ -230,7 +239,6 @@ fn check_body(message: &Message, options: &CheckOptions, out: &mut Vec<Diagnosti
             .help("merge the custom data into one `[custom ...]`"),
         );
     }
-    let bytes = message.body_bytes();
     if bytes > max_bytes {
         out.push(
             Diagnostic::new(&rules::TOO_LONG, format!("the message body is {bytes} bytes; the limit is {max_bytes}"))

@@ -13,6 +13,7 @@ use std::ops::Range;
 use crate::ast::Document;
 use crate::check::{self, CheckOptions, DEFAULT_MAX_BYTES};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::encode::Encoded;
 use crate::group::GroupType;
 use crate::json_input;
 use crate::lower::lower;
@@ -80,9 +81,28 @@ pub struct Compiled {
     pub message: Option<Message>,
     /// Every problem found, located, in file order.
     pub diagnostics: Vec<Diagnostic>,
+    /// The request body as compact JSON, when there were no errors (serialized once,
+    /// with the checks).
+    pub json: Option<String>,
 }
 
 impl Compiled {
+    /// A result with no message.
+    pub fn failed(diagnostics: Vec<Diagnostic>) -> Compiled {
+        Compiled {
+            message: None,
+            diagnostics,
+            json: None,
+        }
+    }
+
+    /// The request body as one line of compact JSON.
+    pub fn compact_json(&self) -> Option<String> {
+        self.json
+            .clone()
+            .or_else(|| self.message.as_ref().map(Message::to_compact_json))
+    }
+
     /// True when any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
@@ -118,10 +138,7 @@ fn not_utf8(name: &str, bytes: &[u8], error: std::str::Utf8Error) -> Compiled {
     .at(Span::new(at, at + '\u{FFFD}'.len_utf8()))
     .help("save the file as UTF-8");
     diagnostic.resolve(name, &LineIndex::new(&shown));
-    Compiled {
-        message: None,
-        diagnostics: vec![diagnostic],
-    }
+    Compiled::failed(vec![diagnostic])
 }
 
 /// Compiles timl markup (a file without template tags, or one rendered elsewhere).
@@ -164,10 +181,7 @@ pub fn compile_template(
             };
             compile_document(&document, diagnostics, &origin, options)
         }
-        Err(diagnostic) => Compiled {
-            message: None,
-            diagnostics: vec![*diagnostic],
-        },
+        Err(diagnostic) => Compiled::failed(vec![*diagnostic]),
     }
 }
 
@@ -345,7 +359,10 @@ fn finish(
     if let Some(group) = &options.group {
         message.group_id = Some(group.clone());
     }
-    random::apply(&mut message, options.random);
+    // One serialization serves the derived Random, the size rule and the output.
+    let encoded = Encoded::new(&message);
+    let random = random::choose(message.random, options.random, &encoded);
+    message.random = Some(random);
     let unset = |d: &Diagnostic| {
         let path = d.path.as_deref().unwrap_or("");
         checked
@@ -354,11 +371,15 @@ fn finish(
             .any(|field| path.starts_with(field))
     };
     diagnostics.extend(
-        check::check(&message, checked.options)
+        check::check_sized(&message, checked.options, encoded.body_bytes())
             .into_iter()
             .filter(|d| !unset(d)),
     );
-    finish_diagnostics(origin, Some(message), diagnostics, locate)
+    let mut compiled = finish_diagnostics(origin, Some(message), diagnostics, locate);
+    if compiled.message.is_some() {
+        compiled.json = Some(encoded.with_random(random));
+    }
+    compiled
 }
 
 fn finish_diagnostics(
@@ -382,5 +403,6 @@ fn finish_diagnostics(
     Compiled {
         message: if failed { None } else { message },
         diagnostics,
+        json: None,
     }
 }

@@ -36,6 +36,7 @@ pub mod config;
 pub mod data;
 pub mod diagnostic;
 pub mod elements;
+pub mod encode;
 pub mod error;
 pub mod escape;
 pub mod group;

@@ -9,6 +9,7 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::encode::Encoded;
 use crate::message::Message;
 
 /// How to choose `Random`.
@@ -25,15 +26,22 @@ pub enum RandomChoice {
 
 /// The number derived from `message`'s content (its own `Random` is ignored).
 pub fn derive(message: &Message) -> u32 {
-    derive_in_place(&mut message.clone())
+    derive_encoded(&Encoded::new(message))
 }
 
-/// [`derive`] without a copy: `Random` is taken out for the hash and put back.
-fn derive_in_place(message: &mut Message) -> u32 {
-    let random = message.random.take();
-    let digest = Sha256::digest(message.to_compact_json().as_bytes());
-    message.random = random;
+fn derive_encoded(encoded: &Encoded) -> u32 {
+    let digest = Sha256::digest(encoded.without_random().as_bytes());
     u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
+}
+
+/// The `Random` to send: as `choice` says, the message's own (`existing`, from the
+/// header) before a derived one.
+pub fn choose(existing: Option<u32>, choice: RandomChoice, encoded: &Encoded) -> u32 {
+    match choice {
+        RandomChoice::Fixed(n) => n,
+        RandomChoice::Fresh => fresh(),
+        RandomChoice::Derived => existing.unwrap_or_else(|| derive_encoded(encoded)),
+    }
 }
 
 /// A number from the operating system's random source.
@@ -55,10 +63,7 @@ pub fn apply(message: &mut Message, choice: RandomChoice) {
     message.random = match choice {
         RandomChoice::Fixed(n) => Some(n),
         RandomChoice::Fresh => Some(fresh()),
-        RandomChoice::Derived => match message.random {
-            Some(random) => Some(random),
-            None => Some(derive_in_place(message)),
-        },
+        RandomChoice::Derived => Some(message.random.unwrap_or_else(|| derive(message))),
     };
 }
 

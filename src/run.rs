@@ -51,8 +51,8 @@ fn compile(config: CompileConfig) -> Result<Outcome, Error> {
                     let _ = stderr.write_all(text.as_bytes());
                 }
             }
-            if let (Some(message), 0) = (compiled.message, printer.tally.errors) {
-                output.push(message)?;
+            if let (Some(json), 0) = (compiled.compact_json(), printer.tally.errors) {
+                output.push(json, compiled.message)?;
             }
             Ok(())
         },
@@ -243,8 +243,9 @@ fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
 struct PendingOutput<'p> {
     path: Option<&'p Path>,
     temp: io::BufWriter<tempfile::NamedTempFile>,
-    /// The first message, held back: alone it is written as pretty JSON.
-    first: Option<crate::message::Message>,
+    /// The first message (compact JSON, and the message), held back: alone it is
+    /// written as pretty JSON.
+    first: Option<(String, Option<crate::message::Message>)>,
     count: usize,
 }
 
@@ -274,38 +275,43 @@ impl<'p> PendingOutput<'p> {
         }
     }
 
-    /// Adds a message (as a line of compact JSON, unless it stays the only one).
-    fn push(&mut self, message: crate::message::Message) -> Result<(), Error> {
+    /// Adds a message, given as compact JSON (a line of the output, unless it stays
+    /// the only one).
+    fn push(
+        &mut self,
+        json: String,
+        message: Option<crate::message::Message>,
+    ) -> Result<(), Error> {
         self.count += 1;
         if self.count == 1 {
-            self.first = Some(message);
+            self.first = Some((json, message));
             return Ok(());
         }
-        if let Some(first) = self.first.take() {
+        if let Some((first, _)) = self.first.take() {
             self.write_line(&first)?;
         }
-        self.write_line(&message)
+        self.write_line(&json)
     }
 
-    fn write_line(&mut self, message: &crate::message::Message) -> Result<(), Error> {
-        let mut line = message.to_compact_json();
-        line.push('\n');
+    fn write_line(&mut self, json: &str) -> Result<(), Error> {
         self.temp
-            .write_all(line.as_bytes())
+            .write_all(json.as_bytes())
+            .and_then(|()| self.temp.write_all(b"\n"))
             .map_err(|e| self.write_error(e))
     }
 
     /// Writes the output: a single message as pretty JSON (unless the input is a
     /// batch), otherwise JSON Lines.
     fn finish(mut self, shape: Shape) -> Result<(), Error> {
-        if let Some(first) = self.first.take() {
-            if shape == Shape::Single {
-                let json = first.to_pretty_json();
-                self.temp
-                    .write_all(json.as_bytes())
-                    .map_err(|e| self.write_error(e))?;
-            } else {
-                self.write_line(&first)?;
+        if let Some((json, message)) = self.first.take() {
+            match (shape, message) {
+                (Shape::Single, Some(message)) => {
+                    let pretty = message.to_pretty_json();
+                    self.temp
+                        .write_all(pretty.as_bytes())
+                        .map_err(|e| self.write_error(e))?;
+                }
+                _ => self.write_line(&json)?,
             }
         }
         let temp = self.temp.into_inner().map_err(|e| Error::Write {
