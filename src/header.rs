@@ -75,7 +75,7 @@ pub(crate) static KEYS: &[HeaderKey] = &[
     )),
     key!("to", "To_Account", |t, v| {
         for (i, item) in list(v)?.into_iter().enumerate() {
-            t.spans.insert(format!("To_Account[{i}]"), item.span);
+            t.spans.insert_item("To_Account", i, item.span);
             t.message.to_account.push(item.value);
         }
         Ok(())

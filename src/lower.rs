@@ -130,7 +130,7 @@ impl PendingText {
     fn flush(&mut self, lowered: &mut Lowered) {
         if let Some(span) = self.span.take() {
             let index = lowered.message.body.len();
-            lowered.spans.insert(format!("MsgBody[{index}]"), span);
+            lowered.spans.insert_item("MsgBody", index, span);
             lowered.message.body.push(Element::TIMTextElem(TextElem {
                 text: std::mem::take(&mut self.text),
             }));
@@ -147,7 +147,7 @@ fn lower_body(document: &Document, lowered: &mut Lowered, diagnostics: &mut Vec<
     };
     let mention = |lowered: &mut Lowered, account: Option<String>, span: Span| {
         let index = lowered.message.group_at.len();
-        lowered.spans.insert(format!("GroupAtInfo[{index}]"), span);
+        lowered.spans.insert_item("GroupAtInfo", index, span);
         lowered.message.group_at.push(match account {
             None => GroupAt::everyone(),
             Some(id) => GroupAt::member(id),
@@ -173,7 +173,7 @@ fn lower_body(document: &Document, lowered: &mut Lowered, diagnostics: &mut Vec<
                     let index = lowered.message.body.len();
                     lowered
                         .spans
-                        .insert(format!("MsgBody[{index}]"), element.span);
+                        .insert_item("MsgBody", index, element.span);
                     lowered.message.body.push(built);
                 }
                 Err(problems) => {

@@ -13,7 +13,6 @@
 //! value has a line break.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 use crate::ast::{ArgValue, Document, Inline};
 use crate::diagnostic::Diagnostic;
@@ -75,7 +74,7 @@ impl<'r> Shaped<'r> {
             let place_start = shaped.text.len();
             shaped.text.push(VALUE_START);
             shaped.text.push(kind);
-            let _ = write!(shaped.text, "{}", shaped.values.len());
+            push_decimal(&mut shaped.text, shaped.values.len());
             shaped.text.push(VALUE_END);
             shaped.places.push(Place {
                 start: place_start,
@@ -125,6 +124,14 @@ impl<'r> Shaped<'r> {
             Some(place) => place.rendered_end + (at - place.end),
         }
     }
+}
+
+/// Appends `n` in decimal (cheaper than the formatting machinery, once per value).
+fn push_decimal(text: &mut String, n: usize) {
+    if n >= 10 {
+        push_decimal(text, n / 10);
+    }
+    text.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// A parse of the shape, with this row's values put back into every string.

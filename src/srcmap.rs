@@ -10,13 +10,20 @@ use crate::span::Span;
 /// and read only for the few that have diagnostics.
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
-    spans: Vec<(String, Span)>,
+    /// A field (`MsgBody`, `OfflinePushInfo.Ext`), an index into it when it is a list
+    /// item, and the span. Kept as parts so that recording costs no allocation.
+    spans: Vec<(&'static str, Option<usize>, Span)>,
 }
 
 impl SourceMap {
-    /// Records that `path` came from `span`.
-    pub fn insert(&mut self, path: impl Into<String>, span: Span) {
-        self.spans.push((path.into(), span));
+    /// Records that the field `path` came from `span`.
+    pub fn insert(&mut self, path: &'static str, span: Span) {
+        self.spans.push((path, None, span));
+    }
+
+    /// Records that item `index` of the list `path` (`MsgBody[3]`) came from `span`.
+    pub fn insert_item(&mut self, path: &'static str, index: usize, span: Span) {
+        self.spans.push((path, Some(index), span));
     }
 
     /// The span of `path`, or of its nearest recorded ancestor
@@ -25,8 +32,14 @@ impl SourceMap {
     pub fn locate(&self, path: &str) -> Option<Span> {
         let mut path = path;
         loop {
+            // `MsgBody[3]` is the field `MsgBody` and the index 3.
+            let (field, index) = match path.strip_suffix(']').and_then(|p| p.rsplit_once('[')) {
+                Some((field, index)) => (field, index.parse().ok()),
+                None => (path, None),
+            };
             // The last entry for a path wins, as in a map.
-            if let Some((_, span)) = self.spans.iter().rev().find(|(p, _)| p == path) {
+            let found = self.spans.iter().rev().find(|(f, i, _)| *f == field && *i == index);
+            if let Some((_, _, span)) = found {
                 return Some(*span);
             }
             let cut = path.rfind(['.', '['])?;
@@ -43,7 +56,7 @@ mod tests {
     fn falls_back_to_ancestors() {
         let mut map = SourceMap::default();
         map.insert("MsgBody", Span::new(0, 10));
-        map.insert("MsgBody[1]", Span::new(4, 6));
+        map.insert_item("MsgBody", 1, Span::new(4, 6));
         assert_eq!(
             map.locate("MsgBody[1].MsgContent.Index"),
             Some(Span::new(4, 6))
