@@ -31,8 +31,10 @@ pub mod ast;
 pub mod batch;
 pub mod check;
 pub mod cli;
+pub mod codes;
 pub mod compile;
 pub mod config;
+pub mod credentials;
 pub mod data;
 pub mod diagnostic;
 pub mod elements;
@@ -41,11 +43,13 @@ pub mod error;
 pub mod escape;
 pub mod group;
 mod header;
+pub mod journal;
 pub mod json_input;
 pub mod lower;
 pub mod message;
 pub mod parse;
 pub mod random;
+pub mod rate;
 pub mod render;
 pub mod rules;
 pub mod run;
@@ -54,6 +58,7 @@ pub mod span;
 pub mod srcmap;
 mod suggest;
 pub mod template;
+pub mod usersig;
 
 pub use compile::{
     compile_file, compile_json, compile_json_lines, compile_markup, Compiled, InputKind, Options,

@@ -171,9 +171,7 @@ fn lower_body(document: &Document, lowered: &mut Lowered, diagnostics: &mut Vec<
                 Ok(Built::Element(built)) => {
                     pending.flush(lowered);
                     let index = lowered.message.body.len();
-                    lowered
-                        .spans
-                        .insert_item("MsgBody", index, element.span);
+                    lowered.spans.insert_item("MsgBody", index, element.span);
                     lowered.message.body.push(built);
                 }
                 Err(problems) => {

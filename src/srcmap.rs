@@ -38,7 +38,11 @@ impl SourceMap {
                 None => (path, None),
             };
             // The last entry for a path wins, as in a map.
-            let found = self.spans.iter().rev().find(|(f, i, _)| *f == field && *i == index);
+            let found = self
+                .spans
+                .iter()
+                .rev()
+                .find(|(f, i, _)| *f == field && *i == index);
             if let Some((_, _, span)) = found {
                 return Some(*span);
             }

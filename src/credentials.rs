@@ -1,0 +1,359 @@
+//! Credentials and endpoint: from flags, then the environment, then a config file
+//! (`./timl.toml`, then the user's config folder), each piece on its own. The secret
+//! key and the UserSig are never taken from the command line, and never shown.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// A secret (key or UserSig) that prints as `***`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(text: impl Into<String>) -> Secret {
+        Secret(text.into())
+    }
+
+    /// The secret itself, for signing and for the request only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// How requests are signed.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    /// timl signs a UserSig itself (TLSSigAPIv2).
+    SecretKey(Secret),
+    /// A ready UserSig.
+    UserSig(Secret),
+}
+
+/// What is needed to call the REST API.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    /// The app.
+    pub sdkappid: u64,
+    /// The App admin account.
+    pub identifier: String,
+    /// The key or UserSig.
+    pub auth: Auth,
+    /// `https://host` (or a loopback `http://` address), without a path.
+    pub endpoint: String,
+}
+
+/// Credential settings from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct CredentialFlags {
+    /// `--sdkappid`.
+    pub sdkappid: Option<String>,
+    /// `--identifier`.
+    pub identifier: Option<String>,
+    /// `--secret-key-file`.
+    pub secret_key_file: Option<PathBuf>,
+    /// `--usersig-file`.
+    pub usersig_file: Option<PathBuf>,
+    /// `--region`.
+    pub region: Option<String>,
+    /// `--endpoint`.
+    pub endpoint: Option<String>,
+    /// `--profile`.
+    pub profile: Option<String>,
+}
+
+/// The REST hosts by region (the facts page).
+pub const REGIONS: &[(&str, &str)] = &[
+    ("china", "console.tim.qq.com"),
+    ("singapore", "adminapisgp.im.qcloud.com"),
+    ("seoul", "adminapikr.im.qcloud.com"),
+    ("tokyo", "adminapijpn.im.qcloud.com"),
+    ("frankfurt", "adminapiger.im.qcloud.com"),
+    ("silicon-valley", "adminapiusa.im.qcloud.com"),
+    ("jakarta", "adminapiidn.im.qcloud.com"),
+];
+
+/// One profile of a config file.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Profile {
+    sdkappid: Option<u64>,
+    identifier: Option<String>,
+    secret_key: Option<String>,
+    secret_key_file: Option<PathBuf>,
+    usersig: Option<String>,
+    usersig_file: Option<PathBuf>,
+    region: Option<String>,
+    endpoint: Option<String>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct ConfigFile {
+    #[serde(default)]
+    profile: std::collections::BTreeMap<String, Profile>,
+}
+
+/// The config files looked at, in order: `./timl.toml`, then the user's.
+pub fn config_paths() -> Vec<PathBuf> {
+    let mut paths = vec![PathBuf::from("timl.toml")];
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")));
+    if let Some(base) = base {
+        paths.push(base.join("timl").join("timl.toml"));
+    }
+    paths
+}
+
+fn read_profile(paths: &[PathBuf], name: &str) -> Result<(Profile, Option<PathBuf>), Error> {
+    for path in paths {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let config: ConfigFile = toml::from_str(&text).map_err(|e| {
+            Error::Usage(format!(
+                "`{}` is not a valid timl config: {}",
+                path.display(),
+                e.message()
+            ))
+        })?;
+        if let Some(profile) = config.profile.get(name) {
+            return Ok((profile.clone(), Some(path.clone())));
+        }
+    }
+    Ok((Profile::default(), None))
+}
+
+fn read_secret(path: &Path, what: &str) -> Result<Secret, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Error::Usage(format!(
+            "the {what} file `{}` is empty",
+            path.display()
+        )));
+    }
+    Ok(Secret::new(text))
+}
+
+/// Resolves every piece: flags, then `env`, then the config file.
+pub fn resolve(
+    flags: &CredentialFlags,
+    env: &dyn Fn(&str) -> Option<String>,
+    paths: &[PathBuf],
+) -> Result<Credentials, Error> {
+    let profile_name = flags
+        .profile
+        .clone()
+        .unwrap_or_else(|| "default".to_owned());
+    let (file, file_path) = read_profile(paths, &profile_name)?;
+    if flags.profile.is_some() && file_path.is_none() {
+        return Err(Error::Usage(format!(
+            "no profile `{profile_name}` in {}",
+            paths
+                .iter()
+                .map(|p| format!("`{}`", p.display()))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        )));
+    }
+    let where_to = |flag: &str, var: &str, key: &str| {
+        format!("pass {flag}, set {var}, or add `{key} = ...` under [profile.{profile_name}] in ./timl.toml")
+    };
+    let sdkappid = match flags.sdkappid.clone().or_else(|| env("TIM_SDKAPPID")) {
+        Some(text) => text
+            .trim()
+            .parse()
+            .map_err(|_| Error::Usage(format!("the SDKAppID must be a number, not `{text}`")))?,
+        None => file.sdkappid.ok_or_else(|| {
+            Error::Usage(format!(
+                "no SDKAppID: {}",
+                where_to("--sdkappid", "TIM_SDKAPPID", "sdkappid")
+            ))
+        })?,
+    };
+    let identifier = flags
+        .identifier
+        .clone()
+        .or_else(|| env("TIM_IDENTIFIER"))
+        .or(file.identifier)
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "no admin identifier: {}",
+                where_to("--identifier", "TIM_IDENTIFIER", "identifier")
+            ))
+        })?;
+    let auth = if let Some(path) = &flags.secret_key_file {
+        Auth::SecretKey(read_secret(path, "secret key")?)
+    } else if let Some(path) = &flags.usersig_file {
+        Auth::UserSig(read_secret(path, "UserSig")?)
+    } else if let Some(key) = env("TIM_SECRET_KEY") {
+        Auth::SecretKey(Secret::new(key))
+    } else if let Some(usersig) = env("TIM_USERSIG") {
+        Auth::UserSig(Secret::new(usersig))
+    } else if let Some(key) = file.secret_key {
+        Auth::SecretKey(Secret::new(key))
+    } else if let Some(path) = &file.secret_key_file {
+        Auth::SecretKey(read_secret(path, "secret key")?)
+    } else if let Some(usersig) = file.usersig {
+        Auth::UserSig(Secret::new(usersig))
+    } else if let Some(path) = &file.usersig_file {
+        Auth::UserSig(read_secret(path, "UserSig")?)
+    } else {
+        return Err(Error::Usage(format!(
+            "no secret key or UserSig: pass --secret-key-file or --usersig-file, set TIM_SECRET_KEY or TIM_USERSIG, or add `secret_key_file = ...` under [profile.{profile_name}] in ./timl.toml"
+        )));
+    };
+    let endpoint = match (flags.endpoint.clone(), flags.region.clone()) {
+        (Some(url), _) => endpoint_url(&url)?,
+        (None, Some(region)) => region_url(&region)?,
+        (None, None) => match (env("TIM_ENDPOINT"), env("TIM_REGION")) {
+            (Some(url), _) => endpoint_url(&url)?,
+            (None, Some(region)) => region_url(&region)?,
+            (None, None) => match (file.endpoint, file.region) {
+                (Some(url), _) => endpoint_url(&url)?,
+                (None, Some(region)) => region_url(&region)?,
+                (None, None) => region_url("china")?,
+            },
+        },
+    };
+    Ok(Credentials {
+        sdkappid,
+        identifier,
+        auth,
+        endpoint,
+    })
+}
+
+/// The base URL of a region.
+pub fn region_url(region: &str) -> Result<String, Error> {
+    REGIONS
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(region))
+        .map(|(_, host)| format!("https://{host}"))
+        .ok_or_else(|| {
+            let names: Vec<&str> = REGIONS.iter().map(|(name, _)| *name).collect();
+            Error::Usage(format!(
+                "unknown region `{region}`; expected one of {}",
+                names.join(", ")
+            ))
+        })
+}
+
+/// Checks an `--endpoint`: `https://`, or `http://` to a loopback address only.
+pub fn endpoint_url(url: &str) -> Result<String, Error> {
+    let url = url.trim_end_matches('/');
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| Error::Usage(format!("`{url}` is not a URL (https://host[:port])")))?;
+    let host_port = rest.split('/').next().unwrap_or("");
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        host_port
+            .rsplit_once(':')
+            .map_or(host_port, |(host, _)| host)
+    };
+    if host.is_empty() {
+        return Err(Error::Usage(format!("`{url}` has no host")));
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => Ok(url.to_owned()),
+        "http" if is_loopback(host) => Ok(url.to_owned()),
+        "http" => Err(Error::Usage(format!(
+            "plain http:// is allowed only to a loopback address (127.0.0.1, localhost, [::1]), not `{host}`: the UserSig would cross the network in clear"
+        ))),
+        _ => Err(Error::Usage(format!("`{url}` must start with https://"))),
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    #[test]
+    fn flags_beat_environment_beat_file() {
+        let dir = std::env::temp_dir().join(format!("timl-cred-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("timl.toml");
+        std::fs::write(&file, "[profile.default]\nsdkappid = 3\nidentifier = \"file\"\nsecret_key = \"k\"\nregion = \"tokyo\"\n").unwrap();
+        let paths = vec![file];
+        let all = resolve(&CredentialFlags::default(), &env(&[]), &paths).unwrap();
+        assert_eq!((all.sdkappid, all.identifier.as_str()), (3, "file"));
+        assert_eq!(all.endpoint, "https://adminapijpn.im.qcloud.com");
+        let from_env = resolve(
+            &CredentialFlags::default(),
+            &env(&[("TIM_SDKAPPID", "2"), ("TIM_REGION", "seoul")]),
+            &paths,
+        )
+        .unwrap();
+        assert_eq!(from_env.sdkappid, 2);
+        assert_eq!(from_env.endpoint, "https://adminapikr.im.qcloud.com");
+        let flags = CredentialFlags {
+            sdkappid: Some("1".into()),
+            ..CredentialFlags::default()
+        };
+        assert_eq!(
+            resolve(&flags, &env(&[("TIM_SDKAPPID", "2")]), &paths)
+                .unwrap()
+                .sdkappid,
+            1
+        );
+    }
+
+    #[test]
+    fn missing_pieces_say_where_to_put_them() {
+        let error = resolve(&CredentialFlags::default(), &env(&[]), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("--sdkappid")
+                && error.contains("TIM_SDKAPPID")
+                && error.contains("timl.toml"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        assert!(endpoint_url("http://127.0.0.1:8080").is_ok());
+        assert!(endpoint_url("http://localhost:1").is_ok());
+        assert!(endpoint_url("http://[::1]:9").is_ok());
+        assert!(endpoint_url("http://10.0.0.1").is_err());
+        assert!(endpoint_url("http://example.com").is_err());
+        assert!(endpoint_url("https://example.com").is_ok());
+        assert!(endpoint_url("ftp://x").is_err());
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        assert_eq!(format!("{:?}", Secret::new("abc")), "***");
+    }
+}
