@@ -6,7 +6,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::check::DEFAULT_MAX_BYTES;
 use crate::compile::Options;
-use crate::config::{CheckConfig, Command, CompileConfig, Format, InputPath, Variables};
+use crate::config::{
+    CheckConfig, Command, CompileConfig, Format, InputPath, SendConfig, UsersigConfig, Variables,
+};
+use crate::credentials::CredentialFlags;
+use crate::deliver::DeliverOptions;
 use crate::group::GroupType;
 use crate::random::RandomChoice;
 
@@ -33,6 +37,127 @@ enum CliCommand {
         after_help = "Examples:\n  timl check templates/\n  timl check notice.timl request.json --format json\n  timl check templates/ --deny-warnings"
     )]
     Check(CheckArgs),
+    /// Send messages to Tencent Cloud IM: each exactly once, at the rate limit.
+    #[command(
+        after_help = "Examples:\n  timl send notice.timl --dry-run\n  TIM_SDKAPPID=1400000000 TIM_IDENTIFIER=admin timl send notice.timl --secret-key-file ~/.timl/key --region singapore\n  timl send templates/order-shipped.timl --data orders.csv --journal orders.journal\n\nExit codes: 0 all delivered, 1 the input has errors (nothing was sent), 2 bad usage,\n3 a file could not be read or written, 4 the server refused at least one message,\n5 the server could not be reached for at least one message."
+    )]
+    Send(SendArgs),
+    /// Print a UserSig for the admin identifier, signed with the secret key.
+    #[command(
+        after_help = "Example:\n  timl usersig --sdkappid 1400000000 --identifier admin --secret-key-file ~/.timl/key --expire 3600"
+    )]
+    Usersig(UsersigArgs),
+}
+
+#[derive(Debug, Args)]
+struct SendArgs {
+    /// Templates (.timl), compiled requests (.json) or JSON Lines of them (.jsonl).
+    #[arg(value_name = "FILE", required = true)]
+    inputs: Vec<String>,
+
+    /// Print the exact HTTP requests (UserSig shown as ***) and send nothing.
+    #[arg(long)]
+    dry_run: bool,
+
+    /// At most this many requests per second overall (Tencent's limit is 200).
+    /// Example: `--rate 100`.
+    #[arg(long, value_name = "N", default_value_t = 200.0)]
+    rate: f64,
+
+    /// Requests in flight at once; enough to reach the rate against a slow server.
+    /// Example: `--concurrency 20`.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    concurrency: usize,
+
+    /// Retries of a passing failure (10002, 60008, rate limits, HTTP 5xx, network),
+    /// always with the same body and Random. Example: `--retries 6`.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    retries: u32,
+
+    /// Record each message's outcome in FILE as it happens; running the same
+    /// command again skips what it shows as delivered. Example: `--journal batch.journal`.
+    #[arg(long, value_name = "FILE")]
+    journal: Option<PathBuf>,
+
+    /// Also send messages whose earlier attempt may have arrived more than five
+    /// minutes ago (the server would no longer drop a repeat).
+    #[arg(long)]
+    resend_uncertain: bool,
+
+    /// `human` (a summary, problems as they happen) or `json` (one result object per
+    /// message).
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    format: FormatArg,
+
+    #[command(flatten)]
+    credentials: CredentialArgs,
+
+    #[command(flatten)]
+    variables: VariableArgs,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+struct UsersigArgs {
+    /// How long the UserSig is valid, in seconds. Example: `--expire 86400`.
+    #[arg(long, value_name = "SECONDS", default_value_t = 86_400)]
+    expire: u64,
+
+    #[command(flatten)]
+    credentials: CredentialArgs,
+}
+
+/// Where the credentials come from; each piece falls back to the environment
+/// (TIM_SDKAPPID, TIM_IDENTIFIER, TIM_SECRET_KEY, TIM_USERSIG, TIM_REGION,
+/// TIM_ENDPOINT), then to ./timl.toml and the user's config folder.
+#[derive(Debug, Args)]
+struct CredentialArgs {
+    /// The app's SDKAppID. Example: `--sdkappid 1400000000`.
+    #[arg(long, value_name = "ID")]
+    sdkappid: Option<String>,
+
+    /// The App admin account. Example: `--identifier administrator`.
+    #[arg(long, value_name = "ACCOUNT")]
+    identifier: Option<String>,
+
+    /// A file holding the secret key (never the key itself on the command line).
+    /// Example: `--secret-key-file ~/.timl/key`.
+    #[arg(long, value_name = "FILE")]
+    secret_key_file: Option<PathBuf>,
+
+    /// A file holding a ready UserSig. Example: `--usersig-file usersig.txt`.
+    #[arg(long, value_name = "FILE")]
+    usersig_file: Option<PathBuf>,
+
+    /// china, singapore, seoul, tokyo, frankfurt, silicon-valley or jakarta.
+    /// Example: `--region singapore`.
+    #[arg(long, value_name = "R", conflicts_with = "endpoint")]
+    region: Option<String>,
+
+    /// Another endpoint: https://, or http:// to a loopback address for testing.
+    /// Example: `--endpoint http://127.0.0.1:8080`.
+    #[arg(long, value_name = "URL")]
+    endpoint: Option<String>,
+
+    /// A `[profile.NAME]` of the config file. Example: `--profile staging`.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+}
+
+impl CredentialArgs {
+    fn into_flags(self) -> CredentialFlags {
+        CredentialFlags {
+            sdkappid: self.sdkappid,
+            identifier: self.identifier,
+            secret_key_file: self.secret_key_file,
+            usersig_file: self.usersig_file,
+            region: self.region,
+            endpoint: self.endpoint,
+            profile: self.profile,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -167,10 +292,38 @@ impl CommonArgs {
     }
 }
 
+impl FormatArg {
+    fn format(self) -> Format {
+        match self {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+        }
+    }
+}
+
 impl Cli {
     /// The command this command line asks for, as plain config.
     pub fn into_command(self) -> Command {
         match self.command {
+            CliCommand::Send(args) => Command::Send(SendConfig {
+                inputs: args.inputs.into_iter().map(input_path).collect(),
+                variables: args.variables.into_variables(),
+                options: args.common.into_options(),
+                credentials: args.credentials.into_flags(),
+                deliver: DeliverOptions {
+                    rate: args.rate,
+                    concurrency: args.concurrency,
+                    retries: args.retries,
+                    journal: args.journal,
+                    resend_uncertain: args.resend_uncertain,
+                },
+                dry_run: args.dry_run,
+                format: args.format.format(),
+            }),
+            CliCommand::Usersig(args) => Command::Usersig(UsersigConfig {
+                credentials: args.credentials.into_flags(),
+                expire: args.expire,
+            }),
             CliCommand::Compile(args) => Command::Compile(CompileConfig {
                 input: input_path(args.input),
                 output: args.output,

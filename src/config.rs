@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 
 use crate::compile::Options;
+use crate::credentials::CredentialFlags;
+use crate::deliver::DeliverOptions;
 
 /// Where an input comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +72,34 @@ pub struct CheckConfig {
     pub options: Options,
 }
 
+/// `timl send`.
+#[derive(Debug, Clone)]
+pub struct SendConfig {
+    /// Templates, compiled requests (`.json`, `.jsonl`).
+    pub inputs: Vec<InputPath>,
+    /// Template variables.
+    pub variables: Variables,
+    /// Settings for compiling.
+    pub options: Options,
+    /// Where the credentials come from.
+    pub credentials: CredentialFlags,
+    /// Rate, concurrency, retries, journal.
+    pub deliver: DeliverOptions,
+    /// Print the requests instead of sending them.
+    pub dry_run: bool,
+    /// How to print results.
+    pub format: Format,
+}
+
+/// `timl usersig`.
+#[derive(Debug, Clone)]
+pub struct UsersigConfig {
+    /// Where the credentials come from.
+    pub credentials: CredentialFlags,
+    /// Validity in seconds.
+    pub expire: u64,
+}
+
 /// A command to run.
 #[derive(Debug, Clone)]
 pub enum Command {
@@ -77,4 +107,8 @@ pub enum Command {
     Compile(CompileConfig),
     /// Lint inputs.
     Check(CheckConfig),
+    /// Send messages.
+    Send(SendConfig),
+    /// Print a UserSig.
+    Usersig(UsersigConfig),
 }

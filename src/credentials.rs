@@ -148,10 +148,12 @@ fn read_secret(path: &Path, what: &str) -> Result<Secret, Error> {
 }
 
 /// Resolves every piece: flags, then `env`, then the config file.
+/// Without `need_auth` (a dry run), a missing key or UserSig is no error.
 pub fn resolve(
     flags: &CredentialFlags,
     env: &dyn Fn(&str) -> Option<String>,
     paths: &[PathBuf],
+    need_auth: bool,
 ) -> Result<Credentials, Error> {
     let profile_name = flags
         .profile
@@ -210,6 +212,8 @@ pub fn resolve(
         Auth::UserSig(Secret::new(usersig))
     } else if let Some(path) = &file.usersig_file {
         Auth::UserSig(read_secret(path, "UserSig")?)
+    } else if !need_auth {
+        Auth::UserSig(Secret::new(""))
     } else {
         return Err(Error::Usage(format!(
             "no secret key or UserSig: pass --secret-key-file or --usersig-file, set TIM_SECRET_KEY or TIM_USERSIG, or add `secret_key_file = ...` under [profile.{profile_name}] in ./timl.toml"
@@ -305,13 +309,14 @@ mod tests {
         let file = dir.join("timl.toml");
         std::fs::write(&file, "[profile.default]\nsdkappid = 3\nidentifier = \"file\"\nsecret_key = \"k\"\nregion = \"tokyo\"\n").unwrap();
         let paths = vec![file];
-        let all = resolve(&CredentialFlags::default(), &env(&[]), &paths).unwrap();
+        let all = resolve(&CredentialFlags::default(), &env(&[]), &paths, true).unwrap();
         assert_eq!((all.sdkappid, all.identifier.as_str()), (3, "file"));
         assert_eq!(all.endpoint, "https://adminapijpn.im.qcloud.com");
         let from_env = resolve(
             &CredentialFlags::default(),
             &env(&[("TIM_SDKAPPID", "2"), ("TIM_REGION", "seoul")]),
             &paths,
+            true,
         )
         .unwrap();
         assert_eq!(from_env.sdkappid, 2);
@@ -321,7 +326,7 @@ mod tests {
             ..CredentialFlags::default()
         };
         assert_eq!(
-            resolve(&flags, &env(&[("TIM_SDKAPPID", "2")]), &paths)
+            resolve(&flags, &env(&[("TIM_SDKAPPID", "2")]), &paths, true)
                 .unwrap()
                 .sdkappid,
             1
@@ -330,7 +335,7 @@ mod tests {
 
     #[test]
     fn missing_pieces_say_where_to_put_them() {
-        let error = resolve(&CredentialFlags::default(), &env(&[]), &[])
+        let error = resolve(&CredentialFlags::default(), &env(&[]), &[], true)
             .unwrap_err()
             .to_string();
         assert!(

@@ -36,6 +36,7 @@ pub mod compile;
 pub mod config;
 pub mod credentials;
 pub mod data;
+pub mod deliver;
 pub mod diagnostic;
 pub mod elements;
 pub mod encode;
@@ -53,11 +54,14 @@ pub mod rate;
 pub mod render;
 pub mod rules;
 pub mod run;
+pub mod send;
+pub mod sending;
 pub mod shape;
 pub mod span;
 pub mod srcmap;
 mod suggest;
 pub mod template;
+pub mod testing;
 pub mod usersig;
 
 pub use compile::{

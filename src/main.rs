@@ -17,6 +17,8 @@ fn main() -> ExitCode {
     ExitCode::from(match result {
         Ok(Outcome::Success) => 0,
         Ok(Outcome::InputProblems) => 1,
+        Ok(Outcome::Refused) => 4,
+        Ok(Outcome::Unreachable) => 5,
         Err(Error::Usage(_)) => 2,
         Err(Error::Read { .. } | Error::Write { .. }) => 3,
     })

@@ -19,6 +19,10 @@ pub enum Outcome {
     Success,
     /// The input has errors (or warnings under `--deny-warnings`).
     InputProblems,
+    /// The server refused at least one message.
+    Refused,
+    /// The server could not be reached for at least one message.
+    Unreachable,
 }
 
 /// Runs `command`.
@@ -26,6 +30,8 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
     match command {
         Command::Compile(config) => compile(config),
         Command::Check(config) => check(config),
+        Command::Send(config) => crate::sending::send(config),
+        Command::Usersig(config) => crate::sending::usersig(config),
     }
 }
 
@@ -68,7 +74,7 @@ fn compile(config: CompileConfig) -> Result<Outcome, Error> {
 }
 
 /// Standard input is markup; a file's kind comes from its name.
-fn input_kind(input: &InputPath, name: &str) -> InputKind {
+pub(crate) fn input_kind(input: &InputPath, name: &str) -> InputKind {
     match input {
         InputPath::Stdin => InputKind::Markup,
         InputPath::File(_) => InputKind::of_path(name),
@@ -77,7 +83,7 @@ fn input_kind(input: &InputPath, name: &str) -> InputKind {
 
 /// Where includes are read from: the template's folder (the current one for
 /// standard input).
-fn input_dir(input: &InputPath) -> PathBuf {
+pub(crate) fn input_dir(input: &InputPath) -> PathBuf {
     match input {
         InputPath::File(path) => match path.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
@@ -140,15 +146,15 @@ fn check(config: CheckConfig) -> Result<Outcome, Error> {
 
 /// Formats diagnostics and counts them; a note already given for an input (the same
 /// rule and message, as for every row of a batch) is counted but not repeated.
-struct Printer {
+pub(crate) struct Printer {
     format: Format,
     colour: Colour,
-    tally: Tally,
+    pub(crate) tally: Tally,
     notes_given: Vec<(&'static str, String)>,
 }
 
 impl Printer {
-    fn new(format: Format, colour: Colour) -> Printer {
+    pub(crate) fn new(format: Format, colour: Colour) -> Printer {
         Printer {
             format,
             colour,
@@ -161,7 +167,7 @@ impl Printer {
         self.notes_given.clear();
     }
 
-    fn print(&mut self, diagnostic: &Diagnostic) -> Option<String> {
+    pub(crate) fn print(&mut self, diagnostic: &Diagnostic) -> Option<String> {
         self.tally.add(diagnostic);
         if diagnostic.severity == Severity::Note {
             let key = (diagnostic.rule.name, diagnostic.message.clone());
@@ -204,7 +210,7 @@ fn collect_inputs(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
     Ok(())
 }
 
-fn read_input(input: &InputPath) -> Result<(String, Vec<u8>), Error> {
+pub(crate) fn read_input(input: &InputPath) -> Result<(String, Vec<u8>), Error> {
     match input {
         InputPath::Stdin => {
             let mut bytes = Vec::new();
@@ -226,7 +232,7 @@ fn read_input(input: &InputPath) -> Result<(String, Vec<u8>), Error> {
     }
 }
 
-fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
     let mut stdout = io::stdout().lock();
     stdout
         .write_all(bytes)

@@ -1,0 +1,223 @@
+//! Deliver: compiled requests in, each sent at most once, results out.
+//!
+//! A producer reads the requests and consults the journal (skipping what it shows as
+//! delivered or refused, holding back what may have arrived more than five minutes
+//! ago); `concurrency` workers send through the shared rate schedule, writing a
+//! `sending` line before each request and the outcome after it; results come back to
+//! the caller as they happen.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Mutex};
+
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::journal::{self, Journal, Line, Prior, State};
+use crate::rate::{Schedule, GROUP_RATE};
+use crate::send::{Delivery, Sender};
+
+/// How to send a batch.
+#[derive(Debug, Clone)]
+pub struct DeliverOptions {
+    /// Requests per second, overall.
+    pub rate: f64,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Retries of a passing failure.
+    pub retries: u32,
+    /// `--journal FILE`.
+    pub journal: Option<PathBuf>,
+    /// Send messages whose earlier attempt may have arrived long ago.
+    pub resend_uncertain: bool,
+}
+
+/// What happened to one message in this run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Sent now, with this result.
+    Sent(Delivery),
+    /// Not sent: the journal shows it delivered already.
+    AlreadyDelivered,
+    /// Not sent: the journal shows it refused for good.
+    AlreadyRefused,
+    /// Not sent: an earlier attempt, this many seconds ago, may have arrived, and
+    /// the server no longer drops a repeat (`--resend-uncertain` sends it).
+    Uncertain(u64),
+}
+
+/// The result for one message.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// 0-based position in the batch.
+    pub index: usize,
+    /// `GroupId`.
+    pub group: String,
+    /// `Random`.
+    pub random: u32,
+    /// The journal key.
+    pub key: String,
+    /// What happened.
+    pub status: Status,
+}
+
+#[derive(Deserialize)]
+struct Head {
+    #[serde(rename = "GroupId", default)]
+    group: String,
+    #[serde(rename = "Random", default)]
+    random: u32,
+}
+
+struct Job {
+    index: usize,
+    json: String,
+    group: String,
+    random: u32,
+    key: String,
+}
+
+/// Sends every request of `requests` (compact JSON, one each) and hands each result
+/// to `report`, as it happens.
+pub fn deliver_all(
+    sender: &Sender,
+    requests: impl Iterator<Item = String> + Send,
+    options: &DeliverOptions,
+    report: &mut dyn FnMut(Report),
+) -> Result<(), Error> {
+    let journal = match &options.journal {
+        Some(path) => Some(Mutex::new(Journal::open(path)?)),
+        None => None,
+    };
+    let schedule = Schedule::new(options.rate, GROUP_RATE);
+    let stop = AtomicBool::new(false);
+    let failure: Mutex<Option<Error>> = Mutex::new(None);
+    let fail = |error: Error| {
+        stop.store(true, Ordering::SeqCst);
+        failure.lock().expect("not poisoned").get_or_insert(error);
+    };
+    let concurrency = options.concurrency.max(1);
+    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(concurrency * 2);
+    let (report_tx, report_rx) = mpsc::channel::<Report>();
+    let job_rx = Mutex::new(job_rx);
+    std::thread::scope(|scope| {
+        for _ in 0..concurrency {
+            let report_tx = report_tx.clone();
+            let (job_rx, journal, schedule, stop, fail) =
+                (&job_rx, &journal, &schedule, &stop, &fail);
+            scope.spawn(move || loop {
+                let job = match job_rx.lock().expect("not poisoned").recv() {
+                    Ok(job) => job,
+                    Err(_) => return,
+                };
+                if stop.load(Ordering::SeqCst) {
+                    return;
+                }
+                let line = |state, code, seq| Line {
+                    key: job.key.clone(),
+                    state,
+                    group: Some(job.group.clone()),
+                    random: Some(job.random),
+                    code,
+                    seq,
+                    time: journal::now_ms(),
+                };
+                if let Some(journal) = journal {
+                    // The `sending` line is on disk before the request leaves.
+                    if let Err(error) = journal.lock().expect("not poisoned").record(line(
+                        State::Sending,
+                        None,
+                        None,
+                    )) {
+                        fail(error);
+                        return;
+                    }
+                }
+                let delivery = sender.deliver(&job.json, &job.group, schedule, options.retries);
+                if let Some(journal) = journal {
+                    let outcome = match &delivery {
+                        Delivery::Delivered { seq, .. } => line(State::Delivered, None, Some(*seq)),
+                        Delivery::Refused { code, .. } => line(State::Refused, Some(*code), None),
+                        Delivery::Dropped { .. } => line(State::Refused, None, None),
+                        Delivery::Unreachable { .. } => line(State::Unreachable, None, None),
+                    };
+                    if let Err(error) = journal.lock().expect("not poisoned").record(outcome) {
+                        fail(error);
+                    }
+                }
+                let _ = report_tx.send(Report {
+                    index: job.index,
+                    group: job.group,
+                    random: job.random,
+                    key: job.key,
+                    status: Status::Sent(delivery),
+                });
+            });
+        }
+        let producer = {
+            let report_tx = report_tx.clone();
+            let (journal, stop) = (&journal, &stop);
+            scope.spawn(move || {
+                for (index, json) in requests.enumerate() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let head: Head = serde_json::from_str(&json).unwrap_or(Head {
+                        group: String::new(),
+                        random: 0,
+                    });
+                    let key = journal::key(&json);
+                    let prior = journal
+                        .as_ref()
+                        .map_or(Prior::New, |j| j.lock().expect("not poisoned").prior(&key));
+                    let skipped = match prior {
+                        Prior::New => None,
+                        Prior::Delivered => Some(Status::AlreadyDelivered),
+                        Prior::Refused => Some(Status::AlreadyRefused),
+                        Prior::Uncertain(at) => {
+                            let age = journal::now_ms().saturating_sub(at);
+                            (age >= journal::DEDUP_WINDOW_MS && !options.resend_uncertain)
+                                .then_some(Status::Uncertain(age / 1000))
+                        }
+                    };
+                    match skipped {
+                        Some(status) => {
+                            let _ = report_tx.send(Report {
+                                index,
+                                group: head.group,
+                                random: head.random,
+                                key,
+                                status,
+                            });
+                        }
+                        None => {
+                            let job = Job {
+                                index,
+                                json,
+                                group: head.group,
+                                random: head.random,
+                                key,
+                            };
+                            if job_tx.send(job).is_err() {
+                                break;
+                            }
+                        }
+                    }
+                }
+                drop(job_tx);
+            })
+        };
+        drop(report_tx);
+        for result in report_rx {
+            report(result);
+        }
+        let _ = producer.join();
+    });
+    if let Some(journal) = &journal {
+        journal.lock().expect("not poisoned").sync()?;
+    }
+    match failure.into_inner().expect("not poisoned") {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,306 @@
+//! Send: one compiled request body in, one POST to `send_group_msg` out, retried with
+//! backoff while the failure is passing, always with the same body and `Random`.
+//!
+//! The UserSig is signed once per run (or given), travels only in the query of the
+//! request, and is never part of any text this module returns: transport errors are
+//! described by their kind, never by the library's message (which would name the
+//! URL).
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::codes::{self, Retry};
+use crate::credentials::{Auth, Credentials, Secret};
+use crate::rate::Schedule;
+use crate::usersig;
+
+/// The path of the REST call.
+pub const PATH: &str = "/v4/group_open_http_svc/send_group_msg";
+
+/// How a message ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// Stored by the server.
+    Delivered {
+        /// `MsgSeq`.
+        seq: u64,
+        /// `MsgTime`.
+        time: u64,
+    },
+    /// Refused for good (or still failing after every retry).
+    Refused {
+        /// `ErrorCode` (or the HTTP status for an HTTP error).
+        code: i64,
+        /// The server's `ErrorInfo`.
+        info: String,
+        /// timl's explanation of the code.
+        explanation: &'static str,
+    },
+    /// Accepted but dropped (`MsgDropReason`): not delivered.
+    Dropped {
+        /// The server's reason.
+        reason: String,
+    },
+    /// The server could not be reached, after every retry.
+    Unreachable {
+        /// What went wrong, without the URL.
+        reason: String,
+    },
+}
+
+/// One attempt's result.
+#[derive(Debug)]
+enum Attempt {
+    Done(Delivery),
+    /// Worth another try; `rate_limited` slows every worker down.
+    Again {
+        last: Delivery,
+        rate_limited: bool,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+struct Reply {
+    #[serde(rename = "ActionStatus", default)]
+    action_status: String,
+    #[serde(rename = "ErrorCode", default)]
+    error_code: i64,
+    #[serde(rename = "ErrorInfo", default)]
+    error_info: String,
+    #[serde(rename = "MsgSeq", default)]
+    msg_seq: u64,
+    #[serde(rename = "MsgTime", default)]
+    msg_time: u64,
+    #[serde(rename = "MsgDropReason", default)]
+    msg_drop_reason: String,
+}
+
+/// Sends messages with one HTTP agent (kept-alive connections) and one UserSig.
+#[derive(Debug)]
+pub struct Sender {
+    agent: ureq::Agent,
+    credentials: Credentials,
+    usersig: Secret,
+}
+
+/// How long a UserSig timl signs is valid: one day.
+const USERSIG_LIFETIME: u64 = 24 * 60 * 60;
+
+impl Sender {
+    /// A sender for `credentials`, signing a UserSig now if given the secret key.
+    pub fn new(credentials: Credentials) -> Sender {
+        let usersig = match &credentials.auth {
+            Auth::UserSig(usersig) => usersig.clone(),
+            Auth::SecretKey(key) => Secret::new(usersig::sign(
+                key.expose(),
+                credentials.sdkappid,
+                &credentials.identifier,
+                usersig::now(),
+                USERSIG_LIFETIME,
+            )),
+        };
+        let config = ureq::Agent::config_builder()
+            // The server gives up after 3 s; wait longer than that.
+            .timeout_connect(Some(Duration::from_secs(5)))
+            .timeout_global(Some(Duration::from_secs(10)))
+            .http_status_as_error(false)
+            .max_idle_connections_per_host(256)
+            .build();
+        Sender {
+            agent: config.into(),
+            credentials,
+            usersig,
+        }
+    }
+
+    /// The request URL with a fresh `random` nonce; `usersig` is what to show for it.
+    fn url(&self, usersig: &str, nonce: u32) -> String {
+        format!(
+            "{}{PATH}?sdkappid={}&identifier={}&usersig={}&random={nonce}&contenttype=json",
+            self.credentials.endpoint,
+            self.credentials.sdkappid,
+            percent_encode(&self.credentials.identifier),
+            percent_encode(usersig),
+        )
+    }
+
+    /// The request as `--dry-run` shows it: the UserSig replaced by `***`.
+    pub fn describe(&self, body: &str) -> String {
+        format!("POST {}\n{body}\n", self.url("***", crate::random::fresh()))
+    }
+
+    /// Sends `body` to `group`, waiting for its slot in `schedule` before every
+    /// attempt and retrying passing failures up to `retries` times.
+    pub fn deliver(&self, body: &str, group: &str, schedule: &Schedule, retries: u32) -> Delivery {
+        let mut attempt = 0;
+        loop {
+            schedule.wait(group);
+            match self.attempt(body) {
+                Attempt::Done(delivery) => return delivery,
+                Attempt::Again { last, rate_limited } => {
+                    if attempt >= retries {
+                        return last;
+                    }
+                    let pause = backoff(attempt);
+                    if rate_limited {
+                        schedule.slow_down(pause);
+                    }
+                    std::thread::sleep(pause);
+                    attempt += 1;
+                }
+            }
+        }
+    }
+
+    fn attempt(&self, body: &str) -> Attempt {
+        let url = self.url(self.usersig.expose(), crate::random::fresh());
+        let response = self
+            .agent
+            .post(&url)
+            .content_type("application/json")
+            .send(body);
+        let mut response = match response {
+            Ok(response) => response,
+            Err(error) => {
+                return Attempt::Again {
+                    last: Delivery::Unreachable {
+                        reason: describe_transport(&error),
+                    },
+                    rate_limited: false,
+                }
+            }
+        };
+        let status = response.status().as_u16();
+        let text = match response.body_mut().read_to_string() {
+            Ok(text) => text,
+            Err(error) => {
+                return Attempt::Again {
+                    last: Delivery::Unreachable {
+                        reason: describe_transport(&error),
+                    },
+                    rate_limited: false,
+                }
+            }
+        };
+        if status >= 500 {
+            return Attempt::Again {
+                last: Delivery::Unreachable {
+                    reason: format!("HTTP {status} from the server"),
+                },
+                rate_limited: false,
+            };
+        }
+        let reply = match serde_json::from_str::<Reply>(&text) {
+            Ok(reply) if status == 200 => reply,
+            _ => return Attempt::Done(Delivery::Refused {
+                code: i64::from(status),
+                info: format!("HTTP {status} with a body that is not a send_group_msg reply"),
+                explanation:
+                    "the endpoint did not answer like Tencent IM (check --endpoint and --region)",
+            }),
+        };
+        if reply.action_status == "OK" && reply.error_code == 0 {
+            if reply.msg_drop_reason.is_empty() {
+                return Attempt::Done(Delivery::Delivered {
+                    seq: reply.msg_seq,
+                    time: reply.msg_time,
+                });
+            }
+            return Attempt::Done(Delivery::Dropped {
+                reason: reply.msg_drop_reason,
+            });
+        }
+        let (explanation, retry) = codes::explain(reply.error_code);
+        let refused = Delivery::Refused {
+            code: reply.error_code,
+            info: reply.error_info,
+            explanation,
+        };
+        match retry {
+            Retry::Final => Attempt::Done(refused),
+            Retry::Transient => Attempt::Again {
+                last: refused,
+                rate_limited: false,
+            },
+            Retry::RateLimited => Attempt::Again {
+                last: refused,
+                rate_limited: true,
+            },
+        }
+    }
+}
+
+/// Exponential backoff with jitter: 200 ms, 400 ms, 800 ms, ... (at most 10 s), plus
+/// up to the same again at random, so retries from many workers spread out.
+fn backoff(attempt: u32) -> Duration {
+    let base = 200u64.saturating_mul(1 << attempt.min(6)).min(10_000);
+    let jitter = u64::from(crate::random::fresh()) % (base + 1);
+    Duration::from_millis(base + jitter)
+}
+
+/// A transport error by its kind only: the library's own message names the URL, and
+/// with it the UserSig.
+fn describe_transport(error: &ureq::Error) -> String {
+    match error {
+        ureq::Error::Timeout(_) => "the request timed out".to_owned(),
+        ureq::Error::HostNotFound => "the host was not found".to_owned(),
+        ureq::Error::ConnectionFailed => "the connection failed".to_owned(),
+        ureq::Error::Io(io) => format!("network error: {}", io.kind()),
+        ureq::Error::Tls(_) => "the TLS handshake failed".to_owned(),
+        ureq::Error::StatusCode(code) => format!("HTTP {code}"),
+        _ => "the request could not be completed".to_owned(),
+    }
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~' | b'*') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// `text` with every occurrence of a secret replaced by `***` (a last line of
+/// defence for anything printed).
+pub fn redact(text: &str, secrets: &[&str]) -> String {
+    let mut out = text.to_owned();
+    for secret in secrets.iter().filter(|s| s.len() >= 4) {
+        out = out.replace(secret, "***");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_encoded() {
+        assert_eq!(percent_encode("admin"), "admin");
+        assert_eq!(percent_encode("a b&c=d"), "a%20b%26c%3Dd");
+        assert_eq!(percent_encode("eJw*-_"), "eJw*-_");
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert!(
+            backoff(0) >= Duration::from_millis(200) && backoff(0) <= Duration::from_millis(400)
+        );
+        assert!(backoff(3) >= Duration::from_millis(1600));
+        assert!(backoff(30) <= Duration::from_millis(20_000));
+    }
+
+    #[test]
+    fn redaction() {
+        assert_eq!(
+            redact("usersig=SECRET123&x", &["SECRET123"]),
+            "usersig=***&x"
+        );
+    }
+}

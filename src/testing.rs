@@ -1,0 +1,272 @@
+//! A fake Tencent IM server for tests and benchmarks, on 127.0.0.1 only.
+//!
+//! It checks every request as the real one would (the path, the query, the UserSig
+//! against the key), drops a repeated (`GroupId`, `Random`) within five minutes, and
+//! injects failures chosen by the group ID, so one batch can mix them:
+//!
+//! | group ID starts with | first N attempts to that group get |
+//! |---|---|
+//! | `flaky-CODE-N-` | `ErrorCode` CODE (e.g. 10002), then success |
+//! | `http500-N-` | HTTP 500, then success |
+//! | `reset-N-` | the connection closed with no answer, then success |
+//! | `slow-MS-N-` | an answer after MS milliseconds, then at once |
+//! | `final-CODE-` | `ErrorCode` CODE, always |
+//! | `drop-` | success with a `MsgDropReason`, always |
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::usersig;
+
+/// What the fake server expects and how slow it is.
+#[derive(Debug, Clone)]
+pub struct FakeConfig {
+    /// The app.
+    pub sdkappid: u64,
+    /// The admin account.
+    pub identifier: String,
+    /// The secret key UserSigs must verify with.
+    pub key: String,
+    /// Added to every answer.
+    pub latency: Duration,
+}
+
+/// A message the server stored.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    /// `GroupId`.
+    pub group: String,
+    /// `Random`.
+    pub random: u32,
+    /// The whole body.
+    pub body: Value,
+    /// When it arrived.
+    pub at: Instant,
+}
+
+/// Everything the server saw.
+#[derive(Debug, Default)]
+pub struct Seen {
+    /// Messages stored, in arrival order.
+    pub stored: Vec<Stored>,
+    /// Repeats dropped as duplicates.
+    pub duplicates: usize,
+    /// Every request's arrival time and `(GroupId, Random)`.
+    pub requests: Vec<(Instant, String, u32)>,
+    /// Requests refused for a bad query or UserSig.
+    pub unauthorized: usize,
+    /// Attempts so far per group (for the injected failures).
+    attempts: HashMap<String, u32>,
+    /// When each (group, Random) was stored.
+    recent: HashMap<(String, u32), Instant>,
+}
+
+/// A running fake server; stops when dropped.
+pub struct FakeIm {
+    addr: SocketAddr,
+    seen: Arc<Mutex<Seen>>,
+    stop: Arc<AtomicBool>,
+    accept: Option<JoinHandle<()>>,
+}
+
+impl FakeIm {
+    /// Starts a server on 127.0.0.1 at a free port.
+    pub fn start(config: FakeConfig) -> FakeIm {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port is free");
+        let addr = listener.local_addr().expect("bound");
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let config = Arc::new(config);
+        let accept = {
+            let (seen, stop) = (seen.clone(), stop.clone());
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    let (seen, config, stop) = (seen.clone(), config.clone(), stop.clone());
+                    std::thread::spawn(move || serve(stream, &config, &seen, &stop));
+                }
+            })
+        };
+        FakeIm {
+            addr,
+            seen,
+            stop,
+            accept: Some(accept),
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// What the server saw so far.
+    pub fn seen(&self) -> std::sync::MutexGuard<'_, Seen> {
+        self.seen.lock().expect("not poisoned")
+    }
+}
+
+impl Drop for FakeIm {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+        if let Some(accept) = self.accept.take() {
+            let _ = accept.join();
+        }
+    }
+}
+
+/// Serves one kept-alive connection.
+fn serve(stream: TcpStream, config: &FakeConfig, seen: &Mutex<Seen>, stop: &AtomicBool) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+    let mut reader = BufReader::new(match stream.try_clone() {
+        Ok(s) => s,
+        Err(_) => return,
+    });
+    let mut writer = stream;
+    loop {
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
+            return;
+        }
+        let mut length = 0usize;
+        loop {
+            let mut header = String::new();
+            if reader.read_line(&mut header).unwrap_or(0) == 0 {
+                return;
+            }
+            let header = header.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+        }
+        let mut body = vec![0; length.min(1 << 20)];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        let target = request_line.split_whitespace().nth(1).unwrap_or("");
+        match answer(target, &body, config, seen) {
+            Answer::Json(status, reply, delay) => {
+                std::thread::sleep(delay + config.latency);
+                let text = reply.to_string();
+                let response = format!(
+                    "HTTP/1.1 {status} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{text}",
+                    if status == 200 { "OK" } else { "Error" },
+                    text.len()
+                );
+                if writer.write_all(response.as_bytes()).is_err() {
+                    return;
+                }
+            }
+            Answer::Reset => return,
+        }
+    }
+}
+
+enum Answer {
+    Json(u16, Value, Duration),
+    Reset,
+}
+
+fn error(code: i64, info: &str) -> Answer {
+    Answer::Json(
+        200,
+        json!({"ActionStatus": "FAIL", "ErrorCode": code, "ErrorInfo": info}),
+        Duration::ZERO,
+    )
+}
+
+fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) -> Answer {
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let query: HashMap<&str, &str> = query.split('&').filter_map(|p| p.split_once('=')).collect();
+    let message: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let group = message["GroupId"].as_str().unwrap_or("").to_owned();
+    let random = message["Random"].as_u64().unwrap_or(0) as u32;
+    let mut seen = seen.lock().expect("not poisoned");
+    let now = Instant::now();
+    seen.requests.push((now, group.clone(), random));
+    let authorized = path == crate::send::PATH
+        && query.get("sdkappid") == Some(&config.sdkappid.to_string().as_str())
+        && query.get("identifier") == Some(&config.identifier.as_str())
+        && query.get("contenttype") == Some(&"json")
+        && query
+            .get("random")
+            .is_some_and(|r| r.parse::<u32>().is_ok())
+        && query.get("usersig").is_some_and(|sig| {
+            usersig::verify(sig, &config.key, usersig::now())
+                .is_ok_and(|c| c.sdkappid == config.sdkappid && c.identifier == config.identifier)
+        });
+    if !authorized {
+        seen.unauthorized += 1;
+        return error(70009, "bad query or UserSig");
+    }
+    if message.is_null() {
+        return error(60003, "the body is not JSON");
+    }
+    let attempt = {
+        let count = seen.attempts.entry(group.clone()).or_default();
+        *count += 1;
+        *count
+    };
+    let parts: Vec<&str> = group.split('-').collect();
+    let number = |i: usize| {
+        parts
+            .get(i)
+            .and_then(|p| p.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let mut delay = Duration::ZERO;
+    match parts.first().copied() {
+        Some("flaky") if u64::from(attempt) <= number(2) => {
+            return error(number(1) as i64, "injected")
+        }
+        Some("http500") if u64::from(attempt) <= number(1) => {
+            return Answer::Json(500, json!({"error": "injected"}), Duration::ZERO)
+        }
+        Some("reset") if u64::from(attempt) <= number(1) => return Answer::Reset,
+        Some("slow") if u64::from(attempt) <= number(2) => delay = Duration::from_millis(number(1)),
+        Some("final") => return error(number(1) as i64, "injected final error"),
+        _ => {}
+    }
+    if parts.first() == Some(&"drop") {
+        let reply = json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "MsgTime": usersig::now(), "MsgSeq": 0, "MsgDropReason": "MsgFreqCtrl"});
+        return Answer::Json(200, reply, delay);
+    }
+    let key = (group.clone(), random);
+    if seen
+        .recent
+        .get(&key)
+        .is_some_and(|at| now.duration_since(*at) < Duration::from_secs(300))
+    {
+        seen.duplicates += 1;
+    } else {
+        seen.recent.insert(key, now);
+        seen.stored.push(Stored {
+            group: group.clone(),
+            random,
+            body: message,
+            at: now,
+        });
+    }
+    let seq = seen.stored.len() as u64;
+    let reply = json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "MsgTime": usersig::now(), "MsgSeq": seq});
+    Answer::Json(200, reply, delay)
+}

@@ -1,0 +1,462 @@
+//! `timl send` against a fake Tencent IM server that the tests start on 127.0.0.1
+//! (`timl::testing::FakeIm`): it verifies every query and UserSig, drops repeats as
+//! the real server does, and injects failures chosen by group ID.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use timl::testing::{FakeConfig, FakeIm};
+
+const KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+const SDKAPPID: u64 = 1400000000;
+
+fn server(latency_ms: u64) -> FakeIm {
+    FakeIm::start(FakeConfig {
+        sdkappid: SDKAPPID,
+        identifier: "admin".into(),
+        key: KEY.into(),
+        latency: Duration::from_millis(latency_ms),
+    })
+}
+
+fn scratch(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("timl-send-{}-{test}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("key"), format!("{KEY}\n")).unwrap();
+    dir
+}
+
+/// `timl send` with credentials from the environment and the key from a file.
+fn send_command(dir: &Path, endpoint: &str, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_timl"));
+    command
+        .current_dir(dir)
+        .arg("send")
+        .args(args)
+        .args(["--endpoint", endpoint, "--secret-key-file", "key"])
+        .env("NO_COLOR", "1")
+        .env("TIM_SDKAPPID", SDKAPPID.to_string())
+        .env("TIM_IDENTIFIER", "admin")
+        .env_remove("TIM_SECRET_KEY")
+        .env_remove("TIM_USERSIG")
+        .env("HOME", dir)
+        .stdin(Stdio::null());
+    command
+}
+
+fn send(dir: &Path, endpoint: &str, args: &[&str]) -> Output {
+    send_command(dir, endpoint, args).output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Neither the key nor any UserSig the server accepted appears in the output.
+fn assert_no_secrets(output: &Output) {
+    let all = format!("{}{}", text(&output.stdout), text(&output.stderr));
+    assert!(!all.contains(KEY), "the secret key leaked:\n{all}");
+    assert!(
+        !all.contains("eJ"),
+        "something like a UserSig leaked:\n{all}"
+    );
+}
+
+const TEMPLATE: &str = "---\ngroup: {{ group }}\ntype: Public\n---\nHello {{ group }} [face 6]\n";
+
+fn batch(dir: &Path, groups: &[String]) {
+    fs::write(dir.join("notice.timl"), TEMPLATE).unwrap();
+    let mut csv = String::from("group\n");
+    for group in groups {
+        csv.push_str(group);
+        csv.push('\n');
+    }
+    fs::write(dir.join("groups.csv"), csv).unwrap();
+}
+
+#[test]
+fn a_plain_send_delivers_exactly_the_compiled_body() {
+    let fake = server(0);
+    let dir = scratch("plain");
+    fs::write(
+        dir.join("notice.timl"),
+        "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\n---\nRed packets for @all [face 6]\n",
+    )
+    .unwrap();
+    let compiled = Command::new(env!("CARGO_BIN_EXE_timl"))
+        .current_dir(&dir)
+        .args(["compile", "notice.timl"])
+        .output()
+        .unwrap();
+    let expected: serde_json::Value = serde_json::from_slice(&compiled.stdout).unwrap();
+    let output = send(&dir, &fake.endpoint(), &["notice.timl"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("1 delivered"),
+        "{}",
+        text(&output.stderr)
+    );
+    let seen = fake.seen();
+    assert_eq!(seen.stored.len(), 1);
+    assert_eq!(
+        seen.stored[0].body, expected,
+        "the server got exactly the compiled body"
+    );
+    assert_eq!(seen.unauthorized, 0);
+    assert_no_secrets(&output);
+}
+
+#[test]
+fn transient_errors_are_retried_with_the_same_random() {
+    let fake = server(0);
+    let dir = scratch("retry");
+    batch(
+        &dir,
+        &[
+            "flaky-10002-2-a".into(),
+            "http500-1-b".into(),
+            "reset-1-c".into(),
+        ],
+    );
+    let output = send(
+        &dir,
+        &fake.endpoint(),
+        &["notice.timl", "--data", "groups.csv", "--format", "json"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let seen = fake.seen();
+    assert_eq!(seen.stored.len(), 3);
+    for group in ["flaky-10002-2-a", "http500-1-b", "reset-1-c"] {
+        let randoms: Vec<u32> = seen
+            .requests
+            .iter()
+            .filter(|(_, g, _)| g == group)
+            .map(|(_, _, r)| *r)
+            .collect();
+        assert!(randoms.len() >= 2, "{group} was retried: {randoms:?}");
+        assert!(
+            randoms.iter().all(|r| *r == randoms[0]),
+            "{group} kept its Random: {randoms:?}"
+        );
+    }
+    assert_eq!(
+        seen.requests
+            .iter()
+            .filter(|(_, g, _)| g == "flaky-10002-2-a")
+            .count(),
+        3
+    );
+    let results: Vec<serde_json::Value> = text(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(results.len(), 3);
+    assert!(
+        results.iter().all(|r| r["status"] == "delivered"),
+        "{results:?}"
+    );
+    assert_no_secrets(&output);
+}
+
+#[test]
+fn final_errors_stop_at_once_with_exit_4_and_an_explanation() {
+    let fake = server(0);
+    let dir = scratch("final");
+    batch(&dir, &["final-10017-muted".into(), "ok-group".into()]);
+    let output = send(
+        &dir,
+        &fake.endpoint(),
+        &["notice.timl", "--data", "groups.csv"],
+    );
+    assert_eq!(output.status.code(), Some(4));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("error 10017") && stderr.contains("muted"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 delivered, 1 refused (10017 x1)"),
+        "{stderr}"
+    );
+    let seen = fake.seen();
+    assert_eq!(
+        seen.requests
+            .iter()
+            .filter(|(_, g, _)| g == "final-10017-muted")
+            .count(),
+        1,
+        "a final code is never retried"
+    );
+    assert_no_secrets(&output);
+}
+
+#[test]
+fn a_dropped_message_is_not_delivered() {
+    let fake = server(0);
+    let dir = scratch("drop");
+    batch(&dir, &["drop-me".into()]);
+    let output = send(
+        &dir,
+        &fake.endpoint(),
+        &["notice.timl", "--data", "groups.csv"],
+    );
+    assert_eq!(output.status.code(), Some(4));
+    assert!(
+        text(&output.stderr).contains("MsgFreqCtrl"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[test]
+fn a_dry_run_sends_nothing_and_hides_the_usersig() {
+    let fake = server(0);
+    let dir = scratch("dry");
+    batch(&dir, &["g1".into(), "g2".into()]);
+    let output = send(
+        &dir,
+        &fake.endpoint(),
+        &["notice.timl", "--data", "groups.csv", "--dry-run"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert_eq!(
+        stdout.matches("POST http://127.0.0.1:").count(),
+        2,
+        "{stdout}"
+    );
+    assert!(stdout.contains("/v4/group_open_http_svc/send_group_msg?sdkappid=1400000000&identifier=admin&usersig=***&random="), "{stdout}");
+    assert!(
+        stdout.contains("&contenttype=json\n{\"GroupId\":\"g1\""),
+        "{stdout}"
+    );
+    assert!(fake.seen().requests.is_empty(), "nothing was sent");
+    assert_no_secrets(&output);
+}
+
+#[test]
+fn an_unreachable_server_exits_5_without_leaking_secrets() {
+    let dir = scratch("unreachable");
+    batch(&dir, &["g1".into()]);
+    // A port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let output = send(
+        &dir,
+        &format!("http://127.0.0.1:{port}"),
+        &["notice.timl", "--data", "groups.csv", "--retries", "1"],
+    );
+    assert_eq!(output.status.code(), Some(5), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("unreachable") && stderr.contains("could not reach"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("usersig="), "{stderr}");
+    assert_no_secrets(&output);
+}
+
+#[test]
+fn plain_http_is_refused_except_to_loopback() {
+    let dir = scratch("http");
+    batch(&dir, &["g1".into()]);
+    let output = send(
+        &dir,
+        "http://10.1.2.3:8080",
+        &["notice.timl", "--data", "groups.csv"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("loopback"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[test]
+fn missing_credentials_say_where_to_put_them() {
+    let dir = scratch("creds");
+    batch(&dir, &["g1".into()]);
+    let output = Command::new(env!("CARGO_BIN_EXE_timl"))
+        .current_dir(&dir)
+        .args(["send", "notice.timl", "--data", "groups.csv"])
+        .env_remove("TIM_SDKAPPID")
+        .env_remove("TIM_IDENTIFIER")
+        .env_remove("TIM_SECRET_KEY")
+        .env("HOME", &dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("--sdkappid")
+            && stderr.contains("TIM_SDKAPPID")
+            && stderr.contains("timl.toml"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn input_errors_send_nothing() {
+    let fake = server(0);
+    let dir = scratch("input-errors");
+    // The second group ID is over 48 bytes: the first message must not go either.
+    batch(&dir, &["g1".into(), "x".repeat(49)]);
+    let output = send(
+        &dir,
+        &fake.endpoint(),
+        &["notice.timl", "--data", "groups.csv"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("error[group-id]"));
+    assert!(text(&output.stderr).contains("nothing was sent"));
+    assert!(fake.seen().requests.is_empty());
+}
+
+#[test]
+fn a_batch_killed_part_way_and_run_again_delivers_each_message_exactly_once() {
+    let fake = server(20);
+    let dir = scratch("killed");
+    let groups: Vec<String> = (0..60).map(|i| format!("group-{i:02}")).collect();
+    batch(&dir, &groups);
+    let args = [
+        "notice.timl",
+        "--data",
+        "groups.csv",
+        "--journal",
+        "batch.journal",
+        "--rate",
+        "30",
+        "--concurrency",
+        "4",
+    ];
+    let mut child = send_command(&dir, &fake.endpoint(), &args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(900));
+    child.kill().unwrap();
+    let _ = child.wait();
+    let first_run = fake.seen().stored.len();
+    assert!(
+        first_run > 0 && first_run < 60,
+        "killed part-way: {first_run} delivered"
+    );
+    let output = send(&dir, &fake.endpoint(), &args);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let seen = fake.seen();
+    let mut delivered: Vec<&str> = seen.stored.iter().map(|s| s.group.as_str()).collect();
+    delivered.sort();
+    delivered.dedup();
+    assert_eq!(delivered.len(), 60, "every group got its message");
+    assert_eq!(seen.stored.len(), 60, "and none got it twice");
+    // The re-run skipped what the journal showed as delivered.
+    assert!(
+        text(&output.stderr).contains("skipped (done in an earlier run)"),
+        "{}",
+        text(&output.stderr)
+    );
+    // Running it a third time sends nothing at all.
+    drop(seen);
+    let before = fake.seen().requests.len();
+    let output = send(&dir, &fake.endpoint(), &args);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(fake.seen().requests.len(), before);
+}
+
+#[test]
+fn the_rate_is_reached_and_never_exceeded() {
+    let fake = server(50);
+    let dir = scratch("rate");
+    let groups: Vec<String> = (0..400).map(|i| format!("g{i:03}")).collect();
+    batch(&dir, &groups);
+    let start = Instant::now();
+    let output = send(
+        &dir,
+        &fake.endpoint(),
+        &["notice.timl", "--data", "groups.csv"],
+    );
+    let elapsed = start.elapsed();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let seen = fake.seen();
+    assert_eq!(seen.stored.len(), 400);
+    let times: Vec<Instant> = seen.requests.iter().map(|(at, _, _)| *at).collect();
+    let first = times[0];
+    let span = times.last().unwrap().duration_since(first).as_secs_f64();
+    let rate = (times.len() - 1) as f64 / span;
+    assert!(
+        rate >= 180.0,
+        "achieved {rate:.0}/s over {span:.2} s (whole run {elapsed:?})"
+    );
+    for (i, start) in times.iter().enumerate() {
+        let within = times[i..]
+            .iter()
+            .take_while(|t| t.duration_since(*start) < Duration::from_secs(1))
+            .count();
+        assert!(within <= 200, "{within} requests in one second");
+    }
+}
+
+#[test]
+fn one_group_gets_at_most_40_per_second() {
+    let fake = server(0);
+    let dir = scratch("group-rate");
+    fs::write(
+        dir.join("notice.timl"),
+        "---\ngroup: one-group\ntype: Public\n---\nMessage {{ n }}\n",
+    )
+    .unwrap();
+    let rows: String = (0..60).map(|n| format!("{{\"n\": {n}}}\n")).collect();
+    fs::write(dir.join("rows.jsonl"), rows).unwrap();
+    let output = send(
+        &dir,
+        &fake.endpoint(),
+        &["notice.timl", "--data", "rows.jsonl"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let seen = fake.seen();
+    assert_eq!(seen.stored.len(), 60);
+    let times: Vec<Instant> = seen.requests.iter().map(|(at, _, _)| *at).collect();
+    for (i, start) in times.iter().enumerate() {
+        let within = times[i..]
+            .iter()
+            .take_while(|t| t.duration_since(*start) < Duration::from_secs(1))
+            .count();
+        assert!(within <= 40, "{within} requests to one group in one second");
+    }
+}
+
+#[test]
+fn usersig_prints_a_signature_that_verifies() {
+    let dir = scratch("usersig");
+    let output = Command::new(env!("CARGO_BIN_EXE_timl"))
+        .current_dir(&dir)
+        .args([
+            "usersig",
+            "--sdkappid",
+            "1400000000",
+            "--identifier",
+            "admin",
+            "--secret-key-file",
+            "key",
+            "--expire",
+            "3600",
+        ])
+        .env("HOME", &dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let usersig = text(&output.stdout).trim().to_owned();
+    let claims = timl::usersig::verify(&usersig, KEY, timl::usersig::now()).unwrap();
+    assert_eq!(
+        (claims.sdkappid, claims.identifier.as_str(), claims.expire),
+        (SDKAPPID, "admin", 3600)
+    );
+}
