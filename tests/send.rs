@@ -460,3 +460,98 @@ fn usersig_prints_a_signature_that_verifies() {
         (SDKAPPID, "admin", 3600)
     );
 }
+
+/// The journal keys of the messages `notice.timl` makes from `groups.csv`.
+fn keys(dir: &Path) -> Vec<String> {
+    let output = Command::new(env!("CARGO_BIN_EXE_timl"))
+        .current_dir(dir)
+        .args(["compile", "notice.timl", "--data", "groups.csv"])
+        .output()
+        .unwrap();
+    text(&output.stdout)
+        .lines()
+        .map(timl::journal::key)
+        .collect()
+}
+
+#[test]
+fn uncertain_messages_are_resent_only_while_the_server_drops_repeats() {
+    let fake = server(0);
+    let dir = scratch("uncertain");
+    batch(&dir, &["recent".into(), "old".into()]);
+    let keys = keys(&dir);
+    let now = timl::journal::now_ms();
+    // A run that died after writing `sending`: one a minute ago, one an hour ago.
+    let journal = format!(
+        "{{\"key\":\"{}\",\"state\":\"sending\",\"time\":{}}}\n{{\"key\":\"{}\",\"state\":\"sending\",\"time\":{}}}\n",
+        keys[0],
+        now - 60_000,
+        keys[1],
+        now - 3_600_000
+    );
+    fs::write(dir.join("batch.journal"), journal).unwrap();
+    let args = [
+        "notice.timl",
+        "--data",
+        "groups.csv",
+        "--journal",
+        "batch.journal",
+    ];
+    let output = send(&dir, &fake.endpoint(), &args);
+    // The recent one is sent again (a repeat would be dropped by the server); the old
+    // one is held back and listed, and the run says so with exit 5.
+    assert_eq!(output.status.code(), Some(5), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("held back: message 2 to old"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert_eq!(fake.seen().stored.len(), 1);
+    assert_eq!(fake.seen().stored[0].group, "recent");
+    let mut with_flag = args.to_vec();
+    with_flag.push("--resend-uncertain");
+    let output = send(&dir, &fake.endpoint(), &with_flag);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(fake.seen().stored.len(), 2);
+}
+
+#[test]
+fn credentials_come_from_a_profile_in_the_config_file() {
+    let fake = server(0);
+    let dir = scratch("profile");
+    batch(&dir, &["g1".into()]);
+    fs::write(
+        dir.join("timl.toml"),
+        format!("[profile.staging]\nsdkappid = {SDKAPPID}\nidentifier = \"admin\"\nsecret_key_file = \"key\"\nendpoint = \"{}\"\n", fake.endpoint()),
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_timl"))
+        .current_dir(&dir)
+        .args([
+            "send",
+            "notice.timl",
+            "--data",
+            "groups.csv",
+            "--profile",
+            "staging",
+        ])
+        .env_remove("TIM_SDKAPPID")
+        .env_remove("TIM_IDENTIFIER")
+        .env_remove("TIM_SECRET_KEY")
+        .env_remove("TIM_ENDPOINT")
+        .env("HOME", &dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(fake.seen().stored.len(), 1);
+    assert_no_secrets(&output);
+}
+
+#[test]
+fn the_secret_key_is_never_taken_from_the_command_line() {
+    let output = Command::new(env!("CARGO_BIN_EXE_timl"))
+        .args(["send", "x.timl", "--secret-key", "abc"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
