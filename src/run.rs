@@ -51,12 +51,7 @@ fn compile(config: CompileConfig) -> Result<Outcome, Error> {
         &config.variables,
         &config.options,
         &mut |compiled| {
-            let mut stderr = io::stderr().lock();
-            for diagnostic in &compiled.diagnostics {
-                if let Some(text) = printer.print(diagnostic) {
-                    let _ = stderr.write_all(text.as_bytes());
-                }
-            }
+            printer.print_to_stderr(&compiled.diagnostics);
             if let (Some(json), 0) = (compiled.compact_json(), printer.tally.errors) {
                 output.push(json, compiled.message)?;
             }
@@ -165,6 +160,16 @@ impl Printer {
 
     fn new_input(&mut self) {
         self.notes_given.clear();
+    }
+
+    /// Prints `diagnostics` to standard error as they come.
+    pub(crate) fn print_to_stderr(&mut self, diagnostics: &[Diagnostic]) {
+        let mut stderr = io::stderr().lock();
+        for diagnostic in diagnostics {
+            if let Some(text) = self.print(diagnostic) {
+                let _ = stderr.write_all(text.as_bytes());
+            }
+        }
     }
 
     pub(crate) fn print(&mut self, diagnostic: &Diagnostic) -> Option<String> {

@@ -48,12 +48,7 @@ pub fn send(config: SendConfig) -> Result<Outcome, Error> {
             &config.variables,
             &config.options,
             &mut |compiled| {
-                let mut stderr = io::stderr().lock();
-                for diagnostic in &compiled.diagnostics {
-                    if let Some(text) = printer.print(diagnostic) {
-                        let _ = stderr.write_all(text.as_bytes());
-                    }
-                }
+                printer.print_to_stderr(&compiled.diagnostics);
                 if let Some(json) = compiled.compact_json() {
                     total += 1;
                     writeln!(requests, "{json}").map_err(|source| Error::Write {

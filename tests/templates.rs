@@ -3,9 +3,8 @@
 //! binary; the property tests at the end go through the library.
 
 use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::PathBuf;
+use std::process::Output;
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -18,54 +17,8 @@ use timl::{Compiled, Options, Severity};
 // Helpers (in the style of tests/cli.rs)
 // ---------------------------------------------------------------------------------
 
-fn timl(args: &[&str]) -> Output {
-    timl_in(None, args)
-}
-
-/// Runs `timl` with `args`, in the working folder `cwd` when given.
-fn timl_in(cwd: Option<&Path>, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_timl"));
-    command
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(cwd) = cwd {
-        command.current_dir(cwd);
-    }
-    let mut child = command.spawn().expect("timl runs");
-    let mut pipe = child.stdin.take().unwrap();
-    pipe.write_all(b"").unwrap();
-    drop(pipe);
-    child.wait_with_output().unwrap()
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().expect("exited normally")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
-
-/// A scratch folder unique to the test.
-fn scratch(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("timl-templates-{}-{test}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
+mod common;
+use common::*;
 
 /// Runs `args`, expects exit 0, and parses standard output as one JSON document.
 fn compile_ok(args: &[&str]) -> Value {
