@@ -4,7 +4,9 @@
 //! per line (`.jsonl`), or one per data row (`--data`). Results are handed to a
 //! callback one at a time, so a million rows never sit in memory together.
 
+use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::{mpsc, Mutex};
 
 use minijinja::value::Serde;
 
@@ -85,6 +87,86 @@ pub fn compile_input(
         }
         compiled
     };
-    data::for_each_row(rows, |row| each(compile_row(row)))?;
+    let workers = workers();
+    if workers == 1 {
+        data::for_each_row(rows, |row| each(compile_row(row)))?;
+    } else {
+        in_parallel(rows, workers, &compile_row, each)?;
+    }
     Ok(Shape::Lines)
+}
+
+/// How many threads compile rows: `TIML_THREADS`, else one per core (at most 8).
+fn workers() -> usize {
+    std::env::var("TIML_THREADS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, 8)
+}
+
+/// Rows go to the compiling threads in chunks of this many.
+const CHUNK: usize = 512;
+
+/// Reads rows on this thread and hands chunks of them to `workers` threads, which
+/// compile them; results are passed to `each` in row order. The chunk queue is
+/// bounded, so only a few chunks are ever in memory.
+fn in_parallel(
+    path: &Path,
+    workers: usize,
+    compile_row: &(dyn Fn(Row) -> Compiled + Sync),
+    each: &mut dyn FnMut(Compiled) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let (chunk_tx, chunk_rx) = mpsc::sync_channel::<(usize, Vec<Row>)>(workers * 2);
+    let (done_tx, done_rx) = mpsc::channel::<(usize, Vec<Compiled>)>();
+    let chunk_rx = Mutex::new(chunk_rx);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let (chunk_rx, done_tx) = (&chunk_rx, done_tx.clone());
+            scope.spawn(move || loop {
+                let next = chunk_rx.lock().expect("not poisoned").recv();
+                let Ok((number, rows)) = next else { return };
+                let compiled = rows.into_iter().map(compile_row).collect();
+                if done_tx.send((number, compiled)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(done_tx);
+        let mut waiting = BTreeMap::new();
+        let mut next = 0;
+        let mut emit = |waiting: &mut BTreeMap<usize, Vec<Compiled>>, next: &mut usize| {
+            while let Some(ready) = waiting.remove(next) {
+                *next += 1;
+                ready.into_iter().try_for_each(&mut *each)?;
+            }
+            Ok::<(), Error>(())
+        };
+        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut sent = 0;
+        let read = data::for_each_row(path, |row| {
+            chunk.push(row);
+            if chunk.len() == CHUNK {
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                let _ = chunk_tx.send((sent, full));
+                sent += 1;
+                // Pass on what is ready meanwhile.
+                while let Ok((number, compiled)) = done_rx.try_recv() {
+                    waiting.insert(number, compiled);
+                }
+                emit(&mut waiting, &mut next)?;
+            }
+            Ok(())
+        });
+        if !chunk.is_empty() {
+            let _ = chunk_tx.send((sent, chunk));
+        }
+        drop(chunk_tx);
+        read?;
+        for (number, compiled) in done_rx.iter() {
+            waiting.insert(number, compiled);
+            emit(&mut waiting, &mut next)?;
+        }
+        Ok(())
+    })
 }

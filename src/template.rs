@@ -22,6 +22,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use minijinja::syntax::SyntaxConfig;
@@ -53,9 +54,18 @@ pub struct Template {
     env: Environment<'static>,
     name: String,
     sources: Sources,
-    /// Parses of rendered shapes (see `shape`), so rows of one shape parse once.
-    parses: Mutex<HashMap<String, Arc<Parsed>>>,
+    /// Identifies this template in the per-thread cache of parsed shapes.
+    id: u64,
 }
+
+thread_local! {
+    /// Parses of rendered shapes (see `shape`) by template and shape, so rows of one
+    /// shape parse once. Per thread: threads compiling rows share nothing.
+    static PARSES: std::cell::RefCell<HashMap<u64, HashMap<String, Rc<Parsed>>>> = std::cell::RefCell::default();
+}
+
+/// Template ids for the parse cache.
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// A parsed shape: the document and the syntax diagnostics.
 pub type Parsed = (Document, Vec<Diagnostic>);
@@ -127,7 +137,7 @@ impl Template {
             env,
             name: path.to_owned(),
             sources,
-            parses: Mutex::default(),
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         };
         if let Err(error) = template
             .env
@@ -162,17 +172,20 @@ impl Template {
     }
 
     /// The parse of a rendered shape, from the cache when this shape was seen.
-    pub fn parse_shape(&self, shape: &str) -> Arc<Parsed> {
-        if let Some(parsed) = self.parses.lock().expect("not poisoned").get(shape) {
-            return parsed.clone();
-        }
-        let parsed = Arc::new(crate::parse::parse(shape));
-        let mut parses = self.parses.lock().expect("not poisoned");
-        if parses.len() >= MAX_SHAPES {
-            parses.clear();
-        }
-        parses.insert(shape.to_owned(), parsed.clone());
-        parsed
+    pub fn parse_shape(&self, shape: &str) -> Rc<Parsed> {
+        PARSES.with(|parses| {
+            let mut parses = parses.borrow_mut();
+            let parses = parses.entry(self.id).or_default();
+            if let Some(parsed) = parses.get(shape) {
+                return parsed.clone();
+            }
+            let parsed = Rc::new(crate::parse::parse(shape));
+            if parses.len() >= MAX_SHAPES {
+                parses.clear();
+            }
+            parses.insert(shape.to_owned(), parsed.clone());
+            parsed
+        })
     }
 
     /// The source of template `name`.
