@@ -74,6 +74,14 @@ pub type Parsed = (Document, Vec<Diagnostic>);
 /// starts over rather than grow.
 const MAX_SHAPES: usize = 1024;
 
+impl Drop for Template {
+    fn drop(&mut self) {
+        // The compiling threads of a batch end with it; this thread's cache is freed
+        // here.
+        let _ = PARSES.try_with(|parses| parses.borrow_mut().remove(&self.id));
+    }
+}
+
 impl fmt::Debug for Template {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Template")
