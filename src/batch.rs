@@ -70,17 +70,18 @@ pub fn compile_input(
         return Ok(Shape::Single);
     };
     let compile_row = |row: Row| {
-        let mut compiled = match row.vars {
+        let (number, line) = (row.number, row.line);
+        let mut compiled = match row.into_vars() {
             Ok(vars) => {
                 // A row's values override `--var` and `--vars`.
                 let context = template::row_context(vars, base.clone());
                 compile_template(&template, context, options)
             }
-            Err(diagnostic) => Compiled::failed(vec![diagnostic]),
+            Err(diagnostic) => Compiled::failed(vec![*diagnostic]),
         };
-        let at = match row.line {
-            0 => format!("in row {} of {}", row.number, rows.display()),
-            line => format!("in row {} of {} (line {line})", row.number, rows.display()),
+        let at = match line {
+            0 => format!("in row {number} of {}", rows.display()),
+            line => format!("in row {number} of {} (line {line})", rows.display()),
         };
         for diagnostic in &mut compiled.diagnostics {
             diagnostic.notes.push(at.clone());

@@ -5,6 +5,7 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde_json::{Map, Value};
@@ -80,8 +81,47 @@ pub struct Row {
     pub number: usize,
     /// 1-based line of the file where the row starts; 0 when unknown.
     pub line: usize,
-    /// The row's variables.
-    pub vars: Result<Vars, Diagnostic>,
+    vars: RowVars,
+}
+
+/// A row's variables, or its JSON text still to be read (so that the threads
+/// compiling rows, not the one reading them, do the parsing).
+#[derive(Debug)]
+enum RowVars {
+    Read(Result<Vars, Diagnostic>),
+    JsonLine { path: Arc<Path>, text: String },
+}
+
+impl Row {
+    fn read(number: usize, line: usize, vars: Result<Vars, Diagnostic>) -> Row {
+        Row {
+            number,
+            line,
+            vars: RowVars::Read(vars),
+        }
+    }
+
+    /// The row's variables, or what is wrong with it.
+    pub fn into_vars(self) -> Result<Vars, Box<Diagnostic>> {
+        match self.vars {
+            RowVars::Read(vars) => vars.map_err(Box::new),
+            RowVars::JsonLine { path, text } => match serde_json::from_str::<Value>(&text) {
+                Ok(Value::Object(vars)) => Ok(vars),
+                Ok(_) => Err(Box::new(data_error(
+                    &path,
+                    self.line,
+                    &text,
+                    format!("row {} is not a JSON object", self.number),
+                ))),
+                Err(error) => Err(Box::new(data_error(
+                    &path,
+                    self.line,
+                    &text,
+                    format!("row {} is not JSON: {error}", self.number),
+                ))),
+            },
+        }
+    }
 }
 
 /// How a data file is written.
@@ -137,6 +177,7 @@ fn json_lines(
     reader: impl BufRead,
     each: &mut dyn FnMut(Row) -> Result<(), Error>,
 ) -> Result<(), Error> {
+    let shared_path: Arc<Path> = Arc::from(path);
     let mut number = 0;
     for (index, line) in reader.lines().enumerate() {
         let line = match line {
@@ -144,11 +185,11 @@ fn json_lines(
             Err(error) if error.kind() == io::ErrorKind::InvalidData => {
                 number += 1;
                 let message = "the line is not valid UTF-8".to_owned();
-                each(Row {
+                each(Row::read(
                     number,
-                    line: index + 1,
-                    vars: Err(data_error(path, index + 1, "", message)),
-                })?;
+                    index + 1,
+                    Err(data_error(path, index + 1, "", message)),
+                ))?;
                 continue;
             }
             Err(error) => return Err(read_error(path, error)),
@@ -158,25 +199,13 @@ fn json_lines(
             continue;
         }
         number += 1;
-        let vars = match serde_json::from_str::<Value>(text) {
-            Ok(Value::Object(vars)) => Ok(vars),
-            Ok(_) => Err(data_error(
-                path,
-                index + 1,
-                text,
-                format!("row {number} is not a JSON object"),
-            )),
-            Err(error) => Err(data_error(
-                path,
-                index + 1,
-                text,
-                format!("row {number} is not JSON: {error}"),
-            )),
-        };
         each(Row {
             number,
             line: index + 1,
-            vars,
+            vars: RowVars::JsonLine {
+                path: shared_path.clone(),
+                text: text.to_owned(),
+            },
         })?;
     }
     Ok(())
@@ -199,11 +228,7 @@ fn csv_rows(
                 "",
                 format!("cannot read the CSV header row: {error}"),
             ));
-            return each(Row {
-                number: 1,
-                line: 1,
-                vars,
-            });
+            return each(Row::read(1, 1, vars));
         }
     };
     let headers: Vec<String> = headers
@@ -224,22 +249,18 @@ fn csv_rows(
                     .zip(record.iter())
                     .map(|(key, value)| (key.clone(), Value::String(value.to_owned())))
                     .collect();
-                each(Row {
-                    number,
-                    line,
-                    vars: Ok(vars),
-                })?;
+                each(Row::read(number, line, Ok(vars)))?;
             }
             Err(error) => {
                 if let csv::ErrorKind::Io(io) = error.kind() {
                     return Err(read_error(path, io::Error::new(io.kind(), io.to_string())));
                 }
                 let message = format!("row {number} is not valid CSV: {error}");
-                each(Row {
+                each(Row::read(
                     number,
                     line,
-                    vars: Err(data_error(path, line, "", message)),
-                })?;
+                    Err(data_error(path, line, "", message)),
+                ))?;
                 // A broken record cannot be skipped reliably: stop reading.
                 return Ok(());
             }
@@ -276,11 +297,7 @@ fn json_array(
                         format!("row {number} is not a JSON object"),
                     )),
                 };
-                if let Err(error) = (self.each)(Row {
-                    number,
-                    line: 0,
-                    vars,
-                }) {
+                if let Err(error) = (self.each)(Row::read(number, 0, vars)) {
                     *self.failure = Some(error);
                     return Err(serde::de::Error::custom("stopped"));
                 }
@@ -312,11 +329,7 @@ fn json_array(
             "",
             format!("the data is not a JSON array of objects: {error}"),
         ));
-        each(Row {
-            number: 0,
-            line: error.line(),
-            vars,
-        })?;
+        each(Row::read(0, error.line(), vars))?;
     }
     Ok(())
 }
@@ -350,7 +363,11 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         let mut rows = Vec::new();
         for_each_row(&path, |row| {
-            rows.push((row.number, row.line, row.vars.map_err(|d| d.message)));
+            rows.push((
+                row.number,
+                row.line,
+                row.into_vars().map_err(|d| d.message.clone()),
+            ));
             Ok(())
         })
         .unwrap();
