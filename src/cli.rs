@@ -61,12 +61,12 @@ struct SendArgs {
 
     /// At most this many requests per second overall (Tencent's limit is 200).
     /// Example: `--rate 100`.
-    #[arg(long, value_name = "N", default_value_t = 200.0)]
+    #[arg(long, value_name = "N", default_value_t = 200.0, value_parser = parse_rate)]
     rate: f64,
 
     /// Requests in flight at once; enough to reach the rate against a slow server.
     /// Example: `--concurrency 20`.
-    #[arg(long, value_name = "N", default_value_t = 64)]
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = parse_concurrency)]
     concurrency: usize,
 
     /// Retries of a passing failure (10002, 60008, rate limits, HTTP 5xx, network),
@@ -262,6 +262,25 @@ struct CommonArgs {
 enum FormatArg {
     Human,
     Json,
+}
+
+fn parse_concurrency(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=crate::deliver::MAX_CONCURRENCY).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a number from 1 to {}, not `{text}`",
+            crate::deliver::MAX_CONCURRENCY
+        )),
+    }
+}
+
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate > 0.0 && rate <= 10_000.0 => Ok(rate),
+        _ => Err(format!(
+            "expected a number of requests per second above 0 and at most 10000, not `{text}`"
+        )),
+    }
 }
 
 fn parse_group_type(text: &str) -> Result<GroupType, String> {

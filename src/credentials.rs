@@ -258,19 +258,36 @@ pub fn region_url(region: &str) -> Result<String, Error> {
 /// Checks an `--endpoint`: `https://`, or `http://` to a loopback address only.
 pub fn endpoint_url(url: &str) -> Result<String, Error> {
     let url = url.trim_end_matches('/');
+    let bad = |why: &str| Error::Usage(format!("`{url}` is not a usable endpoint: {why}"));
     let (scheme, rest) = url
         .split_once("://")
-        .ok_or_else(|| Error::Usage(format!("`{url}` is not a URL (https://host[:port])")))?;
-    let host_port = rest.split('/').next().unwrap_or("");
-    let host = if let Some(v6) = host_port.strip_prefix('[') {
-        v6.split(']').next().unwrap_or("")
-    } else {
-        host_port
-            .rsplit_once(':')
-            .map_or(host_port, |(host, _)| host)
+        .ok_or_else(|| bad("expected https://host[:port]"))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.contains('@') {
+        return Err(bad("a user name or password in the URL is not allowed"));
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("it contains white space"));
+    }
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let (host, after) = v6.split_once(']').ok_or_else(|| bad("an unclosed `[`"))?;
+            if !after.is_empty() && !after.starts_with(':') {
+                return Err(bad("text after the address"));
+            }
+            (host, after.strip_prefix(':'))
+        }
+        None => match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
     };
-    if host.is_empty() {
-        return Err(Error::Usage(format!("`{url}` has no host")));
+    let host_chars = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':');
+    if host.is_empty() || !host.chars().all(host_chars) {
+        return Err(bad("the host is missing or malformed"));
+    }
+    if port.is_some_and(|port| port.parse::<u16>().map_or(true, |p| p == 0)) {
+        return Err(bad("the port must be a number from 1 to 65535"));
     }
     match scheme.to_ascii_lowercase().as_str() {
         "https" => Ok(url.to_owned()),
@@ -355,6 +372,12 @@ mod tests {
         assert!(endpoint_url("http://example.com").is_err());
         assert!(endpoint_url("https://example.com").is_ok());
         assert!(endpoint_url("ftp://x").is_err());
+        assert!(
+            endpoint_url("http://[::1]@0.0.0.0:80").is_err(),
+            "userinfo cannot hide the host"
+        );
+        assert!(endpoint_url("http://127.0.0.1:99999").is_err());
+        assert!(endpoint_url("https://exa mple.com").is_err());
     }
 
     #[test]

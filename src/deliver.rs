@@ -15,7 +15,10 @@ use serde::Deserialize;
 use crate::error::Error;
 use crate::journal::{self, Journal, Line, Prior, State};
 use crate::rate::{Schedule, GROUP_RATE};
-use crate::send::{Delivery, Sender};
+use crate::send::{Delivery, Policy, Sender};
+
+/// The most requests in flight at once (one thread each).
+pub const MAX_CONCURRENCY: usize = 1024;
 
 /// How to send a batch.
 #[derive(Debug, Clone)]
@@ -35,15 +38,10 @@ pub struct DeliverOptions {
 /// What happened to one message in this run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
-    /// Sent now, with this result.
+    /// Sent (or held back as uncertain), with this result.
     Sent(Delivery),
     /// Not sent: the journal shows it delivered already.
     AlreadyDelivered,
-    /// Not sent: the journal shows it refused for good.
-    AlreadyRefused,
-    /// Not sent: an earlier attempt, this many seconds ago, may have arrived, and
-    /// the server no longer drops a repeat (`--resend-uncertain` sends it).
-    Uncertain(u64),
 }
 
 /// The result for one message.
@@ -75,6 +73,8 @@ struct Job {
     group: String,
     random: u32,
     key: String,
+    /// An earlier run's request that may have arrived, at this Unix millisecond.
+    open_since: Option<u64>,
 }
 
 /// Sends every request of `requests` (compact JSON, one each) and hands each result
@@ -96,7 +96,7 @@ pub fn deliver_all(
         stop.store(true, Ordering::SeqCst);
         failure.lock().expect("not poisoned").get_or_insert(error);
     };
-    let concurrency = options.concurrency.max(1);
+    let concurrency = options.concurrency.clamp(1, MAX_CONCURRENCY);
     let (job_tx, job_rx) = mpsc::sync_channel::<Job>(concurrency * 2);
     let (report_tx, report_rx) = mpsc::channel::<Report>();
     let job_rx = Mutex::new(job_rx);
@@ -110,39 +110,65 @@ pub fn deliver_all(
                     Ok(job) => job,
                     Err(_) => return,
                 };
+                // After a failure, keep taking jobs (so the producer never waits on a
+                // full queue) but send nothing.
                 if stop.load(Ordering::SeqCst) {
-                    return;
+                    continue;
                 }
-                let line = |state, code, seq| Line {
+                let line = |state, code, seq, maybe| Line {
                     key: job.key.clone(),
                     state,
                     group: Some(job.group.clone()),
                     random: Some(job.random),
                     code,
                     seq,
+                    maybe,
                     time: journal::now_ms(),
                 };
-                if let Some(journal) = journal {
-                    // The `sending` line is on disk before the request leaves.
-                    if let Err(error) = journal.lock().expect("not poisoned").record(line(
-                        State::Sending,
-                        None,
-                        None,
-                    )) {
-                        fail(error);
-                        return;
+                let policy = Policy {
+                    retries: options.retries,
+                    open_since: job.open_since,
+                    resend_uncertain: options.resend_uncertain,
+                };
+                // The `sending` line is on disk right before the request leaves.
+                let mut before_first = || match journal {
+                    Some(journal) => {
+                        let sending = line(State::Sending, None, None, None);
+                        match journal.lock().expect("not poisoned").record(sending) {
+                            Ok(()) => true,
+                            Err(error) => {
+                                fail(error);
+                                false
+                            }
+                        }
                     }
-                }
-                let delivery = sender.deliver(&job.json, &job.group, schedule, options.retries);
+                    None => true,
+                };
+                let Some(delivery) =
+                    sender.deliver(&job.json, &job.group, schedule, policy, &mut before_first)
+                else {
+                    continue;
+                };
                 if let Some(journal) = journal {
                     let outcome = match &delivery {
-                        Delivery::Delivered { seq, .. } => line(State::Delivered, None, Some(*seq)),
-                        Delivery::Refused { code, .. } => line(State::Refused, Some(*code), None),
-                        Delivery::Dropped { .. } => line(State::Refused, None, None),
-                        Delivery::Unreachable { .. } => line(State::Unreachable, None, None),
+                        Delivery::Delivered { seq, .. } => {
+                            Some(line(State::Delivered, None, Some(*seq), None))
+                        }
+                        Delivery::Refused { code, .. } => {
+                            Some(line(State::Refused, Some(*code), None, None))
+                        }
+                        Delivery::Dropped { .. } => Some(line(State::Refused, None, None, None)),
+                        Delivery::Unreachable { maybe_arrived, .. } => {
+                            Some(line(State::Unreachable, None, None, Some(*maybe_arrived)))
+                        }
+                        // Nothing was sent by this check (if a retry of this run may
+                        // have arrived, its `sending` line keeps the window open).
+                        Delivery::Uncertain { .. } => None,
                     };
-                    if let Err(error) = journal.lock().expect("not poisoned").record(outcome) {
-                        fail(error);
+                    if let Some(outcome) = outcome {
+                        if let Err(error) = journal.lock().expect("not poisoned").record(outcome) {
+                            fail(error);
+                        }
                     }
                 }
                 let _ = report_tx.send(Report {
@@ -170,15 +196,10 @@ pub fn deliver_all(
                     let prior = journal
                         .as_ref()
                         .map_or(Prior::New, |j| j.lock().expect("not poisoned").prior(&key));
-                    let skipped = match prior {
-                        Prior::New => None,
-                        Prior::Delivered => Some(Status::AlreadyDelivered),
-                        Prior::Refused => Some(Status::AlreadyRefused),
-                        Prior::Uncertain(at) => {
-                            let age = journal::now_ms().saturating_sub(at);
-                            (age >= journal::DEDUP_WINDOW_MS && !options.resend_uncertain)
-                                .then_some(Status::Uncertain(age / 1000))
-                        }
+                    let (skipped, open_since) = match prior {
+                        Prior::New => (None, None),
+                        Prior::Delivered => (Some(Status::AlreadyDelivered), None),
+                        Prior::Uncertain(at) => (None, Some(at)),
                     };
                     match skipped {
                         Some(status) => {
@@ -197,6 +218,7 @@ pub fn deliver_all(
                                 group: head.group,
                                 random: head.random,
                                 key,
+                                open_since,
                             };
                             if job_tx.send(job).is_err() {
                                 break;

@@ -2,12 +2,14 @@
 //! written through as it happens, so that a batch stopped at any moment can be run
 //! again without sending anything twice.
 //!
-//! Before a request: a `sending` line (the message's key, `Random`, time). After it:
-//! `delivered`, `refused` or `unreachable`. On a re-run a message whose last line is
-//! `delivered` or `refused` is skipped. One whose last line is `sending` may have
-//! arrived: within five minutes of that line, sending it again with the same `Random`
-//! is safe (the server drops the repeat); after that it is held back and listed,
-//! unless `--resend-uncertain`.
+//! Right before a message's first request: a `sending` line (its key, `Random`,
+//! time). After the last: `delivered`, `refused` (not stored: safe to send again) or
+//! `unreachable` (with `maybe`: whether a request may have reached the server). On a
+//! re-run a delivered message is skipped. A message that may have arrived, from the
+//! earliest such `sending` line on, can be sent again with the same `Random` only
+//! while the server still drops repeats (five minutes); after that it is held back
+//! and listed, unless `--resend-uncertain`. The sender checks that age again before
+//! every attempt.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -41,6 +43,10 @@ pub struct Line {
     /// The server's `MsgSeq`, for `delivered`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seq: Option<u64>,
+    /// For `unreachable`: whether a request may have reached the server (a timeout,
+    /// a reset, an HTTP 5xx) rather than certainly not (a refused connection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maybe: Option<bool>,
     /// Unix milliseconds.
     pub time: u64,
 }
@@ -66,10 +72,38 @@ pub enum Prior {
     New,
     /// Done: skip it.
     Delivered,
-    /// Refused for good: skip it.
-    Refused,
-    /// Sent, with no outcome recorded, at this Unix millisecond.
+    /// May have arrived, from this Unix millisecond on.
     Uncertain(u64),
+}
+
+/// What the journal knows of one message.
+#[derive(Debug, Clone, Copy, Default)]
+struct Track {
+    delivered: bool,
+    /// The earliest `sending` whose request may have arrived.
+    open_since: Option<u64>,
+    /// The window was opened by the latest `sending` (so its outcome can close it).
+    opened_by_latest: bool,
+}
+
+impl Track {
+    fn apply(&mut self, line: &Line) {
+        match line.state {
+            State::Sending => {
+                self.opened_by_latest = self.open_since.is_none();
+                self.open_since.get_or_insert(line.time);
+            }
+            State::Delivered => self.delivered = true,
+            // Not stored by this attempt: if it opened the window, nothing is open.
+            State::Refused | State::Unreachable if line.maybe != Some(true) => {
+                if self.opened_by_latest {
+                    self.open_since = None;
+                    self.opened_by_latest = false;
+                }
+            }
+            State::Refused | State::Unreachable => {}
+        }
+    }
 }
 
 /// An open journal.
@@ -77,7 +111,7 @@ pub enum Prior {
 pub struct Journal {
     path: PathBuf,
     file: File,
-    last: HashMap<String, Line>,
+    tracks: HashMap<String, Track>,
 }
 
 /// The key of a message: the first 16 bytes of the SHA-256 of its compact JSON.
@@ -100,7 +134,7 @@ impl Journal {
     /// Opens (or creates) the journal at `path` and reads what it already holds. A
     /// torn last line (the process was killed mid-write) is ignored.
     pub fn open(path: &Path) -> Result<Journal, Error> {
-        let mut last = HashMap::new();
+        let mut tracks: HashMap<String, Track> = HashMap::new();
         if let Ok(file) = File::open(path) {
             for line in BufReader::new(file).lines() {
                 let line = line.map_err(|source| Error::Read {
@@ -108,7 +142,7 @@ impl Journal {
                     source,
                 })?;
                 if let Ok(entry) = serde_json::from_str::<Line>(&line) {
-                    last.insert(entry.key.clone(), entry);
+                    tracks.entry(entry.key.clone()).or_default().apply(&entry);
                 }
             }
         }
@@ -132,20 +166,19 @@ impl Journal {
         Ok(Journal {
             path: path.to_owned(),
             file,
-            last,
+            tracks,
         })
     }
 
     /// What the journal says about the message with `key`.
     pub fn prior(&self, key: &str) -> Prior {
-        match self.last.get(key) {
-            None => Prior::New,
-            Some(line) => match line.state {
-                State::Delivered => Prior::Delivered,
-                State::Refused => Prior::Refused,
-                State::Unreachable => Prior::New,
-                State::Sending => Prior::Uncertain(line.time),
-            },
+        match self.tracks.get(key) {
+            Some(track) if track.delivered => Prior::Delivered,
+            Some(Track {
+                open_since: Some(since),
+                ..
+            }) => Prior::Uncertain(*since),
+            _ => Prior::New,
         }
     }
 
@@ -160,7 +193,10 @@ impl Journal {
                 path: self.path.clone(),
                 source,
             })?;
-        self.last.insert(line.key.clone(), line);
+        self.tracks
+            .entry(line.key.clone())
+            .or_default()
+            .apply(&line);
         Ok(())
     }
 
@@ -185,35 +221,53 @@ mod tests {
             random: Some(1),
             code: None,
             seq: None,
+            maybe: None,
             time,
         }
     }
 
     #[test]
-    fn a_rerun_sees_the_last_state_of_each_message_and_skips_torn_lines() {
+    fn a_rerun_sees_what_may_have_arrived_and_skips_torn_lines() {
         let path = std::env::temp_dir().join(format!("timl-journal-{}.jsonl", std::process::id()));
         let _ = std::fs::remove_file(&path);
+        let maybe = |key: &str, time, maybe| Line {
+            maybe: Some(maybe),
+            ..line(key, State::Unreachable, time)
+        };
         {
             let mut journal = Journal::open(&path).unwrap();
             journal.record(line("a", State::Sending, 1)).unwrap();
             journal.record(line("a", State::Delivered, 2)).unwrap();
+            // b: a run killed after sending.
             journal.record(line("b", State::Sending, 3)).unwrap();
+            // c: the server certainly never got it.
             journal.record(line("c", State::Sending, 4)).unwrap();
-            journal.record(line("c", State::Unreachable, 5)).unwrap();
+            journal.record(maybe("c", 5, false)).unwrap();
+            // d: timed out (may have arrived), then resent later: the window stays at
+            // the first sending.
+            journal.record(line("d", State::Sending, 6)).unwrap();
+            journal.record(maybe("d", 7, true)).unwrap();
+            journal.record(line("d", State::Sending, 8)).unwrap();
+            journal.record(line("d", State::Refused, 9)).unwrap();
+            // e: refused: not stored, safe to send again.
+            journal.record(line("e", State::Sending, 10)).unwrap();
+            journal.record(line("e", State::Refused, 11)).unwrap();
         }
         // A run killed in the middle of a line.
         std::fs::OpenOptions::new()
             .append(true)
             .open(&path)
             .unwrap()
-            .write_all(b"{\"key\":\"d\",\"sta")
+            .write_all(b"{\"key\":\"f\",\"sta")
             .unwrap();
         let mut journal = Journal::open(&path).unwrap();
         assert_eq!(journal.prior("a"), Prior::Delivered);
         assert_eq!(journal.prior("b"), Prior::Uncertain(3));
         assert_eq!(journal.prior("c"), Prior::New);
-        assert_eq!(journal.prior("d"), Prior::New);
-        journal.record(line("d", State::Refused, 6)).unwrap();
-        assert_eq!(Journal::open(&path).unwrap().prior("d"), Prior::Refused);
+        assert_eq!(journal.prior("d"), Prior::Uncertain(6));
+        assert_eq!(journal.prior("e"), Prior::New);
+        assert_eq!(journal.prior("f"), Prior::New);
+        journal.record(line("f", State::Delivered, 12)).unwrap();
+        assert_eq!(Journal::open(&path).unwrap().prior("f"), Prior::Delivered);
     }
 }

@@ -46,7 +46,27 @@ pub enum Delivery {
     Unreachable {
         /// What went wrong, without the URL.
         reason: String,
+        /// Whether a request may have reached the server (a timeout, a reset, an HTTP
+        /// 5xx) rather than certainly not (a refused connection, an unknown host).
+        maybe_arrived: bool,
     },
+    /// Not sent (again): an earlier request, this many seconds ago, may have
+    /// arrived, and the server no longer drops a repeat after five minutes.
+    Uncertain {
+        /// Seconds since that request.
+        age: u64,
+    },
+}
+
+/// When to send a message again.
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    /// Retries of a passing failure.
+    pub retries: u32,
+    /// An earlier run's request that may have arrived, at this Unix millisecond.
+    pub open_since: Option<u64>,
+    /// Send even when such a request is older than the server's memory of repeats.
+    pub resend_uncertain: bool,
 }
 
 /// One attempt's result.
@@ -57,7 +77,21 @@ enum Attempt {
     Again {
         last: Delivery,
         rate_limited: bool,
+        maybe_arrived: bool,
     },
+}
+
+impl Attempt {
+    fn unreachable(reason: String, maybe_arrived: bool) -> Attempt {
+        Attempt::Again {
+            last: Delivery::Unreachable {
+                reason,
+                maybe_arrived,
+            },
+            rate_limited: false,
+            maybe_arrived,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -131,16 +165,56 @@ impl Sender {
     }
 
     /// Sends `body` to `group`, waiting for its slot in `schedule` before every
-    /// attempt and retrying passing failures up to `retries` times.
-    pub fn deliver(&self, body: &str, group: &str, schedule: &Schedule, retries: u32) -> Delivery {
+    /// attempt and retrying passing failures as `policy` allows. `before_first` runs
+    /// right before the first request leaves (to journal it); if it fails, nothing is
+    /// sent. Before every attempt the age of any request that may have arrived is
+    /// checked: past the server's five minutes of memory, sending again could deliver
+    /// twice, so the message is reported as uncertain instead.
+    pub fn deliver(
+        &self,
+        body: &str,
+        group: &str,
+        schedule: &Schedule,
+        policy: Policy,
+        before_first: &mut dyn FnMut() -> bool,
+    ) -> Option<Delivery> {
+        let mut open_since = if policy.resend_uncertain {
+            None
+        } else {
+            policy.open_since
+        };
         let mut attempt = 0;
         loop {
             schedule.wait(group);
+            if let Some(since) = open_since {
+                let age = crate::journal::now_ms().saturating_sub(since);
+                if age >= crate::journal::DEDUP_WINDOW_MS {
+                    return Some(Delivery::Uncertain { age: age / 1000 });
+                }
+            }
+            if attempt == 0 && !before_first() {
+                return None;
+            }
+            let sent_at = crate::journal::now_ms();
             match self.attempt(body) {
-                Attempt::Done(delivery) => return delivery,
-                Attempt::Again { last, rate_limited } => {
-                    if attempt >= retries {
-                        return last;
+                Attempt::Done(delivery) => return Some(delivery),
+                Attempt::Again {
+                    last,
+                    rate_limited,
+                    maybe_arrived,
+                } => {
+                    if maybe_arrived {
+                        open_since.get_or_insert(sent_at);
+                    }
+                    if attempt >= policy.retries {
+                        // Report whether any attempt of this run may have arrived.
+                        return Some(match last {
+                            Delivery::Unreachable { reason, .. } => Delivery::Unreachable {
+                                reason,
+                                maybe_arrived: open_since.is_some(),
+                            },
+                            other => other,
+                        });
                     }
                     let pause = backoff(attempt);
                     if rate_limited {
@@ -163,36 +237,29 @@ impl Sender {
         let mut response = match response {
             Ok(response) => response,
             Err(error) => {
-                return Attempt::Again {
-                    last: Delivery::Unreachable {
-                        reason: describe_transport(&error),
-                    },
-                    rate_limited: false,
-                }
+                return Attempt::unreachable(describe_transport(&error), may_have_left(&error))
             }
         };
         let status = response.status().as_u16();
         let text = match response.body_mut().read_to_string() {
             Ok(text) => text,
-            Err(error) => {
-                return Attempt::Again {
-                    last: Delivery::Unreachable {
-                        reason: describe_transport(&error),
-                    },
-                    rate_limited: false,
-                }
-            }
+            Err(error) => return Attempt::unreachable(describe_transport(&error), true),
         };
         if status >= 500 {
+            return Attempt::unreachable(format!("HTTP {status} from the server"), true);
+        }
+        if status == 429 {
             return Attempt::Again {
                 last: Delivery::Unreachable {
-                    reason: format!("HTTP {status} from the server"),
+                    reason: "HTTP 429: too many requests".to_owned(),
+                    maybe_arrived: false,
                 },
-                rate_limited: false,
+                rate_limited: true,
+                maybe_arrived: false,
             };
         }
         let reply = match serde_json::from_str::<Reply>(&text) {
-            Ok(reply) if status == 200 => reply,
+            Ok(reply) if status == 200 && !reply.action_status.is_empty() => reply,
             _ => return Attempt::Done(Delivery::Refused {
                 code: i64::from(status),
                 info: format!("HTTP {status} with a body that is not a send_group_msg reply"),
@@ -208,26 +275,54 @@ impl Sender {
                 });
             }
             return Attempt::Done(Delivery::Dropped {
-                reason: reply.msg_drop_reason,
+                reason: self.redact(&reply.msg_drop_reason),
             });
         }
         let (explanation, retry) = codes::explain(reply.error_code);
         let refused = Delivery::Refused {
             code: reply.error_code,
-            info: reply.error_info,
+            info: self.redact(&reply.error_info),
             explanation,
         };
+        // The server answered: this request was not stored.
         match retry {
             Retry::Final => Attempt::Done(refused),
             Retry::Transient => Attempt::Again {
                 last: refused,
                 rate_limited: false,
+                maybe_arrived: false,
             },
             Retry::RateLimited => Attempt::Again {
                 last: refused,
                 rate_limited: true,
+                maybe_arrived: false,
             },
         }
+    }
+}
+
+impl Sender {
+    /// Server text with the UserSig and the key taken out (a server may echo the
+    /// query back).
+    fn redact(&self, text: &str) -> String {
+        let key = match &self.credentials.auth {
+            Auth::SecretKey(key) => key.expose(),
+            Auth::UserSig(_) => "",
+        };
+        redact(text, &[self.usersig.expose(), key])
+    }
+}
+
+/// Whether a failed request may have reached the server: not when the connection
+/// was never made.
+fn may_have_left(error: &ureq::Error) -> bool {
+    match error {
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed | ureq::Error::Tls(_) => false,
+        ureq::Error::Io(io) => !matches!(
+            io.kind(),
+            std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::AddrNotAvailable
+        ),
+        _ => true,
     }
 }
 

@@ -11,6 +11,7 @@ use crate::config::{Format, SendConfig, UsersigConfig};
 use crate::credentials::{self, Auth};
 use crate::deliver::{deliver_all, Report, Status};
 use crate::error::Error;
+use crate::random::RandomChoice;
 use crate::render::{self, Colour};
 use crate::run::{input_dir, input_kind, read_input, write_stdout, Outcome, Printer};
 use crate::send::{Delivery, Sender};
@@ -22,6 +23,11 @@ fn environment(name: &str) -> Option<String> {
 
 /// `timl send`.
 pub fn send(config: SendConfig) -> Result<Outcome, Error> {
+    if config.deliver.journal.is_some() && config.options.random == RandomChoice::Fresh {
+        return Err(Error::Usage(
+            "--fresh-random cannot go with --journal: every run would make new messages, and a re-run would send them all again".to_owned(),
+        ));
+    }
     let credentials = credentials::resolve(
         &config.credentials,
         &environment,
@@ -132,8 +138,8 @@ impl Summary {
             }
             Status::Sent(Delivery::Dropped { .. }) => self.dropped += 1,
             Status::Sent(Delivery::Unreachable { .. }) => self.unreachable += 1,
-            Status::AlreadyDelivered | Status::AlreadyRefused => self.skipped += 1,
-            Status::Uncertain(_) => self.uncertain += 1,
+            Status::Sent(Delivery::Uncertain { .. }) => self.uncertain += 1,
+            Status::AlreadyDelivered => self.skipped += 1,
         }
     }
 
@@ -196,12 +202,11 @@ fn report_line(report: &Report) -> Option<String> {
         Status::Sent(Delivery::Dropped { reason }) => Some(format!(
             "not delivered: {which}: the server dropped it ({reason})"
         )),
-        Status::Sent(Delivery::Unreachable { reason }) => {
+        Status::Sent(Delivery::Unreachable { reason, .. }) => {
             Some(format!("unreachable: {which}: {reason}"))
         }
-        Status::AlreadyRefused => Some(format!("skipped: {which}: refused in an earlier run")),
-        Status::Uncertain(age) => Some(format!(
-            "held back: {which}: sent {age} s ago with no outcome recorded; it may have arrived"
+        Status::Sent(Delivery::Uncertain { age }) => Some(format!(
+            "held back: {which}: sent {age} s ago and may have arrived; the server drops repeats only for five minutes"
         )),
     }
 }
@@ -227,17 +232,17 @@ fn report_json(report: &Report) -> serde_json::Value {
         Status::Sent(Delivery::Dropped { reason }) => {
             json!({"status": "dropped", "reason": reason})
         }
-        Status::Sent(Delivery::Unreachable { reason }) => {
-            json!({"status": "unreachable", "reason": reason})
+        Status::Sent(Delivery::Unreachable {
+            reason,
+            maybe_arrived,
+        }) => {
+            json!({"status": "unreachable", "reason": reason, "maybe_arrived": maybe_arrived})
+        }
+        Status::Sent(Delivery::Uncertain { age }) => {
+            json!({"status": "held", "reason": format!("sent {age} s ago and may have arrived")})
         }
         Status::AlreadyDelivered => {
             json!({"status": "skipped", "reason": "delivered in an earlier run"})
-        }
-        Status::AlreadyRefused => {
-            json!({"status": "skipped", "reason": "refused in an earlier run"})
-        }
-        Status::Uncertain(age) => {
-            json!({"status": "held", "reason": format!("sent {age} s ago with no outcome recorded")})
         }
     };
     if let (Some(object), serde_json::Value::Object(fields)) = (object.as_object_mut(), fields) {

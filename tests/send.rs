@@ -555,3 +555,46 @@ fn the_secret_key_is_never_taken_from_the_command_line() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn refused_messages_are_sent_again_on_a_rerun() {
+    let fake = server(0);
+    let dir = scratch("refused-rerun");
+    batch(&dir, &["final-70009-a".into()]);
+    let args = [
+        "notice.timl",
+        "--data",
+        "groups.csv",
+        "--journal",
+        "batch.journal",
+    ];
+    assert_eq!(send(&dir, &fake.endpoint(), &args).status.code(), Some(4));
+    // Refused means not stored: the next run (after fixing whatever was wrong) sends
+    // it again, and says so with the exit code.
+    let output = send(&dir, &fake.endpoint(), &args);
+    assert_eq!(output.status.code(), Some(4));
+    assert_eq!(fake.seen().requests.len(), 2);
+}
+
+#[test]
+fn settings_that_cannot_work_are_bad_usage() {
+    let dir = scratch("bad-settings");
+    batch(&dir, &["g1".into()]);
+    for args in [
+        vec!["notice.timl", "--rate", "0"],
+        vec!["notice.timl", "--rate", "inf"],
+        vec!["notice.timl", "--concurrency", "0"],
+        vec!["notice.timl", "--concurrency", "100000"],
+        vec!["notice.timl", "--journal", "j", "--fresh-random"],
+    ] {
+        let output = send(&dir, "http://127.0.0.1:9", &args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&output.stderr)
+        );
+    }
+    let output = send(&dir, "http://[::1]@0.0.0.0:9", &["notice.timl"]);
+    assert_eq!(output.status.code(), Some(2));
+}
