@@ -598,3 +598,21 @@ fn settings_that_cannot_work_are_bad_usage() {
     let output = send(&dir, "http://[::1]@0.0.0.0:9", &["notice.timl"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn a_slow_answer_is_waited_for_not_sent_twice() {
+    let fake = server(0);
+    let dir = scratch("slow");
+    // The first answer takes 3.5 s: longer than the real server's own 3 s timeout, so
+    // timl must wait longer than that rather than give up and send again.
+    batch(&dir, &["slow-3500-1-s".into()]);
+    let output = send(
+        &dir,
+        &fake.endpoint(),
+        &["notice.timl", "--data", "groups.csv"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let seen = fake.seen();
+    assert_eq!(seen.requests.len(), 1, "one request, waited for");
+    assert_eq!(seen.stored.len(), 1);
+}
