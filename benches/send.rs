@@ -22,6 +22,7 @@ fn main() {
             identifier: "admin".into(),
             key: KEY.into(),
             latency: Duration::from_millis(latency),
+            connect_delay: Duration::ZERO,
         });
         let sender = Sender::new(Credentials {
             sdkappid: 1,

@@ -1,34 +1,91 @@
-//! Rate: a shared schedule that keeps every one-second window under the app's limit
-//! and each group under its own, however many requests are in flight.
+//! Rate: a shared schedule that keeps every one-second window at the server under the
+//! app's limit and each group's, however many requests are in flight and however
+//! long they take to get there.
 //!
-//! Each request takes the next free slot: `slot = max(now, last + 1/rate)`, for the
-//! app and for its group. Unlike a token bucket there is no burst at the start, so no
-//! window of one second ever holds more than the limit. The rates are kept a little
-//! under the limits (`MARGIN`) so that scheduling jitter on the way to the server
-//! cannot push a window over.
+//! Two rules, for the app and for each group:
+//!
+//! - Spacing: each request takes the next free slot, `slot = max(now, last +
+//!   1/rate)` (at 95% of the limit), so there is no burst at the start as with a
+//!   token bucket.
+//! - A window budget: a request may leave only while fewer than `limit` requests are
+//!   in flight or finished within the last second. The server sees a request at some
+//!   moment between its departure and its answer, so any one-second window at the
+//!   server can only hold requests counted here: at most `limit`, even when new
+//!   connections are slow to open and requests that left on time arrive bunched. The
+//!   price is throughput against slow servers: at most `limit / (1 + latency)`.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-/// The share of a limit actually scheduled.
+/// The share of a limit the spacing runs at.
 const MARGIN: f64 = 0.95;
 
 /// Tencent IM's limit for one group: 40 messages per second.
 pub const GROUP_RATE: f64 = 40.0;
+
+const WINDOW: Duration = Duration::from_secs(1);
+
+/// Spacing and window budget for one stream of requests (the app, or one group).
+#[derive(Debug)]
+struct Lane {
+    next: Instant,
+    in_flight: usize,
+    finished: VecDeque<Instant>,
+}
+
+impl Lane {
+    fn new(now: Instant) -> Lane {
+        Lane {
+            next: now,
+            in_flight: 0,
+            finished: VecDeque::new(),
+        }
+    }
+
+    /// Forgets answers older than the window.
+    fn expire(&mut self, now: Instant) {
+        while self
+            .finished
+            .front()
+            .is_some_and(|at| now.duration_since(*at) >= WINDOW)
+        {
+            self.finished.pop_front();
+        }
+    }
+
+    fn used(&self) -> usize {
+        self.in_flight + self.finished.len()
+    }
+
+    /// When a place in the window frees up: the oldest answer leaving it (or, with
+    /// everything in flight, whenever an answer comes: `None`).
+    fn frees_at(&self) -> Option<Instant> {
+        self.finished.front().map(|at| *at + WINDOW)
+    }
+}
+
+#[derive(Debug)]
+struct State {
+    app: Lane,
+    groups: HashMap<String, Lane>,
+}
 
 /// The shared schedule.
 #[derive(Debug)]
 pub struct Schedule {
     interval: Duration,
     group_interval: Duration,
+    limit: usize,
+    group_limit: usize,
     state: Mutex<State>,
+    changed: Condvar,
 }
 
+/// A request admitted by the schedule; hand it back with [`Schedule::done`].
 #[derive(Debug)]
-struct State {
-    next: Instant,
-    groups: HashMap<String, Instant>,
+pub struct Ticket {
+    group: String,
 }
 
 impl Schedule {
@@ -38,39 +95,83 @@ impl Schedule {
         Schedule {
             interval: interval(rate),
             group_interval: interval(group_rate),
+            limit: (rate.floor() as usize).max(1),
+            group_limit: (group_rate.floor() as usize).max(1),
             state: Mutex::new(State {
-                next: Instant::now(),
+                app: Lane::new(Instant::now()),
                 groups: HashMap::new(),
             }),
+            changed: Condvar::new(),
         }
     }
 
-    /// Reserves the next slot for a request to `group`: the moment to send it.
-    pub fn reserve(&self, group: &str) -> Instant {
+    /// Waits until a request to `group` may leave, and counts it as in flight.
+    pub fn admit(&self, group: &str) -> Ticket {
+        let mut state = self.state.lock().expect("not poisoned");
+        loop {
+            let now = Instant::now();
+            let State { app, groups } = &mut *state;
+            let lane = groups
+                .entry(group.to_owned())
+                .or_insert_with(|| Lane::new(now));
+            app.expire(now);
+            lane.expire(now);
+            let slot = now.max(app.next).max(lane.next);
+            let app_full = app.used() >= self.limit;
+            let group_full = lane.used() >= self.group_limit;
+            if slot <= now && !app_full && !group_full {
+                app.next = now + self.interval;
+                lane.next = now + self.group_interval;
+                app.in_flight += 1;
+                lane.in_flight += 1;
+                return Ticket {
+                    group: group.to_owned(),
+                };
+            }
+            // Sleep until the slot, or until the window frees a place (an answer
+            // arriving wakes everyone up too).
+            let mut until = slot;
+            if app_full || group_full {
+                let frees = [
+                    app_full.then(|| app.frees_at()),
+                    group_full.then(|| lane.frees_at()),
+                ]
+                .into_iter()
+                .flatten()
+                .flatten()
+                .max();
+                until = until.max(frees.unwrap_or(now + Duration::from_millis(50)));
+            }
+            let wait = until
+                .saturating_duration_since(now)
+                .max(Duration::from_micros(100));
+            state = self
+                .changed
+                .wait_timeout(state, wait)
+                .expect("not poisoned")
+                .0;
+        }
+    }
+
+    /// The answer to an admitted request came (or the attempt ended): it leaves the
+    /// in-flight count and stays in the window for a second.
+    pub fn done(&self, ticket: Ticket) {
         let mut state = self.state.lock().expect("not poisoned");
         let now = Instant::now();
-        let group_next = state.groups.get(group).copied().unwrap_or(now);
-        let slot = now.max(state.next).max(group_next);
-        state.next = slot + self.interval;
-        state
-            .groups
-            .insert(group.to_owned(), slot + self.group_interval);
-        slot
+        state.app.in_flight = state.app.in_flight.saturating_sub(1);
+        state.app.finished.push_back(now);
+        if let Some(lane) = state.groups.get_mut(&ticket.group) {
+            lane.in_flight = lane.in_flight.saturating_sub(1);
+            lane.finished.push_back(now);
+        }
+        drop(state);
+        self.changed.notify_all();
     }
 
     /// The server said "too many": nobody sends for `pause`.
     pub fn slow_down(&self, pause: Duration) {
         let mut state = self.state.lock().expect("not poisoned");
-        state.next = state.next.max(Instant::now() + pause);
-    }
-
-    /// Reserves a slot and sleeps until it.
-    pub fn wait(&self, group: &str) {
-        let slot = self.reserve(group);
-        let now = Instant::now();
-        if slot > now {
-            std::thread::sleep(slot - now);
-        }
+        state.app.next = state.app.next.max(Instant::now() + pause);
     }
 }
 
@@ -79,29 +180,52 @@ mod tests {
     use super::*;
 
     #[test]
-    fn slots_are_spaced_for_the_app_and_the_group() {
+    fn departures_are_spaced_for_the_app_and_the_group() {
         let schedule = Schedule::new(100.0, 10.0);
-        let a = schedule.reserve("g1");
-        let b = schedule.reserve("g2");
-        let c = schedule.reserve("g1");
+        let start = Instant::now();
+        let a = schedule.admit("g1");
+        let t_a = Instant::now();
+        let b = schedule.admit("g2");
+        let t_b = Instant::now();
+        let c = schedule.admit("g1");
+        let t_c = Instant::now();
         let spacing = Duration::from_secs_f64(1.0 / (100.0 * MARGIN));
-        assert!(b - a >= spacing - Duration::from_micros(1));
-        // The second message to g1 waits for the group's slot, not just the app's.
-        assert!(c - a >= Duration::from_secs_f64(1.0 / (10.0 * MARGIN)) - Duration::from_micros(1));
+        assert!(
+            t_b - t_a >= spacing - Duration::from_micros(200),
+            "{:?}",
+            t_b - t_a
+        );
+        assert!(
+            t_c - start
+                >= Duration::from_secs_f64(1.0 / (10.0 * MARGIN)) - Duration::from_millis(1)
+        );
+        for ticket in [a, b, c] {
+            schedule.done(ticket);
+        }
     }
 
     #[test]
-    fn no_window_of_one_second_holds_more_than_the_rate() {
-        let schedule = Schedule::new(200.0, 40.0);
-        let slots: Vec<Instant> = (0..1000)
-            .map(|i| schedule.reserve(&format!("g{}", i % 50)))
-            .collect();
-        for (i, start) in slots.iter().enumerate() {
-            let within = slots[i..]
-                .iter()
-                .take_while(|s| **s < *start + Duration::from_secs(1))
-                .count();
-            assert!(within <= 200, "{within} slots in one second");
-        }
+    fn a_full_window_waits_for_answers_to_age() {
+        // A limit of 3 per second: three requests in flight fill the window.
+        let schedule = Schedule::new(3.0, 3.0);
+        let tickets: Vec<Ticket> = (0..3).map(|i| schedule.admit(&format!("g{i}"))).collect();
+        let start = Instant::now();
+        let handle = std::thread::scope(|scope| {
+            let waiter = scope.spawn(|| {
+                let ticket = schedule.admit("g9");
+                (Instant::now(), ticket)
+            });
+            std::thread::sleep(Duration::from_millis(100));
+            for ticket in tickets {
+                schedule.done(ticket);
+            }
+            waiter.join().unwrap()
+        });
+        // The fourth left only once the first answers were a second old.
+        assert!(
+            handle.0.duration_since(start) >= Duration::from_millis(1000),
+            "{:?}",
+            handle.0 - start
+        );
     }
 }

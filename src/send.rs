@@ -185,18 +185,22 @@ impl Sender {
         };
         let mut attempt = 0;
         loop {
-            schedule.wait(group);
+            let ticket = schedule.admit(group);
             if let Some(since) = open_since {
                 let age = crate::journal::now_ms().saturating_sub(since);
                 if age >= crate::journal::DEDUP_WINDOW_MS {
+                    schedule.done(ticket);
                     return Some(Delivery::Uncertain { age: age / 1000 });
                 }
             }
             if attempt == 0 && !before_first() {
+                schedule.done(ticket);
                 return None;
             }
             let sent_at = crate::journal::now_ms();
-            match self.attempt(body) {
+            let result = self.attempt(body);
+            schedule.done(ticket);
+            match result {
                 Attempt::Done(delivery) => return Some(delivery),
                 Attempt::Again {
                     last,

@@ -36,6 +36,9 @@ pub struct FakeConfig {
     pub key: String,
     /// Added to every answer.
     pub latency: Duration,
+    /// Added before the first request of each new connection is read, as a slow TLS
+    /// handshake would.
+    pub connect_delay: Duration,
 }
 
 /// A message the server stored.
@@ -129,6 +132,7 @@ impl Drop for FakeIm {
 /// Serves one kept-alive connection.
 fn serve(stream: TcpStream, config: &FakeConfig, seen: &Mutex<Seen>, stop: &AtomicBool) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+    std::thread::sleep(config.connect_delay);
     let mut reader = BufReader::new(match stream.try_clone() {
         Ok(s) => s,
         Err(_) => return,

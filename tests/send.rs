@@ -18,6 +18,7 @@ fn server(latency_ms: u64) -> FakeIm {
         identifier: "admin".into(),
         key: KEY.into(),
         latency: Duration::from_millis(latency_ms),
+        connect_delay: Duration::ZERO,
     })
 }
 
@@ -401,6 +402,72 @@ fn the_rate_is_reached_and_never_exceeded() {
             .take_while(|t| t.duration_since(*start) < Duration::from_secs(1))
             .count();
         assert!(within <= 200, "{within} requests in one second");
+    }
+}
+
+#[test]
+fn slow_new_connections_do_not_bunch_requests_over_the_limit() {
+    // 300 ms before each new connection's first request is read (a TLS handshake
+    // from far away): requests that left on schedule arrive late, together with those
+    // on warm connections. The window budget keeps every second under the limits.
+    let fake = FakeIm::start(FakeConfig {
+        sdkappid: SDKAPPID,
+        identifier: "admin".into(),
+        key: KEY.into(),
+        latency: Duration::from_millis(20),
+        connect_delay: Duration::from_millis(300),
+    });
+    let dir = scratch("cold");
+    let groups: Vec<String> = (0..400).map(|i| format!("g{:03}", i % 8)).collect();
+    fs::write(
+        dir.join("notice.timl"),
+        "---\ngroup: {{ group }}\ntype: Public\n---\nMessage {{ n }}\n",
+    )
+    .unwrap();
+    let rows: String = groups
+        .iter()
+        .enumerate()
+        .map(|(n, g)| format!("{{\"group\": \"{g}\", \"n\": {n}}}\n"))
+        .collect();
+    fs::write(dir.join("rows.jsonl"), rows).unwrap();
+    let output = send(
+        &dir,
+        &fake.endpoint(),
+        &["notice.timl", "--data", "rows.jsonl"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let seen = fake.seen();
+    assert_eq!(seen.stored.len(), 400);
+    let busiest = |times: &[Instant]| {
+        (0..times.len())
+            .map(|i| {
+                times[i..]
+                    .iter()
+                    .take_while(|t| t.duration_since(times[i]) < Duration::from_secs(1))
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
+    };
+    let all: Vec<Instant> = seen.requests.iter().map(|(at, _, _)| *at).collect();
+    assert!(
+        busiest(&all) <= 200,
+        "{} requests in one second",
+        busiest(&all)
+    );
+    for g in 0..8 {
+        let group = format!("g{g:03}");
+        let times: Vec<Instant> = seen
+            .requests
+            .iter()
+            .filter(|(_, grp, _)| *grp == group)
+            .map(|(at, _, _)| *at)
+            .collect();
+        assert!(
+            busiest(&times) <= 40,
+            "{} requests to {group} in one second",
+            busiest(&times)
+        );
     }
 }
 
