@@ -124,7 +124,7 @@ struct CredentialArgs {
 
     /// A file holding the secret key (never the key itself on the command line).
     /// Example: `--secret-key-file ~/.timl/key`.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "usersig_file")]
     secret_key_file: Option<PathBuf>,
 
     /// A file holding a ready UserSig. Example: `--usersig-file usersig.txt`.

@@ -126,7 +126,18 @@ fn read_profile(paths: &[PathBuf], name: &str) -> Result<(Profile, Option<PathBu
             ))
         })?;
         if let Some(profile) = config.profile.get(name) {
-            return Ok((profile.clone(), Some(path.clone())));
+            // Files named in a config file are relative to that file's folder.
+            let mut profile = profile.clone();
+            let folder = path.parent().unwrap_or(Path::new("."));
+            for file in [&mut profile.secret_key_file, &mut profile.usersig_file]
+                .into_iter()
+                .flatten()
+            {
+                if file.is_relative() {
+                    *file = folder.join(&*file);
+                }
+            }
+            return Ok((profile, Some(path.clone())));
         }
     }
     Ok((Profile::default(), None))
