@@ -115,7 +115,8 @@ struct Reply {
 pub struct Sender {
     agent: ureq::Agent,
     credentials: Credentials,
-    usersig: Secret,
+    /// Signed anew when the server says it expired (70001), if timl has the key.
+    usersig: std::sync::RwLock<Secret>,
 }
 
 /// How long a UserSig timl signs is valid: one day.
@@ -126,13 +127,7 @@ impl Sender {
     pub fn new(credentials: Credentials) -> Sender {
         let usersig = match &credentials.auth {
             Auth::UserSig(usersig) => usersig.clone(),
-            Auth::SecretKey(key) => Secret::new(usersig::sign(
-                key.expose(),
-                credentials.sdkappid,
-                &credentials.identifier,
-                usersig::now(),
-                USERSIG_LIFETIME,
-            )),
+            Auth::SecretKey(key) => sign(&credentials, key),
         };
         let config = ureq::Agent::config_builder()
             // The server gives up after 3 s; wait longer than that.
@@ -144,8 +139,12 @@ impl Sender {
         Sender {
             agent: config.into(),
             credentials,
-            usersig,
+            usersig: std::sync::RwLock::new(usersig),
         }
+    }
+
+    fn usersig(&self) -> Secret {
+        self.usersig.read().expect("not poisoned").clone()
     }
 
     /// The request URL with a fresh `random` nonce; `usersig` is what to show for it.
@@ -232,7 +231,8 @@ impl Sender {
     }
 
     fn attempt(&self, body: &str) -> Attempt {
-        let url = self.url(self.usersig.expose(), crate::random::fresh());
+        let usersig = self.usersig();
+        let url = self.url(usersig.expose(), crate::random::fresh());
         let response = self
             .agent
             .post(&url)
@@ -282,7 +282,12 @@ impl Sender {
                 reason: self.redact(&reply.msg_drop_reason),
             });
         }
-        let (explanation, retry) = codes::explain(reply.error_code);
+        let (explanation, mut retry) = codes::explain(reply.error_code);
+        // A long run can outlive the UserSig: with the key, sign a new one and retry.
+        if let (70001, Auth::SecretKey(key)) = (reply.error_code, &self.credentials.auth) {
+            *self.usersig.write().expect("not poisoned") = sign(&self.credentials, key);
+            retry = Retry::Transient;
+        }
         let refused = Delivery::Refused {
             code: reply.error_code,
             info: self.redact(&reply.error_info),
@@ -313,8 +318,19 @@ impl Sender {
             Auth::SecretKey(key) => key.expose(),
             Auth::UserSig(_) => "",
         };
-        redact(text, &[self.usersig.expose(), key])
+        redact(text, &[self.usersig().expose(), key])
     }
+}
+
+/// A UserSig for `credentials`, valid for a day from now.
+fn sign(credentials: &Credentials, key: &Secret) -> Secret {
+    Secret::new(usersig::sign(
+        key.expose(),
+        credentials.sdkappid,
+        &credentials.identifier,
+        usersig::now(),
+        USERSIG_LIFETIME,
+    ))
 }
 
 /// Whether a failed request may have reached the server: not when the connection

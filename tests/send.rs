@@ -683,3 +683,19 @@ fn a_slow_answer_is_waited_for_not_sent_twice() {
     assert_eq!(seen.requests.len(), 1, "one request, waited for");
     assert_eq!(seen.stored.len(), 1);
 }
+
+#[test]
+fn an_expired_usersig_is_signed_again_when_timl_has_the_key() {
+    let fake = server(0);
+    let dir = scratch("expired");
+    // The first attempt is answered 70001 (UserSig expired), as after a long run.
+    batch(&dir, &["flaky-70001-1-x".into()]);
+    let output = send(
+        &dir,
+        &fake.endpoint(),
+        &["notice.timl", "--data", "groups.csv"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(fake.seen().stored.len(), 1);
+    assert_no_secrets(&output);
+}
