@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::error::Error;
 use crate::journal::{self, Journal, Line, Prior, State};
 use crate::rate::{Schedule, GROUP_RATE};
-use crate::send::{Delivery, Policy, Sender};
+use crate::send::{Delivery, Policy, Sender, Sent};
 
 /// The most requests in flight at once (one thread each).
 pub const MAX_CONCURRENCY: usize = 1024;
@@ -144,8 +144,10 @@ pub fn deliver_all(
                     }
                     None => true,
                 };
-                let Some(delivery) =
-                    sender.deliver(&job.json, &job.group, schedule, policy, &mut before_first)
+                let Some(Sent {
+                    delivery,
+                    maybe_arrived,
+                }) = sender.deliver(&job.json, &job.group, schedule, policy, &mut before_first)
                 else {
                     continue;
                 };
@@ -154,12 +156,16 @@ pub fn deliver_all(
                         Delivery::Delivered { seq, .. } => {
                             Some(line(State::Delivered, None, Some(*seq), None))
                         }
+                        // Refused now, but an earlier attempt of this run may have
+                        // arrived: `maybe` keeps the message uncertain.
                         Delivery::Refused { code, .. } => {
-                            Some(line(State::Refused, Some(*code), None, None))
+                            Some(line(State::Refused, Some(*code), None, Some(maybe_arrived)))
                         }
-                        Delivery::Dropped { .. } => Some(line(State::Refused, None, None, None)),
-                        Delivery::Unreachable { maybe_arrived, .. } => {
-                            Some(line(State::Unreachable, None, None, Some(*maybe_arrived)))
+                        Delivery::Dropped { .. } => {
+                            Some(line(State::Refused, None, None, Some(maybe_arrived)))
+                        }
+                        Delivery::Unreachable { .. } => {
+                            Some(line(State::Unreachable, None, None, Some(maybe_arrived)))
                         }
                         // Nothing was sent by this check (if a retry of this run may
                         // have arrived, its `sending` line keeps the window open).

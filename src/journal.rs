@@ -267,6 +267,16 @@ mod tests {
         assert_eq!(journal.prior("d"), Prior::Uncertain(6));
         assert_eq!(journal.prior("e"), Prior::New);
         assert_eq!(journal.prior("f"), Prior::New);
+        // g: a timeout, then a refusal in the same run: the timed-out request may
+        // have been stored, so the refusal does not close the window.
+        journal.record(line("g", State::Sending, 20)).unwrap();
+        journal
+            .record(Line {
+                maybe: Some(true),
+                ..line("g", State::Refused, 21)
+            })
+            .unwrap();
+        assert_eq!(journal.prior("g"), Prior::Uncertain(20));
         journal.record(line("f", State::Delivered, 12)).unwrap();
         assert_eq!(Journal::open(&path).unwrap().prior("f"), Prior::Delivered);
     }

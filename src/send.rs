@@ -58,6 +58,16 @@ pub enum Delivery {
     },
 }
 
+/// How a message's attempts ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    /// The result to report.
+    pub delivery: Delivery,
+    /// Whether a request of this run may have reached the server though the result
+    /// says otherwise (a timeout, then a refusal): the journal keeps it uncertain.
+    pub maybe_arrived: bool,
+}
+
 /// When to send a message again.
 #[derive(Debug, Clone, Copy)]
 pub struct Policy {
@@ -176,21 +186,36 @@ impl Sender {
         schedule: &Schedule,
         policy: Policy,
         before_first: &mut dyn FnMut() -> bool,
-    ) -> Option<Delivery> {
+    ) -> Option<Sent> {
         let mut open_since = if policy.resend_uncertain {
             None
         } else {
             policy.open_since
         };
+        let mut maybe_this_run = false;
+        let too_old = |open_since: Option<u64>| {
+            let age = crate::journal::now_ms().saturating_sub(open_since?);
+            (age >= crate::journal::DEDUP_WINDOW_MS).then_some(age / 1000)
+        };
         let mut attempt = 0;
         loop {
+            // Checked before waiting for a slot (a held message takes none) and again
+            // right before sending.
+            if let Some(age) = too_old(open_since) {
+                let delivery = Delivery::Uncertain { age };
+                return Some(Sent {
+                    delivery,
+                    maybe_arrived: maybe_this_run,
+                });
+            }
             let ticket = schedule.admit(group);
-            if let Some(since) = open_since {
-                let age = crate::journal::now_ms().saturating_sub(since);
-                if age >= crate::journal::DEDUP_WINDOW_MS {
-                    schedule.done(ticket);
-                    return Some(Delivery::Uncertain { age: age / 1000 });
-                }
+            if let Some(age) = too_old(open_since) {
+                schedule.done(ticket);
+                let delivery = Delivery::Uncertain { age };
+                return Some(Sent {
+                    delivery,
+                    maybe_arrived: maybe_this_run,
+                });
             }
             if attempt == 0 && !before_first() {
                 schedule.done(ticket);
@@ -200,7 +225,12 @@ impl Sender {
             let result = self.attempt(body);
             schedule.done(ticket);
             match result {
-                Attempt::Done(delivery) => return Some(delivery),
+                Attempt::Done(delivery) => {
+                    return Some(Sent {
+                        delivery,
+                        maybe_arrived: maybe_this_run,
+                    })
+                }
                 Attempt::Again {
                     last,
                     rate_limited,
@@ -208,15 +238,19 @@ impl Sender {
                 } => {
                     if maybe_arrived {
                         open_since.get_or_insert(sent_at);
+                        maybe_this_run = true;
                     }
                     if attempt >= policy.retries {
-                        // Report whether any attempt of this run may have arrived.
-                        return Some(match last {
+                        let delivery = match last {
                             Delivery::Unreachable { reason, .. } => Delivery::Unreachable {
                                 reason,
-                                maybe_arrived: open_since.is_some(),
+                                maybe_arrived: maybe_this_run,
                             },
                             other => other,
+                        };
+                        return Some(Sent {
+                            delivery,
+                            maybe_arrived: maybe_this_run,
                         });
                     }
                     let pause = backoff(attempt);
@@ -279,7 +313,7 @@ impl Sender {
                 });
             }
             return Attempt::Done(Delivery::Dropped {
-                reason: self.redact(&reply.msg_drop_reason),
+                reason: self.redact(&reply.msg_drop_reason, &usersig),
             });
         }
         let (explanation, mut retry) = codes::explain(reply.error_code);
@@ -290,16 +324,17 @@ impl Sender {
         }
         let refused = Delivery::Refused {
             code: reply.error_code,
-            info: self.redact(&reply.error_info),
+            info: self.redact(&reply.error_info, &usersig),
             explanation,
         };
         // The server answered: this request was not stored.
         match retry {
             Retry::Final => Attempt::Done(refused),
+            // An internal error or a server-side timeout may still have stored it.
             Retry::Transient => Attempt::Again {
                 last: refused,
                 rate_limited: false,
-                maybe_arrived: false,
+                maybe_arrived: matches!(reply.error_code, 10002 | 60008),
             },
             Retry::RateLimited => Attempt::Again {
                 last: refused,
@@ -313,12 +348,12 @@ impl Sender {
 impl Sender {
     /// Server text with the UserSig and the key taken out (a server may echo the
     /// query back).
-    fn redact(&self, text: &str) -> String {
+    fn redact(&self, text: &str, sent_with: &Secret) -> String {
         let key = match &self.credentials.auth {
             Auth::SecretKey(key) => key.expose(),
             Auth::UserSig(_) => "",
         };
-        redact(text, &[self.usersig().expose(), key])
+        redact(text, &[sent_with.expose(), self.usersig().expose(), key])
     }
 }
 
