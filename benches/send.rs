@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use timl::credentials::{Auth, Credentials, Secret};
 use timl::deliver::{deliver_all, DeliverOptions, Status};
 use timl::send::{Delivery, Sender};
-use timl::testing::{FakeConfig, FakeIm};
+use timl::testing::{busiest_second, FakeConfig, FakeIm};
 
 const KEY: &str = "bench-key-0123456789abcdef";
 const MESSAGES: usize = 1000;
@@ -51,17 +51,9 @@ fn main() {
         let wall = start.elapsed().as_secs_f64();
         assert_eq!(delivered, MESSAGES);
         let seen = fake.seen();
-        let times: Vec<Instant> = seen.requests.iter().map(|(at, _, _)| *at).collect();
+        let times = seen.arrivals(None);
         let span = times.last().unwrap().duration_since(times[0]).as_secs_f64();
-        let busiest = (0..times.len())
-            .map(|i| {
-                times[i..]
-                    .iter()
-                    .take_while(|t| t.duration_since(times[i]) < Duration::from_secs(1))
-                    .count()
-            })
-            .max()
-            .unwrap_or(0);
+        let busiest = busiest_second(&times);
         println!(
             "| {latency} ms | {wall:.2} s | {:.0} messages/s (limit 200) | {busiest} requests |",
             (times.len() - 1) as f64 / span

@@ -71,6 +71,30 @@ pub struct Seen {
     recent: HashMap<(String, u32), Instant>,
 }
 
+impl Seen {
+    /// When each request arrived, to `group` only when given.
+    pub fn arrivals(&self, group: Option<&str>) -> Vec<Instant> {
+        self.requests
+            .iter()
+            .filter(|(_, g, _)| group.is_none_or(|group| g == group))
+            .map(|(at, _, _)| *at)
+            .collect()
+    }
+}
+
+/// The most of `times` (in order) that fall in any one-second window.
+pub fn busiest_second(times: &[Instant]) -> usize {
+    (0..times.len())
+        .map(|i| {
+            times[i..]
+                .iter()
+                .take_while(|t| t.duration_since(times[i]) < Duration::from_secs(1))
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 /// A running fake server; stops when dropped.
 pub struct FakeIm {
     addr: SocketAddr,
