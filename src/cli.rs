@@ -18,7 +18,7 @@ use crate::random::RandomChoice;
 #[derive(Debug, Parser)]
 #[command(name = "timl", version, about, propagate_version = true)]
 #[command(
-    after_help = "Examples:\n  timl compile templates/announcement.timl\n  timl check templates/\n\nExit codes: 0 ok, 1 the input has errors, 2 bad usage, 3 a file could not be read or written."
+    after_help = "Examples:\n  timl compile templates/announcement.timl\n  timl check templates/announcement.timl templates/mentions.timl\n\nExit codes: 0 ok, 1 the input has errors, 2 bad usage, 3 a file could not be read or written."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -34,7 +34,7 @@ enum CliCommand {
     Compile(CompileArgs),
     /// Check templates or compiled .json requests against the rules (for CI).
     #[command(
-        after_help = "Examples:\n  timl check templates/\n  timl check notice.timl request.json --format json\n  timl check templates/ --deny-warnings"
+        after_help = "Examples:\n  timl check templates/announcement.timl templates/media.timl\n  timl check templates/order-shipped.timl --data templates/order-shipped.csv\n  timl check notice.timl request.json --format json\n  timl check drafts/ --deny-warnings"
     )]
     Check(CheckArgs),
     /// Send messages to Tencent Cloud IM: each exactly once, at the rate limit.
@@ -189,7 +189,7 @@ struct CheckArgs {
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     format: FormatArg,
 
-    /// Fail (exit 1) on warnings too. Example: `timl check templates/ --deny-warnings`.
+    /// Fail (exit 1) on warnings too. Example: `timl check drafts/ --deny-warnings`.
     #[arg(long)]
     deny_warnings: bool,
 
