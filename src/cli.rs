@@ -18,7 +18,7 @@ use crate::random::RandomChoice;
 #[derive(Debug, Parser)]
 #[command(name = "timl", version, about, propagate_version = true)]
 #[command(
-    after_help = "Examples:\n  timl compile templates/announcement.timl\n  timl check templates/announcement.timl templates/mentions.timl\n\nExit codes: 0 ok, 1 the input has errors, 2 bad usage, 3 a file could not be read or written."
+    after_help = "Examples:\n  timl compile templates/announcement.timl\n  timl check templates/announcement.timl templates/mentions.timl\n\nExit codes: 0 ok, 1 the input has errors, 2 bad usage, 3 a file could not be read or written,\n4 the server refused a message, 5 the server could not be reached (send)."
 )]
 pub struct Cli {
     #[command(subcommand)]
