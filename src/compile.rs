@@ -295,15 +295,6 @@ pub fn compile_json_lines(name: &str, text: &str, options: &Options) -> Vec<Comp
             out.push(compile_json_at(name, &index, text, range, options));
         }
     }
-    // One note that the group type is unknown is enough for a file.
-    let mut noted = false;
-    for compiled in &mut out {
-        compiled.diagnostics.retain(|d| {
-            let repeat = noted && std::ptr::eq(d.rule, &rules::GROUP_TYPE);
-            noted |= std::ptr::eq(d.rule, &rules::GROUP_TYPE);
-            !repeat
-        });
-    }
     out
 }
 

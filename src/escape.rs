@@ -6,15 +6,6 @@ pub const VALUE_START: char = '\u{E000}';
 /// Ends a template value in rendered markup.
 pub const VALUE_END: char = '\u{E001}';
 
-/// `text` without the markers around template values.
-pub fn strip_value_markers(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.contains([VALUE_START, VALUE_END]) {
-        text.replace([VALUE_START, VALUE_END], "").into()
-    } else {
-        text.into()
-    }
-}
-
 /// Escapes `text` so that, as a body, it is plain text with no mention, element or
 /// escape: every `\`, `@` and `[` gets a backslash, and so does a leading `-` (which
 /// could start a header).

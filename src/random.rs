@@ -58,15 +58,6 @@ pub fn fresh() -> u32 {
     u32::from_be_bytes(bytes)
 }
 
-/// Sets `message.random` as `choice` says.
-pub fn apply(message: &mut Message, choice: RandomChoice) {
-    message.random = match choice {
-        RandomChoice::Fixed(n) => Some(n),
-        RandomChoice::Fresh => Some(fresh()),
-        RandomChoice::Derived => Some(message.random.unwrap_or_else(|| derive(message))),
-    };
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,11 +89,11 @@ mod tests {
 
     #[test]
     fn choices() {
-        let mut m = message("x");
-        m.random = Some(5);
-        apply(&mut m, RandomChoice::Derived);
-        assert_eq!(m.random, Some(5));
-        apply(&mut m, RandomChoice::Fixed(9));
-        assert_eq!(m.random, Some(9));
+        let m = message("x");
+        let encoded = Encoded::new(&m);
+        // The header's own Random beats derivation; a fixed one beats both.
+        assert_eq!(choose(Some(5), RandomChoice::Derived, &encoded), 5);
+        assert_eq!(choose(None, RandomChoice::Derived, &encoded), derive(&m));
+        assert_eq!(choose(Some(5), RandomChoice::Fixed(9), &encoded), 9);
     }
 }

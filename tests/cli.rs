@@ -374,6 +374,16 @@ fn json_lines_compile_to_json_lines_and_name_the_bad_line() {
         lines[1].starts_with(r#"{"GroupId":"g2","Random":1,"#),
         "{out}"
     );
+    // Without a type, the note that type rules were skipped comes once per file,
+    // not once per line.
+    let output = timl(&["compile", &file]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output).matches("note[group-type]").count(),
+        1,
+        "{}",
+        stderr(&output)
+    );
     // A bad line is named by its line number, and nothing is written.
     let bad = write(
         &dir,

@@ -48,8 +48,11 @@ fn send_command(dir: &Path, endpoint: &str, args: &[&str]) -> Command {
     command
 }
 
+/// Runs `timl send`; whatever happens, neither secret appears in its output.
 fn send(dir: &Path, endpoint: &str, args: &[&str]) -> Output {
-    send_command(dir, endpoint, args).output().unwrap()
+    let output = send_command(dir, endpoint, args).output().unwrap();
+    assert_no_secrets(&output);
+    output
 }
 
 fn text(bytes: &[u8]) -> String {
