@@ -382,17 +382,6 @@ fn commit(temp: tempfile::NamedTempFile, path: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes `bytes` to `path` whole or not at all: a temporary file beside it, renamed
-/// over it once complete.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let mut temp = temp_beside(path)?;
-    temp.write_all(bytes).map_err(|source| Error::Write {
-        path: path.to_owned(),
-        source,
-    })?;
-    commit(temp, path)
-}
-
 #[cfg(unix)]
 fn default_permissions() -> Option<std::fs::Permissions> {
     use std::os::unix::fs::PermissionsExt;
