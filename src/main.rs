@@ -11,7 +11,13 @@ fn main() -> ExitCode {
     let command = Cli::parse().into_command();
     let result = timl::run(command);
     if let Err(error) = &result {
-        eprintln!("error: {error}");
+        // File names and server texts in it are untrusted: shown, never obeyed.
+        let shown: Vec<String> = error
+            .to_string()
+            .lines()
+            .map(timl::render::printable)
+            .collect();
+        eprintln!("error: {}", shown.join("\n"));
     }
     // The exit-code table of SPEC 7, in one place.
     ExitCode::from(match result {

@@ -57,7 +57,7 @@ pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
     let path = diagnostic
         .path
         .as_deref()
-        .map(|p| format!(" ({p})"))
+        .map(|p| format!(" ({})", printable(p)))
         .unwrap_or_default();
     match location {
         // A position without its text (a data file read as a stream) shows no source.
@@ -65,14 +65,18 @@ pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
             let _ = writeln!(
                 out,
                 "{gutter}{arrow} {}:{}:{}{path}",
-                l.file, l.line, l.column
+                printable(&l.file),
+                l.line,
+                l.column
             );
         }
         Some(l) if l.line > 0 => {
             let _ = writeln!(
                 out,
                 "{gutter}{arrow} {}:{}:{}{path}",
-                l.file, l.line, l.column
+                printable(&l.file),
+                l.line,
+                l.column
             );
             // A window cut from a long line starts with `...`.
             let cut = if l.source_column > 1 { "..." } else { "" };
@@ -90,7 +94,7 @@ pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
             let _ = writeln!(out, "{gutter} {bar} {}{carets}", " ".repeat(indent));
         }
         Some(l) => {
-            let _ = writeln!(out, "{gutter}{arrow} {}{path}", l.file);
+            let _ = writeln!(out, "{gutter}{arrow} {}{path}", printable(&l.file));
         }
         None => {}
     }
@@ -121,13 +125,18 @@ fn shown_char(c: char) -> Option<char> {
         '\t' => None,
         '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + u32::from(c)),
         '\u{7f}' => Some('\u{2421}'),
-        '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => Some('\u{fffd}'),
+        '\u{80}'..='\u{9f}'
+        | '\u{61c}'
+        | '\u{200e}'..='\u{200f}'
+        | '\u{2028}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}' => Some('\u{fffd}'),
         _ => Some(c),
     }
 }
 
-/// `text` as it is shown: see [`shown_char`].
-fn printable(text: &str) -> String {
+/// `text` as it is shown: see [`shown_char`]. Every untrusted string (a file name, a
+/// value, a server's text) reaches the terminal through this.
+pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match shown_char(c) {
