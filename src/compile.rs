@@ -153,7 +153,30 @@ pub fn compile_markup(name: &str, text: &str, options: &Options) -> Compiled {
     if let Some(diagnostic) = template::reserved_char(text) {
         return finish_diagnostics(&origin, None, vec![diagnostic], |_| None);
     }
+    let cap = markup_cap(options.max_bytes);
+    if text.len() > cap {
+        let diagnostic = Diagnostic::new(
+            &rules::TOO_LONG,
+            format!(
+                "the file is {} bytes, more than any message can hold; timl stops before reading it",
+                text.len()
+            ),
+        )
+        .at(Span::point(0))
+        .help(format!(
+            "a message body is at most {} bytes of JSON; markup over {cap} bytes cannot fit",
+            options.max_bytes
+        ));
+        return finish_diagnostics(&origin, None, vec![diagnostic], |_| None);
+    }
     compile_text(text, &origin, options)
+}
+
+/// The most markup (a file, or a template's rendering) timl reads for one message:
+/// far more than any message can hold (32 times the body limit, at least 256 KiB),
+/// so what is refused is never a message, and reading stays cheap.
+pub fn markup_cap(max_bytes: usize) -> usize {
+    max_bytes.saturating_mul(32).max(256 * 1024)
 }
 
 /// Renders `template` with `context` and compiles the result; diagnostics point at
@@ -163,14 +186,14 @@ pub fn compile_template(
     context: minijinja::Value,
     options: &Options,
 ) -> Compiled {
-    match template.render(context) {
+    match template.render(context, markup_cap(options.max_bytes)) {
         Ok(rendered) => {
             let text = rendered
                 .text
                 .strip_prefix('\u{FEFF}')
                 .unwrap_or(&rendered.text);
             // Rows of one template mostly share a shape: parse each shape once.
-            let shaped = Shaped::new(text);
+            let shaped = Shaped::new(text, &rendered.values);
             let parsed = template.parse_shape(&shaped.text);
             let (document, diagnostics) = fill_parse(&parsed.0, &parsed.1, &shaped);
             let origin = Origin::Template {

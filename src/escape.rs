@@ -6,6 +6,12 @@ pub const VALUE_START: char = '\u{E000}';
 /// Ends a template value in rendered markup.
 pub const VALUE_END: char = '\u{E001}';
 
+/// Whether timl reserves `c` for template values (U+E000 to U+E00B): refused in
+/// templates, values and escapes, so that only a printed value can make one.
+pub fn is_reserved(c: char) -> bool {
+    ('\u{E000}'..='\u{E00B}').contains(&c)
+}
+
 /// Escapes `text` so that, as a body, it is plain text with no mention, element or
 /// escape: every `\`, `@` and `[` gets a backslash, and so does a leading `-` (which
 /// could start a header).
@@ -88,6 +94,17 @@ pub fn decode_json_escapes(raw: &str) -> Result<String, (usize, usize, String)> 
                     6,
                     format!("`{}` is not a character", &raw[at..at + 6]),
                 ))?;
+                // An escape must not forge what only a template value may hold.
+                if is_reserved(c) {
+                    return Err((
+                        at,
+                        6,
+                        format!(
+                            "`{}` is reserved by timl for template values",
+                            &raw[at..at + 6]
+                        ),
+                    ));
+                }
                 out.push(c);
                 for _ in 0..4 {
                     chars.next();
@@ -129,6 +146,10 @@ mod tests {
         assert_eq!(decode_json_escapes(r"a\q").unwrap_err().0, 1);
         assert!(decode_json_escapes(r"\uD83D").is_err());
         assert!(decode_json_escapes(r"\u12").is_err());
+        for reserved in [r"\ue000", r"\uE001", r"\ue00b", r"a\uE000n0\uE001"] {
+            assert!(decode_json_escapes(reserved).is_err(), "{reserved}");
+        }
+        assert_eq!(decode_json_escapes(r"\ue00c").unwrap(), "\u{e00c}");
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::ast::{ArgValue, Document, Inline};
 use crate::diagnostic::Diagnostic;
 
 use crate::escape::{VALUE_END, VALUE_START};
+use crate::template::slots;
 
 /// Rendered markup with its values taken out.
 #[derive(Debug, Default)]
@@ -45,22 +46,18 @@ pub fn is_word_char(c: char) -> bool {
 }
 
 impl<'r> Shaped<'r> {
-    /// Takes the values out of `rendered`.
-    pub fn new(rendered: &'r str) -> Shaped<'r> {
+    /// Takes the values out of `rendered`, whose slots index `values` (see
+    /// [`crate::template::slots`]).
+    pub fn new(rendered: &'r str, values: &'r [String]) -> Shaped<'r> {
         let mut shaped = Shaped {
             text: String::with_capacity(rendered.len()),
             ..Shaped::default()
         };
         let mut rest = 0;
-        while let Some(found) = rendered[rest..].find(VALUE_START) {
-            let start = rest + found;
-            let inner = start + VALUE_START.len_utf8();
-            let Some(length) = rendered[inner..].find(VALUE_END) else {
-                break;
-            };
-            let end = inner + length + VALUE_END.len_utf8();
-            let value = &rendered[inner..inner + length];
-            shaped.text.push_str(&rendered[rest..start]);
+        // The formatter checked every slot whole, so `find` meets no error here.
+        for found in slots::find(rendered, values.len()).map_while(Result::ok) {
+            let value = values[found.index].as_str();
+            shaped.text.push_str(&rendered[rest..found.start]);
             let kind = match value.chars().next_back() {
                 None => 'e',
                 Some(c) if is_word_char(c) => 'w',
@@ -79,11 +76,11 @@ impl<'r> Shaped<'r> {
             shaped.places.push(Place {
                 start: place_start,
                 end: shaped.text.len(),
-                rendered_start: start,
-                rendered_end: end,
+                rendered_start: found.start,
+                rendered_end: found.end,
             });
             shaped.values.push(value);
-            rest = end;
+            rest = found.end;
         }
         shaped.text.push_str(&rendered[rest..]);
         shaped
@@ -205,8 +202,17 @@ mod tests {
 
     #[test]
     fn values_become_placeholders_and_come_back() {
-        let rendered = "a \u{E000}bob\u{E001}@x \u{E000}\u{E001}\u{E000}x\ny \u{E001}!";
-        let shaped = Shaped::new(rendered);
+        let values = ["bob".to_owned(), String::new(), "x\ny ".to_owned()];
+        let ((a, b, c), _) = slots::recording(|| {
+            (
+                slots::slot(values[0].clone()),
+                slots::slot(values[1].clone()),
+                slots::slot(values[2].clone()),
+            )
+        });
+        let rendered = format!("a {a}@x {b}{c}!");
+        let rendered = rendered.as_str();
+        let shaped = Shaped::new(rendered, &values);
         assert_eq!(
             shaped.text,
             "a \u{E000}w0\u{E001}@x \u{E000}e1\u{E001}\u{E000}N2\u{E001}!"

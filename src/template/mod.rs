@@ -1,41 +1,46 @@
 //! Render: a template source and variables in, markup text out, in which every value
 //! is data and every byte can be traced back to the template source.
 //!
-//! minijinja renders with `trim_blocks`, `lstrip_blocks`, strict undefined variables
-//! and a custom auto-escape mode whose formatter wraps every value it prints in
-//! U+E000 ... U+E001. The grammar reads such a run as one literal atom, never as
-//! markup, whatever it holds. Both characters are refused in template sources and in
-//! values, so no data can fake or break a run.
-//!
-//! Safe strings are printed as they are: minijinja makes them only from the
-//! template's own text (macro and block output), escaping (that is, wrapping) every
-//! plain value that joins them, and from `mention()` and `face()`, which build markup
-//! from escaped parts on purpose. The filters that would turn data into safe strings
-//! without escaping it (`safe`, `tojson`, `replace`) are replaced by ones that keep it
-//! data.
+//! minijinja renders with `trim_blocks`, `lstrip_blocks`, strict undefined variables,
+//! fuel (bounded work and memory) and a custom auto-escape mode whose formatter files
+//! every printed value in a table and writes a *slot* in its place ([`slots`]). The
+//! markup a template builds holds slots, never value text, so no template code can cut
+//! a value into markup; [`crate::shape`] turns each slot into one literal atom the
+//! grammar never looks inside. Only the allowed features exist ([`features`]), and
+//! includes are read from the template's folder and nowhere else ([`loader`]).
 //!
 //! minijinja records which source produced each piece of output
 //! (`render_with_spans`): literal template text maps byte for byte, and a value maps
 //! to the `{{ ... }}` expression that printed it. [`Rendered::locate`] uses that to
 //! point diagnostics at the template instead of at the rendered text.
 
+mod features;
+mod loader;
+pub mod slots;
+
 use std::collections::HashMap;
 use std::fmt;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use minijinja::syntax::SyntaxConfig;
-use minijinja::value::{Enumerator, Kwargs, Object, Value};
+use minijinja::value::{Enumerator, Object, Value};
 use minijinja::{
     AutoEscape, Environment, Error, ErrorKind, OutputSpan, OutputSpanKind, UndefinedBehavior,
 };
 
 use crate::ast::Document;
 use crate::diagnostic::Diagnostic;
-use crate::escape::{VALUE_END, VALUE_START};
 use crate::rules;
 use crate::span::{LineIndex, Span};
+
+pub use features::{filter_names, test_names};
+
+/// The work one rendering may do, in minijinja fuel: one unit per instruction and per
+/// 64 bytes of data made. A rendering that produces a message needs a few thousand;
+/// this bound keeps a runaway loop to a fraction of a second and its data to 64 MB.
+pub const FUEL: u64 = 1_000_000;
 
 /// A template source: the name it is shown under and its text.
 #[derive(Debug, Clone)]
@@ -97,13 +102,13 @@ pub fn has_tags(text: &str) -> bool {
 
 /// The first template-reserved character in `text`, as a diagnostic.
 pub fn reserved_char(text: &str) -> Option<Diagnostic> {
-    let at = text.find([VALUE_START, VALUE_END])?;
+    let at = text.find(slots::is_reserved)?;
     Some(
         Diagnostic::new(
             &rules::TEMPLATE,
-            "U+E000 and U+E001 are reserved by timl for template values",
+            "U+E000 to U+E00B are reserved by timl for template values",
         )
-        .at(Span::new(at, at + VALUE_START.len_utf8()))
+        .at(Span::new(at, at + '\u{E000}'.len_utf8()))
         .help("remove the character"),
     )
 }
@@ -124,7 +129,8 @@ impl Template {
                 text: Arc::from(text),
             },
         );
-        let mut env = Environment::new();
+        // Empty: only what `features` allows exists.
+        let mut env = Environment::empty();
         env.set_syntax(
             SyntaxConfig::builder()
                 .trim_blocks(true)
@@ -135,12 +141,9 @@ impl Template {
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_auto_escape_callback(|_| AutoEscape::Custom("timl".into()));
         env.set_formatter(format_value);
-        env.add_function("mention", mention);
-        env.add_function("face", face);
-        env.add_filter("safe", keep_as_data);
-        env.add_filter("tojson", tojson);
-        env.add_filter("replace", replace);
-        env.set_loader(loader(dir.map(Path::to_owned), sources.clone()));
+        env.set_fuel(Some(FUEL));
+        features::register(&mut env);
+        env.set_loader(loader::loader(dir, sources.clone()));
         let mut template = Template {
             env,
             name: path.to_owned(),
@@ -156,13 +159,22 @@ impl Template {
         Ok(template)
     }
 
-    /// Renders with `context` (a map of variables).
-    pub fn render(&self, context: Value) -> Result<Rendered<'_>, Box<Diagnostic>> {
+    /// Renders with `context` (a map of variables); a rendering longer than `cap`
+    /// bytes stops there, as an error.
+    pub fn render(&self, context: Value, cap: usize) -> Result<Rendered<'_>, Box<Diagnostic>> {
         let failed = |error: Error| Box::new(self.diagnostic(&error));
         let template = self.env.get_template(&self.name).map_err(failed)?;
-        let text = template.render(context.clone()).map_err(failed)?;
+        let mut output = Capped::new(cap);
+        let (result, values) =
+            slots::recording(|| template.render_captured_to(context.clone(), &mut output));
+        if output.overflowed {
+            return Err(Box::new(too_long_rendering(cap, &self.main_source())));
+        }
+        result.map_err(failed)?;
+        let text = String::from_utf8(output.bytes).expect("minijinja writes text");
         Ok(Rendered {
             text,
+            values,
             template: self,
             context,
             spans: OnceLock::new(),
@@ -172,9 +184,9 @@ impl Template {
     /// Where each piece of a rendering came from: recorded by rendering again, only
     /// for the few renderings that have diagnostics (rendering is deterministic).
     fn output_spans(&self, context: Value) -> Vec<OutputSpan> {
-        self.env
-            .get_template(&self.name)
-            .and_then(|template| template.render_with_spans(context))
+        let template = self.env.get_template(&self.name);
+        slots::recording(|| template.and_then(|t| t.render_with_spans(context)))
+            .0
             .map(|(_, spans)| spans)
             .unwrap_or_default()
     }
@@ -227,19 +239,20 @@ impl Template {
             .unwrap_or_else(|| self.main_source());
         let span = error
             .range()
-            .filter(|range| range.end <= source.text.len())
-            .map(|range| Span::new(range.start, range.end))
+            .map(|range| snap(&source.text, range.start, range.end))
             .or_else(|| {
                 let line = error.line()?;
                 let start: usize = source
                     .text
                     .split_inclusive('\n')
-                    .take(line - 1)
+                    .take(line.saturating_sub(1))
                     .map(str::len)
                     .sum();
                 Some(Span::point(start))
             });
-        let shown = span.map(|span| &source.text[span.range()]).unwrap_or("");
+        let shown = span
+            .and_then(|span| source.text.get(span.range()))
+            .unwrap_or("");
         let detail = error.detail().unwrap_or("").to_owned();
         let (message, help) = match error.kind() {
             ErrorKind::UndefinedError => (
@@ -250,6 +263,13 @@ impl Template {
             ErrorKind::TemplateNotFound => (
                 format!("template not found: {detail}"),
                 Some("includes and imports are read relative to the template's folder".to_owned()),
+            ),
+            ErrorKind::OutOfFuel => (
+                format!("the template does too much work (more than {FUEL} steps)"),
+                Some(
+                    "a message is small: look for a loop that runs away, or a huge string"
+                        .to_owned(),
+                ),
             ),
             _ if !detail.is_empty() => (detail, None),
             _ => (error.kind().to_string(), None),
@@ -262,8 +282,67 @@ impl Template {
     }
 }
 
-/// Prints a value: a safe string (template text, or markup from `mention()` and
-/// `face()`) as it is, anything else as data between the value markers.
+/// `start..end` of `text`, clamped to it and widened to whole characters (minijinja's
+/// ranges may split a character it could not read).
+fn snap(text: &str, start: usize, end: usize) -> Span {
+    let mut start = start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    Span::new(start, end)
+}
+
+/// The diagnostic for a rendering that passed `cap` bytes.
+fn too_long_rendering(cap: usize, source: &Source) -> Diagnostic {
+    let mut diagnostic = Diagnostic::new(
+        &rules::TOO_LONG,
+        format!("the template's output passed {cap} bytes, more than any message can hold"),
+    )
+    .at(Span::point(0))
+    .help("a message body is at most 8000 bytes: look for a loop that runs away");
+    diagnostic.resolve(&source.path, &LineIndex::new(&source.text));
+    diagnostic
+}
+
+/// Collects a rendering, up to a cap.
+struct Capped {
+    bytes: Vec<u8>,
+    cap: usize,
+    overflowed: bool,
+}
+
+impl Capped {
+    fn new(cap: usize) -> Capped {
+        Capped {
+            bytes: Vec::with_capacity(cap.min(4096)),
+            cap,
+            overflowed: false,
+        }
+    }
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > self.cap {
+            self.overflowed = true;
+            return Err(std::io::Error::other("the rendering is too long"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Prints a value: markup (template text, captured blocks, macro output, `mention()`
+/// and `face()`) as it is once its slots are checked whole; anything else as data, in
+/// a new slot (see [`slots`]).
 fn format_value(
     out: &mut minijinja::Output<'_>,
     _state: &mut minijinja::State<'_, '_>,
@@ -271,166 +350,14 @@ fn format_value(
 ) -> Result<(), Error> {
     if value.is_safe() {
         let text = value.as_str().unwrap_or_default();
-        check_runs(text)?;
+        slots::check(text)?;
         out.write_str(text)?;
         return Ok(());
     }
-    let text = value.to_string();
-    refuse_reserved(&text)?;
-    out.write_fmt(format_args!("{VALUE_START}{text}{VALUE_END}"))?;
+    // Plain text may hold slots (a slice of markup): they read as their values.
+    let text = slots::resolve(&value.to_string())?;
+    out.write_str(&slots::slot(text))?;
     Ok(())
-}
-
-/// Safe strings hold values only as whole runs; a filter that cut one in two (say,
-/// slicing macro output) is refused rather than guessed at.
-fn check_runs(text: &str) -> Result<(), Error> {
-    let mut open = false;
-    for c in text.chars() {
-        match c {
-            VALUE_START if !open => open = true,
-            VALUE_END if open => open = false,
-            VALUE_START | VALUE_END => return Err(cut_run()),
-            _ => {}
-        }
-    }
-    if open {
-        return Err(cut_run());
-    }
-    Ok(())
-}
-
-fn cut_run() -> Error {
-    Error::new(
-        ErrorKind::InvalidOperation,
-        "a filter cut a template value in two; print values and macro output whole",
-    )
-}
-
-/// `|safe` keeps data as data: the value is escaped (wrapped) as if printed.
-fn keep_as_data(state: &mut minijinja::State<'_, '_>, value: Value) -> Result<Value, Error> {
-    if value.is_safe() {
-        return Ok(value);
-    }
-    Ok(Value::from_safe_string(state.format(value)?))
-}
-
-/// `|tojson` as plain text: printed, it is data.
-fn tojson(value: &Value) -> Result<Value, Error> {
-    let json = serde_json::to_string(value).map_err(|e| {
-        Error::new(
-            ErrorKind::InvalidOperation,
-            format!("cannot serialize to JSON: {e}"),
-        )
-    })?;
-    Ok(Value::from(json))
-}
-
-/// `|replace` on plain text only: replacing inside markup could slip data into it.
-fn replace(value: &Value, from: &str, to: &str) -> Result<Value, Error> {
-    if value.is_safe() {
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            "`replace` works on values, not on markup or macro output",
-        ));
-    }
-    Ok(Value::from(value.to_string().replace(from, to)))
-}
-
-fn refuse_reserved(text: &str) -> Result<(), Error> {
-    if text.contains([VALUE_START, VALUE_END]) {
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            "a value contains U+E000 or U+E001, which timl reserves for template values",
-        ));
-    }
-    Ok(())
-}
-
-fn quoted(text: &str) -> String {
-    serde_json::to_string(text).expect("strings serialize")
-}
-
-/// `mention(id, name=none)`: markup for a mention of one account. It never mentions
-/// everyone: `mention("all")` is the account called `all`.
-fn mention(id: String, name: Option<String>, kwargs: Kwargs) -> Result<Value, Error> {
-    let name = match name {
-        Some(name) => Some(name),
-        None => kwargs.get::<Option<String>>("name")?,
-    };
-    kwargs.assert_all_used()?;
-    refuse_reserved(&id)?;
-    let mut markup = format!("[at {}", quoted(&id));
-    if let Some(name) = name {
-        refuse_reserved(&name)?;
-        markup.push(' ');
-        markup.push_str(&quoted(&name));
-    }
-    markup.push(']');
-    Ok(Value::from_safe_string(markup))
-}
-
-/// `face(index, data=none)`: markup for a face element.
-fn face(index: u32, data: Option<String>, kwargs: Kwargs) -> Result<Value, Error> {
-    let data = match data {
-        Some(data) => Some(data),
-        None => kwargs.get::<Option<String>>("data")?,
-    };
-    kwargs.assert_all_used()?;
-    let mut markup = format!("[face {index}");
-    if let Some(data) = data {
-        refuse_reserved(&data)?;
-        markup.push(' ');
-        markup.push_str(&quoted(&data));
-    }
-    markup.push(']');
-    Ok(Value::from_safe_string(markup))
-}
-
-/// Reads includes and imports relative to `dir`, and remembers their sources.
-fn loader(
-    dir: Option<PathBuf>,
-    sources: Sources,
-) -> impl Fn(&str) -> Result<Option<String>, Error> + Send + Sync + 'static {
-    move |name| {
-        let Some(dir) = &dir else {
-            return Ok(None);
-        };
-        let relative = Path::new(name);
-        let inside = relative
-            .components()
-            .all(|part| matches!(part, Component::Normal(_) | Component::CurDir));
-        if !inside {
-            return Err(Error::new(
-                ErrorKind::InvalidOperation,
-                format!("`{name}` is outside the template's folder"),
-            ));
-        }
-        let path = dir.join(relative);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(error) => {
-                return Err(Error::new(
-                    ErrorKind::InvalidOperation,
-                    format!("cannot read `{}`: {error}", path.display()),
-                ))
-            }
-        };
-        if let Some(diagnostic) = reserved_char(&text) {
-            return Err(Error::new(
-                ErrorKind::InvalidOperation,
-                format!("`{}`: {}", path.display(), diagnostic.message),
-            ));
-        }
-        sources.lock().expect("not poisoned").insert(
-            name.to_owned(),
-            Source {
-                path: path.display().to_string(),
-                text: Arc::from(text.as_str()),
-            },
-        );
-        Ok(Some(text))
-    }
 }
 
 /// The variables of one data row over the shared ones (`--vars`, `--var`): a
@@ -485,8 +412,10 @@ fn json_to_value(value: &serde_json::Value) -> Value {
 /// Rendered markup and where each piece of it came from.
 #[derive(Debug)]
 pub struct Rendered<'t> {
-    /// The markup, values between U+E000 and U+E001.
+    /// The markup, each value a slot (see [`slots`]).
     pub text: String,
+    /// The values, by slot index.
+    pub values: Vec<String>,
     template: &'t Template,
     context: Value,
     spans: OnceLock<Vec<OutputSpan>>,
@@ -523,75 +452,95 @@ mod tests {
     use super::*;
     use minijinja::context;
 
+    /// The rendering with each slot shown as `⟦value⟧`.
     fn render(source: &str, context: Value) -> String {
-        Template::new("t.timl", source, None)
-            .unwrap()
-            .render(context)
-            .unwrap()
-            .text
+        let template = Template::new("t.timl", source, None).unwrap();
+        let rendered = template.render(context, 1 << 20).unwrap();
+        shown(&rendered)
+    }
+
+    fn shown(rendered: &Rendered<'_>) -> String {
+        let mut out = String::new();
+        let mut rest = 0;
+        for found in slots::find(&rendered.text, rendered.values.len()) {
+            let found = found.unwrap();
+            out.push_str(&rendered.text[rest..found.start]);
+            out.push_str(&format!("⟦{}⟧", rendered.values[found.index]));
+            rest = found.end;
+        }
+        out.push_str(&rendered.text[rest..]);
+        out
     }
 
     #[test]
-    fn values_are_wrapped_and_markup_functions_are_not() {
+    fn values_are_slots_and_markup_functions_hold_slots_too() {
         let text = render(
             "Hi {{ name }} {{ mention(id, name='Bob') }} {{ face(6) }}",
             context! { name => "@all [face 1]", id => "all" },
         );
-        assert_eq!(
-            text,
-            "Hi \u{E000}@all [face 1]\u{E001} [at \"all\" \"Bob\"] [face 6]"
-        );
+        assert_eq!(text, "Hi ⟦@all [face 1]⟧ [at ⟦all⟧ ⟦Bob⟧] [face 6]");
     }
 
     #[test]
     fn no_filter_turns_data_into_markup() {
         let data = context! { v => "@all", items => ["@all", "[face 1]"] };
-        assert_eq!(render("{{ v|safe }}", data.clone()), "\u{E000}@all\u{E001}");
-        assert_eq!(render("{{ v|e }}", data.clone()), "\u{E000}@all\u{E001}");
-        assert_eq!(
-            render("{{ v|tojson }}", data.clone()),
-            "\u{E000}\"@all\"\u{E001}"
-        );
+        assert_eq!(render("{{ v|safe }}", data.clone()), "⟦@all⟧");
+        assert_eq!(render("{{ v|e }}", data.clone()), "⟦@all⟧");
+        assert_eq!(render("{{ v|tojson }}", data.clone()), "⟦\"@all\"⟧");
         assert_eq!(
             render("{{ mention('x') ~ v }}", data.clone()),
-            "[at \"x\"]\u{E000}@all\u{E001}"
+            "[at ⟦x⟧]⟦@all⟧"
         );
+        // A filter reads markup as text, and its result is data.
         assert_eq!(
             render("{{ items|join(face(1)) }}", data.clone()),
-            "\u{E000}@all\u{E001}[face 1]\u{E000}[face 1]\u{E001}"
+            "⟦@all[face 1][face 1]⟧"
         );
         let macro_source = "{% macro m(x) %}@all {{ x }}{% endmacro %}{{ m(v) }}";
+        assert_eq!(render(macro_source, data.clone()), "@all ⟦@all⟧");
         assert_eq!(
-            render(macro_source, data.clone()),
-            "@all \u{E000}@all\u{E001}"
+            render("{{ mention('x')|replace('x', v) }}", data.clone()),
+            "⟦[at @all]⟧"
         );
-        let template = Template::new("t.timl", "{{ mention('x')|replace('x', v) }}", None).unwrap();
-        assert!(template.render(data).is_err());
+        let cut = "{% set b %}{{ v }} x{% endset %}{{ (b|split)[0] }}{{ b|upper }}";
+        assert_eq!(render(cut, data.clone()), "⟦@all⟧⟦@ALL X⟧");
+        // Markup keeps its markup only through filters that never look inside.
+        let kept = "{% set b %} [face 2] {{ v }} {% endset %}{{ b|trim }}|{{ b|default('') }}";
+        assert_eq!(render(kept, data), "[face 2] ⟦@all⟧| [face 2] ⟦@all⟧ ");
+    }
+
+    #[test]
+    fn cutting_a_slot_is_an_error_not_markup() {
+        let template =
+            Template::new("t.timl", "{% set b %}{{ v }}{% endset %}{{ b[1:] }}", None).unwrap();
+        let error = template
+            .render(context! { v => "@all" }, 1 << 20)
+            .unwrap_err();
+        assert!(error.message.contains("reserved"), "{}", error.message);
     }
 
     #[test]
     fn spans_lead_back_to_the_source() {
-        let template =
-            Template::new("t.timl", "ab\n{% if x %}\ncd {{ v }}\n{% endif %}", None).unwrap();
-        let rendered = template.render(context! { x => true, v => "xyz" }).unwrap();
-        assert_eq!(rendered.text, "ab\ncd \u{E000}xyz\u{E001}\n");
+        let source = "ab\n{% if x %}\ncd {{ v }}\n{% endif %}";
+        let template = Template::new("t.timl", source, None).unwrap();
+        let rendered = template
+            .render(context! { x => true, v => "xyz" }, 1 << 20)
+            .unwrap();
+        assert_eq!(shown(&rendered), "ab\ncd ⟦xyz⟧\n");
         let cd = rendered.text.find("cd").unwrap();
         assert_eq!(
             rendered.locate(Span::new(cd, cd + 2)),
             Some(("t.timl", Span::new(14, 16)))
         );
-        let v = rendered.text.find("xyz").unwrap();
+        let v = rendered.text.find('\u{E000}').unwrap();
         let (_, span) = rendered.locate(Span::new(v, v + 1)).unwrap();
-        assert_eq!(
-            &"ab\n{% if x %}\ncd {{ v }}\n{% endif %}"[span.range()],
-            "v"
-        );
+        assert_eq!(&source[span.range()], "v");
     }
 
     #[test]
     fn undefined_variables_are_named() {
         let template = Template::new("t.timl", "line\nHi {{ who }}", None).unwrap();
-        let error = template.render(context! {}).unwrap_err();
+        let error = template.render(context! {}, 1 << 20).unwrap_err();
         assert_eq!(error.message, "`who` is undefined");
         let location = error.location.unwrap();
         assert_eq!((location.line, location.column), (2, 7));
@@ -601,6 +550,48 @@ mod tests {
     fn reserved_characters_are_refused() {
         assert!(Template::new("t.timl", "a\u{E000}", None).is_err());
         let template = Template::new("t.timl", "{{ v }}", None).unwrap();
-        assert!(template.render(context! { v => "\u{E001}" }).is_err());
+        assert!(template
+            .render(context! { v => "\u{E001}" }, 1 << 20)
+            .is_err());
+    }
+
+    #[test]
+    fn work_and_output_are_bounded() {
+        let runaway =
+            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}";
+        let template = Template::new("t.timl", runaway, None).unwrap();
+        let error = template.render(context! {}, 1 << 20).unwrap_err();
+        assert!(error.message.contains("too much work"), "{}", error.message);
+        let huge = "{% set s = 'x' * 100000000 %}{{ s ~ s }}";
+        let template = Template::new("t.timl", huge, None).unwrap();
+        assert!(template.render(context! {}, 1 << 20).is_err());
+        let long = "{% for i in range(5000) %}0123456789{% endfor %}";
+        let template = Template::new("t.timl", long, None).unwrap();
+        let error = template.render(context! {}, 1000).unwrap_err();
+        assert_eq!(error.rule.name, "too-long");
+    }
+
+    #[test]
+    fn characters_minijinja_cannot_read_are_reported_not_a_panic() {
+        for source in [
+            "{{ é }}",
+            "{% set 中 = 1 %}",
+            "{{ x|é }}",
+            "{% é %}",
+            "{{ 'a' ~ 中 }}",
+        ] {
+            let error = Template::new("t.timl", source, None)
+                .err()
+                .map(|mut d| d.remove(0))
+                .or_else(|| {
+                    Template::new("t.timl", source, None)
+                        .unwrap()
+                        .render(context! {}, 1 << 20)
+                        .err()
+                        .map(|d| *d)
+                })
+                .unwrap();
+            assert_eq!(error.rule.name, "template", "{source}");
+        }
     }
 }

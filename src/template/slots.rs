@@ -1,0 +1,236 @@
+//! Value slots: how a value a template prints stays data whatever template code does
+//! with the markup around it.
+//!
+//! A printed value's text never enters any string the template can touch. The
+//! formatter files the text in a per-render table and writes a *slot* instead:
+//! U+E000, this process's ten-digit nonce, the value's index, U+E001, every digit a
+//! private-use character (U+E002 is 0, ... U+E00B is 9). Captured blocks and macro
+//! output hold slots, never value text, so cutting them (`split`, slices, a loop over
+//! characters) can hand out a piece of template text or of a slot, but never a piece
+//! of a value: there is none to hand out. A whole slot prints as its value, as data;
+//! any other U+E000 to U+E00B (a piece of a slot, or the character in a value) is an
+//! error. The nonce keeps data from forging a slot that would print another value.
+//!
+//! After rendering, [`crate::shape`] reads the slots back with the table.
+
+use std::cell::RefCell;
+use std::sync::OnceLock;
+
+use minijinja::{Error, ErrorKind};
+
+pub use crate::escape::is_reserved;
+use crate::escape::{VALUE_END, VALUE_START};
+
+/// The digit 0 in a slot; 1 to 9 follow it.
+const DIGIT_ZERO: u32 = 0xE002;
+
+/// Digits of the nonce, written zero-padded.
+const NONCE_DIGITS: usize = 10;
+
+thread_local! {
+    /// The values of the rendering in progress on this thread.
+    static TABLE: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// This process's nonce, drawn once.
+fn nonce() -> u32 {
+    static NONCE: OnceLock<u32> = OnceLock::new();
+    *NONCE.get_or_init(|| {
+        let mut bytes = [0; 4];
+        // Without the OS's randomness a fixed nonce still makes slots; only forging
+        // gets easier, and a forged slot prints another value, as data.
+        let _ = getrandom::fill(&mut bytes);
+        u32::from_le_bytes(bytes)
+    })
+}
+
+/// Runs `render` with a fresh value table and returns its result with the table.
+/// Nested calls keep their own tables.
+pub fn recording<T>(render: impl FnOnce() -> T) -> (T, Vec<String>) {
+    let outer = TABLE.with(|table| std::mem::take(&mut *table.borrow_mut()));
+    let result = render();
+    let values = TABLE.with(|table| std::mem::replace(&mut *table.borrow_mut(), outer));
+    (result, values)
+}
+
+/// Files `text` as a value and returns its slot. `text` must hold no U+E000/U+E001
+/// (see [`resolve`]).
+pub fn slot(text: String) -> String {
+    let index = TABLE.with(|table| {
+        let mut table = table.borrow_mut();
+        table.push(text);
+        table.len() - 1
+    });
+    let mut out = String::with_capacity(3 * (NONCE_DIGITS + 6));
+    out.push(VALUE_START);
+    push_digits(
+        &mut out,
+        &format!("{:0width$}{index}", nonce(), width = NONCE_DIGITS),
+    );
+    out.push(VALUE_END);
+    out
+}
+
+/// Appends the ASCII digits of `digits` as slot digits.
+fn push_digits(out: &mut String, digits: &str) {
+    for digit in digits.bytes() {
+        let c = char::from_u32(DIGIT_ZERO + u32::from(digit - b'0')).expect("private use");
+        out.push(c);
+    }
+}
+
+/// The ASCII digits of slot digits, if `text` is made of them only.
+fn read_digits(text: &str) -> Option<String> {
+    text.chars()
+        .map(|c| {
+            let digit = u32::from(c).checked_sub(DIGIT_ZERO).filter(|d| *d < 10)?;
+            char::from_digit(digit, 10)
+        })
+        .collect()
+}
+
+/// A slot found in a text: where it is and the index of its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    /// Byte offset of its U+E000.
+    pub start: usize,
+    /// Byte offset just after its U+E001.
+    pub end: usize,
+    /// The value's index in the table.
+    pub index: usize,
+}
+
+/// The slots of `text`, in order, given how many values the table holds; an error at
+/// the first U+E000 or U+E001 that is not part of a whole slot.
+pub fn find(text: &str, values: usize) -> impl Iterator<Item = Result<Found, Error>> + '_ {
+    let mut rest = 0;
+    std::iter::from_fn(move || {
+        let at = rest + text[rest..].find(is_reserved)?;
+        let found = parse_at(text, at, values);
+        rest = match found {
+            Ok(found) => found.end,
+            Err(_) => text.len(),
+        };
+        Some(found)
+    })
+}
+
+/// The slot starting at `at` (which holds U+E000 or U+E001).
+fn parse_at(text: &str, at: usize, values: usize) -> Result<Found, Error> {
+    let after = &text[at..];
+    let inner = after.strip_prefix(VALUE_START).ok_or_else(cut_value)?;
+    let length = inner.find(VALUE_END).ok_or_else(cut_value)?;
+    let inner = &inner[..length];
+    let digits = read_digits(inner).ok_or_else(cut_value)?;
+    let (given, index) = digits
+        .split_at_checked(NONCE_DIGITS)
+        .ok_or_else(cut_value)?;
+    let ours = given.parse::<u32>().ok() == Some(nonce()) && !index.is_empty();
+    let index = index
+        .parse::<usize>()
+        .ok()
+        .filter(|&index| ours && index < values)
+        .ok_or_else(cut_value)?;
+    Ok(Found {
+        start: at,
+        end: at + VALUE_START.len_utf8() + length + VALUE_END.len_utf8(),
+        index,
+    })
+}
+
+/// The error for a stray reserved character: a piece of a slot cut off by template
+/// code, or the character in a value or a string literal.
+pub fn cut_value() -> Error {
+    Error::new(
+        ErrorKind::InvalidOperation,
+        "U+E000 to U+E00B are reserved by timl: a value holds one, or template code cut \
+         a printed value (slices and loops over markup or macro output cut it; a filter \
+         such as `|string` reads it as text)",
+    )
+}
+
+/// Checks that every reserved character in `text` belongs to a whole slot of this rendering.
+pub fn check(text: &str) -> Result<(), Error> {
+    if !text.contains(is_reserved) {
+        return Ok(());
+    }
+    let values = TABLE.with(|table| table.borrow().len());
+    find(text, values).try_for_each(|found| found.map(drop))
+}
+
+/// `text` with every slot replaced by its value's text: what markup reads as, once
+/// it is plain data.
+pub fn resolve(text: &str) -> Result<String, Error> {
+    if !text.contains(is_reserved) {
+        return Ok(text.to_owned());
+    }
+    TABLE.with(|table| {
+        let table = table.borrow();
+        let mut out = String::with_capacity(text.len());
+        let mut rest = 0;
+        for found in find(text, table.len()) {
+            let found = found?;
+            out.push_str(&text[rest..found.start]);
+            out.push_str(&table[found.index]);
+            rest = found.end;
+        }
+        out.push_str(&text[rest..]);
+        Ok(out)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_resolve_to_their_values() {
+        let ((a, b), values) = recording(|| (slot("@all".into()), slot("x".into())));
+        assert_eq!(values, ["@all", "x"]);
+        let text = format!("hi {a} and {b}!");
+        let found: Vec<_> = find(&text, 2).map(Result::unwrap).collect();
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[1].index, 1);
+        assert_eq!(&text[found[0].start..found[0].end], a);
+    }
+
+    #[test]
+    fn pieces_of_slots_and_forged_slots_are_refused() {
+        recording(|| {
+            let a = slot("v".into());
+            assert_eq!(resolve(&format!("<{a}>")).unwrap(), "<v>");
+            for cut in 1..a.chars().count() {
+                let piece: String = a.chars().take(cut).collect();
+                assert!(resolve(&piece).is_err(), "{piece:?}");
+                let piece: String = a.chars().skip(cut).collect();
+                assert!(resolve(&piece).is_err(), "{piece:?}");
+            }
+            // Another nonce, an index past the table, no index at all.
+            let forged = |digits: String| {
+                let mut text = VALUE_START.to_string();
+                push_digits(&mut text, &digits);
+                text.push(VALUE_END);
+                text
+            };
+            assert!(check(&forged(format!("{:010}0", nonce()))).is_ok());
+            assert!(check(&forged(format!("{:010}0", nonce().wrapping_add(1)))).is_err());
+            assert!(check(&forged(format!("{:010}9", nonce()))).is_err());
+            assert!(check(&forged(format!("{:010}", nonce()))).is_err());
+            let ascii = format!("{VALUE_START}{:010}0{VALUE_END}", nonce());
+            assert!(check(&ascii).is_err());
+            for c in '\u{E000}'..='\u{E00B}' {
+                assert!(check(&format!("a{c}b")).is_err());
+            }
+        });
+    }
+
+    #[test]
+    fn tables_are_per_rendering() {
+        let (inner, outer) = recording(|| {
+            slot("outer".into());
+            recording(|| slot("inner".into())).1
+        });
+        assert_eq!(inner, ["inner"]);
+        assert_eq!(outer, ["outer"]);
+    }
+}
