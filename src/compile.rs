@@ -145,6 +145,7 @@ fn not_utf8(name: &str, bytes: &[u8], error: std::str::Utf8Error) -> Compiled {
 pub fn compile_markup(name: &str, text: &str, options: &Options) -> Compiled {
     // A UTF-8 byte-order mark is not part of the text (editors on Windows add it).
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let text = &*crate::parse::normalize_line_endings(text);
     let index = LineIndex::new(text);
     let origin = Origin::File {
         name,

@@ -73,6 +73,17 @@ fn pest_failure(error: pest::error::Error<Rule>, offset: usize) -> Diagnostic {
         .at(Span::point(at + offset))
 }
 
+/// A file written with classic Mac line endings (CR only, no LF anywhere) read as
+/// lines: each CR becomes LF, which keeps every offset. A lone CR in a file that has
+/// LF line endings stays what it is (text).
+pub fn normalize_line_endings(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\r') && !text.contains('\n') {
+        std::borrow::Cow::Owned(text.replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// Parses a whole file.
 pub fn parse(text: &str) -> (Document, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
@@ -154,14 +165,13 @@ pub fn parse(text: &str) -> (Document, Vec<Diagnostic>) {
     (document, diagnostics)
 }
 
-/// A header starts on the first line with `---` and nothing else.
+/// A header starts on the first line with `---` and nothing else (even when nothing
+/// follows: a file that is only `---` is an unclosed header, not the text `---`).
 fn starts_with_header(text: &str) -> bool {
     let first_line = text.split('\n').next().unwrap_or("");
-    text.starts_with("---")
-        && first_line[3..]
-            .trim_end_matches([' ', '\t', '\r'])
-            .is_empty()
-        && text.len() > first_line.len()
+    first_line
+        .strip_prefix("---")
+        .is_some_and(|rest| rest.trim_end_matches([' ', '\t', '\r']).is_empty())
 }
 
 /// The body: after the header, without leading blank lines and trailing white space.

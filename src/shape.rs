@@ -203,11 +203,11 @@ mod tests {
     #[test]
     fn values_become_placeholders_and_come_back() {
         let values = ["bob".to_owned(), String::new(), "x\ny ".to_owned()];
-        let ((a, b, c), _) = slots::recording(|| {
+        let ((a, b, c), _) = slots::recording(100, || {
             (
-                slots::slot(values[0].clone()),
-                slots::slot(values[1].clone()),
-                slots::slot(values[2].clone()),
+                slots::slot(values[0].clone()).unwrap(),
+                slots::slot(values[1].clone()).unwrap(),
+                slots::slot(values[2].clone()).unwrap(),
             )
         });
         let rendered = format!("a {a}@x {b}{c}!");

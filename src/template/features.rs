@@ -187,7 +187,7 @@ fn as_text(args: &[Value]) -> Result<Vec<Value>, Error> {
 fn text_of(value: &Value) -> Result<Value, Error> {
     match value.as_str() {
         Some(text) if value.is_safe() || text.contains(slots::is_reserved) => {
-            Ok(Value::from(slots::resolve(text)?))
+            Ok(Value::from(slots::resolve(text)?.into_owned()))
         }
         _ => Ok(value.clone()),
     }
@@ -238,7 +238,7 @@ fn tojson(value: &Value) -> Result<Value, Error> {
 
 /// A string argument of `mention()` or `face()` as one value slot.
 fn slotted(text: &str) -> Result<String, Error> {
-    Ok(slots::slot(slots::resolve(text)?))
+    slots::slot(slots::resolve(text)?.into_owned())
 }
 
 /// `mention(id, name=none)`: markup for a mention of one account. It never mentions

@@ -38,9 +38,9 @@ use crate::span::{LineIndex, Span};
 pub use features::{filter_names, test_names};
 
 /// The work one rendering may do, in minijinja fuel: one unit per instruction and per
-/// 64 bytes of data made. A rendering that produces a message needs a few thousand;
-/// this bound keeps a runaway loop to a fraction of a second and its data to 64 MB.
-pub const FUEL: u64 = 1_000_000;
+/// 64 bytes of data made. The example templates need under 100; this bound keeps a
+/// runaway loop to milliseconds and the data a template makes to 6.4 MB.
+pub const FUEL: u64 = 100_000;
 
 /// A template source: the name it is shown under and its text.
 #[derive(Debug, Clone)]
@@ -117,6 +117,7 @@ impl Template {
     /// Compiles the template at `path` (shown as given) with source `text`; includes
     /// and imports are read from `dir` (none for standard input).
     pub fn new(path: &str, text: &str, dir: Option<&Path>) -> Result<Template, Vec<Diagnostic>> {
+        let text = &*crate::parse::normalize_line_endings(text);
         if let Some(mut diagnostic) = reserved_char(text) {
             diagnostic.resolve(path, &LineIndex::new(text));
             return Err(vec![diagnostic]);
@@ -165,8 +166,9 @@ impl Template {
         let failed = |error: Error| Box::new(self.diagnostic(&error));
         let template = self.env.get_template(&self.name).map_err(failed)?;
         let mut output = Capped::new(cap);
-        let (result, values) =
-            slots::recording(|| template.render_captured_to(context.clone(), &mut output));
+        let (result, values) = slots::recording(cap, || {
+            template.render_captured_to(context.clone(), &mut output)
+        });
         if output.overflowed {
             return Err(Box::new(too_long_rendering(cap, &self.main_source())));
         }
@@ -177,15 +179,16 @@ impl Template {
             values,
             template: self,
             context,
+            cap,
             spans: OnceLock::new(),
         })
     }
 
     /// Where each piece of a rendering came from: recorded by rendering again, only
     /// for the few renderings that have diagnostics (rendering is deterministic).
-    fn output_spans(&self, context: Value) -> Vec<OutputSpan> {
+    fn output_spans(&self, context: Value, cap: usize) -> Vec<OutputSpan> {
         let template = self.env.get_template(&self.name);
-        slots::recording(|| template.and_then(|t| t.render_with_spans(context)))
+        slots::recording(cap, || template.and_then(|t| t.render_with_spans(context)))
             .0
             .map(|(_, spans)| spans)
             .unwrap_or_default()
@@ -355,8 +358,11 @@ fn format_value(
         return Ok(());
     }
     // Plain text may hold slots (a slice of markup): they read as their values.
-    let text = slots::resolve(&value.to_string())?;
-    out.write_str(&slots::slot(text))?;
+    let text = match value.as_str() {
+        Some(text) => slots::resolve(text)?.into_owned(),
+        None => slots::resolve(&value.to_string())?.into_owned(),
+    };
+    out.write_str(&slots::slot(text)?)?;
     Ok(())
 }
 
@@ -418,6 +424,7 @@ pub struct Rendered<'t> {
     pub values: Vec<String>,
     template: &'t Template,
     context: Value,
+    cap: usize,
     spans: OnceLock<Vec<OutputSpan>>,
 }
 
@@ -428,7 +435,7 @@ impl Rendered<'_> {
     pub fn locate(&self, span: Span) -> Option<(&str, Span)> {
         let spans = self
             .spans
-            .get_or_init(|| self.template.output_spans(self.context.clone()));
+            .get_or_init(|| self.template.output_spans(self.context.clone(), self.cap));
         let index = spans
             .partition_point(|s| s.output_range().start <= span.start)
             .checked_sub(1)?;

@@ -13,6 +13,7 @@
 //!
 //! After rendering, [`crate::shape`] reads the slots back with the table.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
@@ -27,9 +28,17 @@ const DIGIT_ZERO: u32 = 0xE002;
 /// Digits of the nonce, written zero-padded.
 const NONCE_DIGITS: usize = 10;
 
+/// The values of one rendering, and how many bytes they may hold in all.
+#[derive(Default)]
+struct Table {
+    values: Vec<String>,
+    bytes: usize,
+    cap: usize,
+}
+
 thread_local! {
     /// The values of the rendering in progress on this thread.
-    static TABLE: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    static TABLE: RefCell<Table> = RefCell::default();
 }
 
 /// This process's nonce, drawn once.
@@ -44,23 +53,38 @@ fn nonce() -> u32 {
     })
 }
 
-/// Runs `render` with a fresh value table and returns its result with the table.
-/// Nested calls keep their own tables.
-pub fn recording<T>(render: impl FnOnce() -> T) -> (T, Vec<String>) {
-    let outer = TABLE.with(|table| std::mem::take(&mut *table.borrow_mut()));
+/// Runs `render` with a fresh value table that holds at most `cap` bytes, and returns
+/// its result with the values. Nested calls keep their own tables.
+pub fn recording<T>(cap: usize, render: impl FnOnce() -> T) -> (T, Vec<String>) {
+    let fresh = Table {
+        cap,
+        ..Table::default()
+    };
+    let outer = TABLE.with(|table| std::mem::replace(&mut *table.borrow_mut(), fresh));
     let result = render();
-    let values = TABLE.with(|table| std::mem::replace(&mut *table.borrow_mut(), outer));
-    (result, values)
+    let table = TABLE.with(|table| std::mem::replace(&mut *table.borrow_mut(), outer));
+    (result, table.values)
 }
 
-/// Files `text` as a value and returns its slot. `text` must hold no U+E000/U+E001
-/// (see [`resolve`]).
-pub fn slot(text: String) -> String {
+/// Files `text` as a value and returns its slot; an error once the values printed
+/// pass the rendering's cap (the output holds slots, so it is the values that could
+/// grow without bound). `text` must hold no reserved character (see [`resolve`]).
+pub fn slot(text: String) -> Result<String, Error> {
     let index = TABLE.with(|table| {
         let mut table = table.borrow_mut();
-        table.push(text);
-        table.len() - 1
-    });
+        table.bytes = table.bytes.saturating_add(text.len());
+        if table.bytes > table.cap {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!(
+                    "the values printed pass {} bytes, more than any message can hold",
+                    table.cap
+                ),
+            ));
+        }
+        table.values.push(text);
+        Ok(table.values.len() - 1)
+    })?;
     let mut out = String::with_capacity(3 * (NONCE_DIGITS + 6));
     out.push(VALUE_START);
     push_digits(
@@ -68,7 +92,7 @@ pub fn slot(text: String) -> String {
         &format!("{:0width$}{index}", nonce(), width = NONCE_DIGITS),
     );
     out.push(VALUE_END);
-    out
+    Ok(out)
 }
 
 /// Appends the ASCII digits of `digits` as slot digits.
@@ -154,28 +178,28 @@ pub fn check(text: &str) -> Result<(), Error> {
     if !text.contains(is_reserved) {
         return Ok(());
     }
-    let values = TABLE.with(|table| table.borrow().len());
+    let values = TABLE.with(|table| table.borrow().values.len());
     find(text, values).try_for_each(|found| found.map(drop))
 }
 
 /// `text` with every slot replaced by its value's text: what markup reads as, once
 /// it is plain data.
-pub fn resolve(text: &str) -> Result<String, Error> {
+pub fn resolve(text: &str) -> Result<Cow<'_, str>, Error> {
     if !text.contains(is_reserved) {
-        return Ok(text.to_owned());
+        return Ok(Cow::Borrowed(text));
     }
     TABLE.with(|table| {
         let table = table.borrow();
         let mut out = String::with_capacity(text.len());
         let mut rest = 0;
-        for found in find(text, table.len()) {
+        for found in find(text, table.values.len()) {
             let found = found?;
             out.push_str(&text[rest..found.start]);
-            out.push_str(&table[found.index]);
+            out.push_str(&table.values[found.index]);
             rest = found.end;
         }
         out.push_str(&text[rest..]);
-        Ok(out)
+        Ok(Cow::Owned(out))
     })
 }
 
@@ -185,7 +209,9 @@ mod tests {
 
     #[test]
     fn slots_resolve_to_their_values() {
-        let ((a, b), values) = recording(|| (slot("@all".into()), slot("x".into())));
+        let ((a, b), values) = recording(100, || {
+            (slot("@all".into()).unwrap(), slot("x".into()).unwrap())
+        });
         assert_eq!(values, ["@all", "x"]);
         let text = format!("hi {a} and {b}!");
         let found: Vec<_> = find(&text, 2).map(Result::unwrap).collect();
@@ -196,8 +222,8 @@ mod tests {
 
     #[test]
     fn pieces_of_slots_and_forged_slots_are_refused() {
-        recording(|| {
-            let a = slot("v".into());
+        recording(100, || {
+            let a = slot("v".into()).unwrap();
             assert_eq!(resolve(&format!("<{a}>")).unwrap(), "<v>");
             for cut in 1..a.chars().count() {
                 let piece: String = a.chars().take(cut).collect();
@@ -225,10 +251,19 @@ mod tests {
     }
 
     #[test]
+    fn values_are_capped() {
+        recording(10, || {
+            assert!(slot("12345".into()).is_ok());
+            assert!(slot("12345".into()).is_ok());
+            assert!(slot("1".into()).is_err());
+        });
+    }
+
+    #[test]
     fn tables_are_per_rendering() {
-        let (inner, outer) = recording(|| {
-            slot("outer".into());
-            recording(|| slot("inner".into())).1
+        let (inner, outer) = recording(100, || {
+            slot("outer".into()).unwrap();
+            recording(100, || slot("inner".into()).unwrap()).1
         });
         assert_eq!(inner, ["inner"]);
         assert_eq!(outer, ["outer"]);
