@@ -428,3 +428,119 @@ fn output_files_get_ordinary_permissions() {
         0o640
     );
 }
+
+/// Makes a special file with a system tool (`mkfifo`, `mknod`); false when the tool
+/// is missing or not permitted (`mknod` needs root).
+#[cfg(unix)]
+fn make_special(tool: &str, args: &[&str]) -> bool {
+    std::process::Command::new(tool)
+        .args(args)
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_device_writes_into_it_and_leaves_it_a_device() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = scratch("device");
+    let file = write(&dir, "a.timl", GOOD);
+    // A private copy of /dev/null first (as root), so that a regression cannot
+    // replace the machine's own.
+    let null = dir.join("null");
+    if make_special("mknod", &[&null.to_string_lossy(), "c", "1", "3"]) {
+        let output = timl(&["compile", &file, "-o", &null.to_string_lossy()]);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        let kind = fs::symlink_metadata(&null).unwrap().file_type();
+        assert!(kind.is_char_device(), "{null:?} was replaced: {kind:?}");
+        assert!(
+            fs::read_dir(&dir).unwrap().count() == 2,
+            "no temporary file is left beside it"
+        );
+    }
+    let output = timl(&["compile", &file, "-o", "/dev/null"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    let kind = fs::symlink_metadata("/dev/null").unwrap().file_type();
+    assert!(kind.is_char_device(), "/dev/null was replaced: {kind:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_fifo_writes_into_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = scratch("fifo");
+    let file = write(&dir, "a.timl", GOOD);
+    let fifo = dir.join("out.fifo");
+    assert!(make_special("mkfifo", &[&fifo.to_string_lossy()]));
+    // The reader opens the FIFO (which waits for a writer) and reads to the end.
+    let (sender, received) = std::sync::mpsc::channel();
+    let reading = fifo.clone();
+    std::thread::spawn(move || {
+        let _ = sender.send(fs::read_to_string(&reading));
+    });
+    let output = timl(&["compile", &file, "-o", &fifo.to_string_lossy()]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let text = received
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the FIFO was written and closed")
+        .unwrap();
+    assert_eq!(text, stdout(&timl(&["compile", &file])));
+    assert!(fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+    assert_eq!(fs::read_dir(&dir).unwrap().count(), 2, "no temporary file");
+}
+
+#[cfg(unix)]
+#[test]
+fn output_through_a_symlink_replaces_its_target_and_keeps_the_link() {
+    let dir = scratch("symlink-output");
+    let file = write(&dir, "a.timl", GOOD);
+    let expected = stdout(&timl(&["compile", &file]));
+    fs::create_dir(dir.join("real")).unwrap();
+    let target = dir.join("real/out.json");
+    fs::write(&target, "old").unwrap();
+    // A chain of two links, the first one relative.
+    std::os::unix::fs::symlink(&target, dir.join("second")).unwrap();
+    std::os::unix::fs::symlink("second", dir.join("out.json")).unwrap();
+    let link = dir.join("out.json");
+    let output = timl(&["compile", &file, "-o", &link.to_string_lossy()]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    for name in ["out.json", "second"] {
+        let kind = fs::symlink_metadata(dir.join(name)).unwrap().file_type();
+        assert!(kind.is_symlink(), "{name} is no longer a link: {kind:?}");
+    }
+    assert_eq!(fs::read_to_string(&target).unwrap(), expected);
+    // A link to a file that does not exist yet creates the file.
+    let dangling = dir.join("dangling.json");
+    std::os::unix::fs::symlink("real/new.json", &dangling).unwrap();
+    let output = timl(&["compile", &file, "-o", &dangling.to_string_lossy()]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(fs::symlink_metadata(&dangling)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        fs::read_to_string(dir.join("real/new.json")).unwrap(),
+        expected
+    );
+    // An error leaves the target as it was.
+    let bad = write(&dir, "b.timl", "---\ngroup: g\n---\n[face x]");
+    assert_eq!(
+        code(&timl(&["compile", &bad, "-o", &link.to_string_lossy()])),
+        1
+    );
+    assert_eq!(fs::read_to_string(&target).unwrap(), expected);
+}
+
+#[test]
+fn output_dash_is_standard_output() {
+    let dir = scratch("dash");
+    let file = write(&dir, "a.timl", GOOD);
+    let output = timl_in(Some(&dir), &["compile", &file, "-o", "-"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(stdout(&output), stdout(&timl(&["compile", &file])));
+    assert!(!dir.join("-").exists(), "no file called `-`");
+}
