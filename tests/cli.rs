@@ -486,10 +486,7 @@ fn output_to_a_fifo_writes_into_it() {
         .expect("the FIFO was written and closed")
         .unwrap();
     assert_eq!(text, stdout(&timl(&["compile", &file])));
-    assert!(fs::symlink_metadata(&fifo)
-        .unwrap()
-        .file_type()
-        .is_fifo());
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
     assert_eq!(fs::read_dir(&dir).unwrap().count(), 2, "no temporary file");
 }
 
