@@ -2,6 +2,7 @@
 //!
 //! This is the only module that touches the file system and the standard streams.
 
+use std::collections::HashSet;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -91,6 +92,10 @@ pub(crate) fn input_dir(input: &InputPath) -> PathBuf {
 
 fn check(config: CheckConfig) -> Result<Outcome, Error> {
     let mut files = Vec::new();
+    // A file reached twice (named twice, or through links) is checked once.
+    let mut seen = HashSet::new();
+    let mut first_time =
+        |path: &Path| seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned()));
     for input in &config.inputs {
         match input {
             InputPath::Stdin => files.push(InputPath::Stdin),
@@ -98,9 +103,17 @@ fn check(config: CheckConfig) -> Result<Outcome, Error> {
                 let mut found = Vec::new();
                 collect_inputs(path, &mut found)?;
                 found.sort();
-                files.extend(found.into_iter().map(InputPath::File));
+                for file in found {
+                    if first_time(&file) {
+                        files.push(InputPath::File(file));
+                    }
+                }
             }
-            InputPath::File(path) => files.push(InputPath::File(path.clone())),
+            InputPath::File(path) => {
+                if first_time(path) {
+                    files.push(InputPath::File(path.clone()));
+                }
+            }
         }
     }
     let colour = Colour::for_terminal(io::stdout().is_terminal());
@@ -190,26 +203,40 @@ impl Printer {
 }
 
 /// Every `.timl`, `.json` and `.jsonl` file below `dir`, but partials (names
-/// starting with `_`).
+/// starting with `_`). Links to files are followed; links to folders are not (as
+/// ripgrep and fd do), so a link to `..` or two links into each other's folders
+/// cannot make the walk loop. Only regular files are taken: reading a FIFO would
+/// wait forever.
 fn collect_inputs(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
     let read_error = |source| Error::Read {
         path: dir.to_owned(),
         source,
     };
     for entry in std::fs::read_dir(dir).map_err(read_error)? {
-        let path = entry.map_err(read_error)?.path();
+        let entry = entry.map_err(read_error)?;
+        let path = entry.path();
         let partial = path
             .file_name()
             .is_some_and(|name| name.to_string_lossy().starts_with('_'));
         if partial {
             // `_footer.timl` and the like are included by other templates.
             continue;
-        } else if path.is_dir() {
+        }
+        // The entry itself: a link is not followed here.
+        let kind = entry.file_type().map_err(read_error)?;
+        if kind.is_dir() {
             collect_inputs(&path, found)?;
-        } else if matches!(
+            continue;
+        }
+        let input = matches!(
             path.extension().and_then(|e| e.to_str()),
             Some("timl" | "json" | "jsonl")
-        ) {
+        );
+        // A link counts when it leads to a file; a dangling one, or one in a loop of
+        // links, leads nowhere.
+        let file = kind.is_file()
+            || (kind.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_file()));
+        if input && file {
             found.push(path);
         }
     }

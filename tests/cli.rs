@@ -541,3 +541,113 @@ fn output_dash_is_standard_output() {
     assert_eq!(stdout(&output), stdout(&timl(&["compile", &file])));
     assert!(!dir.join("-").exists(), "no file called `-`");
 }
+
+/// Runs `timl` with `args`, killed after `seconds` (a loop would hang the test).
+fn timl_within(seconds: u64, args: &[&str]) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_timl"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("timl {args:?} did not finish in {seconds} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// The `checked N files` line of a `check` run.
+fn checked_line(output: &std::process::Output) -> String {
+    stdout(output)
+        .lines()
+        .find(|line| line.starts_with("checked "))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[cfg(unix)]
+#[test]
+fn check_does_not_follow_a_folder_link_to_its_parent() {
+    use std::os::unix::fs::symlink;
+    let dir = scratch("check-parent-link");
+    fs::create_dir_all(dir.join("sub")).unwrap();
+    write(&dir, "a.timl", GOOD);
+    symlink("..", dir.join("sub/up")).unwrap();
+    let output = timl_within(60, &["check", &dir.to_string_lossy()]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert_eq!(checked_line(&output), "checked 1 file: no problems");
+}
+
+#[cfg(unix)]
+#[test]
+fn check_survives_links_that_point_at_each_other() {
+    use std::os::unix::fs::symlink;
+    let dir = scratch("check-link-cycle");
+    fs::create_dir_all(dir.join("a")).unwrap();
+    fs::create_dir_all(dir.join("b")).unwrap();
+    write(&dir.join("a"), "one.timl", GOOD);
+    write(&dir.join("b"), "two.timl", GOOD);
+    // Two folder links into each other's folder, and two file links to each other.
+    symlink("../b", dir.join("a/to-b")).unwrap();
+    symlink("../a", dir.join("b/to-a")).unwrap();
+    symlink("y.timl", dir.join("a/x.timl")).unwrap();
+    symlink("x.timl", dir.join("a/y.timl")).unwrap();
+    let a = dir.join("a");
+    let output = timl_within(60, &["check", &a.to_string_lossy()]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert_eq!(checked_line(&output), "checked 1 file: no problems");
+    let output = timl_within(60, &["check", &dir.to_string_lossy()]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert_eq!(checked_line(&output), "checked 2 files: no problems");
+}
+
+#[cfg(unix)]
+#[test]
+fn check_checks_a_file_reached_twice_once() {
+    use std::os::unix::fs::symlink;
+    let dir = scratch("check-file-twice");
+    let root = dir.join("root");
+    fs::create_dir_all(root.join("sub")).unwrap();
+    fs::create_dir_all(dir.join("elsewhere")).unwrap();
+    // One error per check, so the count of errors counts the checks.
+    let bad = "---\ngroup: g\ntype: work\n---\n[face x]\n";
+    write(&root, "a.timl", bad);
+    symlink("a.timl", root.join("b.timl")).unwrap();
+    symlink("../a.timl", root.join("sub/c.timl")).unwrap();
+    // A link to a file outside the folder is checked, once.
+    write(&dir.join("elsewhere"), "out.timl", bad);
+    symlink("../elsewhere/out.timl", root.join("out.timl")).unwrap();
+    let a = root.join("a.timl");
+    let output = timl_within(
+        60,
+        &["check", &root.to_string_lossy(), &a.to_string_lossy()],
+    );
+    assert_eq!(code(&output), 1, "{}{}", stdout(&output), stderr(&output));
+    assert_eq!(checked_line(&output), "checked 2 files: 2 errors");
+    let shown = stdout(&output);
+    assert!(shown.contains("a.timl:5:"), "{shown}");
+    assert!(shown.contains("out.timl:5:"), "{shown}");
+}
+
+#[cfg(unix)]
+#[test]
+fn check_skips_special_files_in_a_folder() {
+    let dir = scratch("check-fifo");
+    write(&dir, "a.timl", GOOD);
+    // Reading a FIFO would wait for a writer forever.
+    assert!(make_special(
+        "mkfifo",
+        &[&dir.join("waits.timl").to_string_lossy()]
+    ));
+    let output = timl_within(60, &["check", &dir.to_string_lossy()]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert_eq!(checked_line(&output), "checked 1 file: no problems");
+}
