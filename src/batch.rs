@@ -79,20 +79,29 @@ pub fn compile_input(
             }
             Err(diagnostic) => Compiled::failed(vec![*diagnostic]),
         };
-        let at = match line {
-            0 => format!("in row {number} of {}", rows.display()),
-            line => format!("in row {number} of {} (line {line})", rows.display()),
+        let at = match (number, line) {
+            // A problem of the whole file already names the file, and is in no row.
+            (0, _) => None,
+            (_, 0) => Some(format!("in row {number} of {}", rows.display())),
+            (_, line) => Some(format!(
+                "in row {number} of {} (line {line})",
+                rows.display()
+            )),
         };
         for diagnostic in &mut compiled.diagnostics {
-            diagnostic.notes.push(at.clone());
+            diagnostic.notes.extend(at.clone());
         }
         compiled
     };
     let workers = workers();
-    if workers == 1 {
-        data::for_each_row(rows, |row| each(compile_row(row)))?;
+    let count = if workers == 1 {
+        data::for_each_row(rows, |row| each(compile_row(row)))?
     } else {
-        in_parallel(rows, workers, &compile_row, each)?;
+        in_parallel(rows, workers, &compile_row, each)?
+    };
+    if count == 0 {
+        // Otherwise an empty output (or nothing sent) would pass for a success.
+        each(Compiled::failed(vec![data::no_rows(rows)]))?;
     }
     Ok(Shape::Lines)
 }
@@ -111,13 +120,13 @@ const CHUNK: usize = 512;
 
 /// Reads rows on this thread and hands chunks of them to `workers` threads, which
 /// compile them; results are passed to `each` in row order. The chunk queue is
-/// bounded, so only a few chunks are ever in memory.
+/// bounded, so only a few chunks are ever in memory. Returns how many rows there were.
 fn in_parallel(
     path: &Path,
     workers: usize,
     compile_row: &(dyn Fn(Row) -> Compiled + Sync),
     each: &mut dyn FnMut(Compiled) -> Result<(), Error>,
-) -> Result<(), Error> {
+) -> Result<usize, Error> {
     let (chunk_tx, chunk_rx) = mpsc::sync_channel::<(usize, Vec<Row>)>(workers * 2);
     let (done_tx, done_rx) = mpsc::channel::<(usize, Vec<Compiled>)>();
     let chunk_rx = Mutex::new(chunk_rx);
@@ -163,11 +172,11 @@ fn in_parallel(
             let _ = chunk_tx.send((sent, chunk));
         }
         drop(chunk_tx);
-        read?;
+        let count = read?;
         for (number, compiled) in done_rx.iter() {
             waiting.insert(number, compiled);
             emit(&mut waiting, &mut next)?;
         }
-        Ok(())
+        Ok(count)
     })
 }

@@ -2,8 +2,10 @@
 //! `--data ROWS` (JSON Lines, a JSON array of objects, or CSV with a header row),
 //! read one row at a time so memory stays flat however many rows there are.
 
+use std::collections::hash_map::{Entry, HashMap};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -27,17 +29,37 @@ pub fn parse_var(text: &str) -> Result<(String, String), String> {
 
 /// A diagnostic about a data or variables file, at `line` (0: the whole file).
 fn data_error(path: &Path, line: usize, source_line: &str, message: String) -> Diagnostic {
+    let columns = 1..source_line.chars().count() + 1;
+    data_error_at(path, line, source_line, columns, message)
+}
+
+/// A diagnostic about a data file, at `columns` (1-based, in characters) of `line`.
+fn data_error_at(
+    path: &Path,
+    line: usize,
+    source_line: &str,
+    columns: Range<usize>,
+    message: String,
+) -> Diagnostic {
     let mut diagnostic = Diagnostic::new(&rules::DATA, message);
     diagnostic.location = Some(Box::new(Location {
         file: path.display().to_string(),
         line,
-        column: 1,
+        column: columns.start,
         end_line: line,
-        end_column: source_line.chars().count() + 1,
+        end_column: columns.end,
         source_line: source_line.to_owned(),
         source_column: 1,
     }));
     diagnostic
+}
+
+/// The error for a data file without a single row: compiling it would write an
+/// empty output, or send nothing, and call it a success.
+pub fn no_rows(path: &Path) -> Diagnostic {
+    data_error(path, 0, "", "the data file has no rows".to_owned()).help(
+        "each row is one message: a CSV line below the header, an object of the JSON array, or a line of JSON Lines",
+    )
 }
 
 fn read_error(path: &Path, source: io::Error) -> Error {
@@ -52,7 +74,9 @@ pub fn read_vars_file(path: &Path) -> Result<Result<Vars, Diagnostic>, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| read_error(path, e))?;
     let is_toml = path.extension().and_then(|e| e.to_str()) == Some("toml");
     let parsed: Result<Value, String> = if is_toml {
-        toml::from_str::<Value>(&text).map_err(|e| e.message().to_owned())
+        toml::from_str::<toml::Table>(&text)
+            .map(|table| toml_to_json(toml::Value::Table(table)))
+            .map_err(|e| e.message().to_owned())
     } else {
         serde_json::from_str::<Value>(&text).map_err(|e| e.to_string())
     };
@@ -73,11 +97,33 @@ pub fn read_vars_file(path: &Path) -> Result<Result<Vars, Diagnostic>, Error> {
     })
 }
 
+/// A TOML value as a JSON one. A date or time becomes its RFC 3339 text, as TOML
+/// writes it: through serde it would be a private `{"$__toml_private_datetime": ...}`
+/// table, printed as such by a template.
+fn toml_to_json(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(text) => Value::String(text),
+        toml::Value::Integer(number) => Value::from(number),
+        // NaN and the infinities become null, as they did through serde.
+        toml::Value::Float(number) => Value::from(number),
+        toml::Value::Boolean(flag) => Value::Bool(flag),
+        toml::Value::Datetime(datetime) => Value::String(datetime.to_string()),
+        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(table) => Value::Object(
+            table
+                .into_iter()
+                .map(|(key, value)| (key, toml_to_json(value)))
+                .collect(),
+        ),
+    }
+}
+
 /// One data row: its 1-based number, its line in the file where known (0 otherwise),
 /// and its variables or what is wrong with it.
 #[derive(Debug)]
 pub struct Row {
-    /// 1-based row number.
+    /// 1-based row number; 0 for a problem of the file as a whole (its CSV header,
+    /// a JSON array that does not parse), which is no row.
     pub number: usize,
     /// 1-based line of the file where the row starts; 0 when unknown.
     pub line: usize,
@@ -153,23 +199,35 @@ impl DataFormat {
 }
 
 /// Calls `each` with every row of the data file at `path`, in order, reading one row
-/// at a time. Stops early if `each` fails.
+/// at a time, and returns how many rows there were (a row that cannot be read
+/// counts: `each` gets its diagnostic). Stops early if `each` fails.
 pub fn for_each_row(
     path: &Path,
     mut each: impl FnMut(Row) -> Result<(), Error>,
-) -> Result<(), Error> {
+) -> Result<usize, Error> {
     let file = File::open(path).map_err(|e| read_error(path, e))?;
     let mut reader = BufReader::with_capacity(1 << 16, file);
-    let first = {
+    let (first, first_line) = {
         let buffer = reader.fill_buf().map_err(|e| read_error(path, e))?;
         let text = buffer.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(buffer);
-        text.iter().copied().find(|b| !b.is_ascii_whitespace())
+        let line = text.split(|b| *b == b'\n').next().unwrap_or_default();
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        (
+            text.iter().copied().find(|b| !b.is_ascii_whitespace()),
+            String::from_utf8_lossy(line).into_owned(),
+        )
+    };
+    let mut rows = 0;
+    let mut counted = |row: Row| {
+        rows += 1;
+        each(row)
     };
     match DataFormat::detect(path, first) {
-        DataFormat::JsonLines => json_lines(path, reader, &mut each),
-        DataFormat::JsonArray => json_array(path, reader, &mut each),
-        DataFormat::Csv => csv_rows(path, reader, &mut each),
-    }
+        DataFormat::JsonLines => json_lines(path, reader, &mut counted),
+        DataFormat::JsonArray => json_array(path, reader, &mut counted),
+        DataFormat::Csv => csv_rows(path, reader, &first_line, &mut counted),
+    }?;
+    Ok(rows)
 }
 
 fn json_lines(
@@ -211,9 +269,12 @@ fn json_lines(
     Ok(())
 }
 
+/// `header_line` is the file's first line, as far as it was read ahead: where the
+/// header's columns are, for diagnostics.
 fn csv_rows(
     path: &Path,
     reader: impl Read,
+    header_line: &str,
     each: &mut dyn FnMut(Row) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let mut reader = csv::ReaderBuilder::new()
@@ -228,13 +289,16 @@ fn csv_rows(
                 "",
                 format!("cannot read the CSV header row: {error}"),
             ));
-            return each(Row::read(1, 1, vars));
+            return each(Row::read(0, 1, vars));
         }
     };
     let headers: Vec<String> = headers
         .iter()
         .map(|h| h.trim_start_matches('\u{FEFF}').to_owned())
         .collect();
+    if let Some(diagnostic) = duplicate_column(path, &headers, header_line) {
+        return each(Row::read(0, 1, Err(diagnostic)));
+    }
     let mut record = csv::StringRecord::new();
     let mut number = 0;
     loop {
@@ -266,6 +330,63 @@ fn csv_rows(
             }
         }
     }
+}
+
+/// A column named twice, which would silently take the later column's value. Empty
+/// names are left alone: no template can read them, and spreadsheets end rows with
+/// empty columns.
+fn duplicate_column(path: &Path, headers: &[String], header_line: &str) -> Option<Diagnostic> {
+    let mut first = HashMap::new();
+    let (earlier, later) = headers.iter().enumerate().find_map(|(i, name)| {
+        if name.is_empty() {
+            return None;
+        }
+        match first.entry(name.as_str()) {
+            Entry::Occupied(entry) => Some((*entry.get(), i)),
+            Entry::Vacant(entry) => {
+                entry.insert(i);
+                None
+            }
+        }
+    })?;
+    let fields = csv_field_columns(header_line);
+    // The line read ahead may not hold the whole header (a quoted line break).
+    let columns = match fields.get(later) {
+        Some(columns) if fields.len() == headers.len() => columns.clone(),
+        _ => 1..header_line.chars().count() + 1,
+    };
+    let message = format!(
+        "the CSV header names the column `{}` twice: columns {} and {}",
+        headers[later],
+        earlier + 1,
+        later + 1
+    );
+    Some(
+        data_error_at(path, 1, header_line, columns, message)
+            .help("rename one of them: a row's later value would silently replace the earlier"),
+    )
+}
+
+/// Where each field of a CSV line is: 1-based character columns, quotes included.
+fn csv_field_columns(line: &str) -> Vec<Range<usize>> {
+    let mut fields = Vec::new();
+    let mut start = 1;
+    let mut quoted = false;
+    let mut column = 1;
+    for c in line.chars() {
+        match c {
+            // A doubled quote inside a quoted field toggles twice.
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                fields.push(start..column);
+                start = column + 1;
+            }
+            _ => {}
+        }
+        column += 1;
+    }
+    fields.push(start..column);
+    fields
 }
 
 /// Streams the items of a top-level JSON array to `each` without holding the array.
@@ -403,6 +524,44 @@ mod tests {
         assert_eq!(rows[0].2.as_ref().unwrap()["name"], "Lee, Tommy");
         assert_eq!(rows[1].2.as_ref().unwrap()["name"], "say \"hi\"");
         assert_eq!(rows[1].1, 3);
+    }
+
+    #[test]
+    fn rows_are_counted_and_a_header_is_no_row() {
+        let dir = std::env::temp_dir().join(format!("timl-data-{}-count", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, text, count) in [
+            ("a.csv", "a,b\n1,2\n3,4\n", 2),
+            ("b.csv", "a,b\n", 0),
+            ("c.json", "[]", 0),
+            ("d.jsonl", "\n\n", 0),
+            ("e.jsonl", "{}\nnot json\n", 2),
+        ] {
+            let path = dir.join(name);
+            std::fs::write(&path, text).unwrap();
+            assert_eq!(for_each_row(&path, |_| Ok(())).unwrap(), count, "{name}");
+        }
+    }
+
+    #[test]
+    fn csv_field_columns_skip_quoted_commas() {
+        assert_eq!(
+            csv_field_columns(r#"a,"b,""c""",d"#),
+            vec![1..2, 3..12, 13..14]
+        );
+        assert_eq!(csv_field_columns(""), vec![1..1]);
+    }
+
+    #[test]
+    fn toml_datetimes_become_text_and_the_rest_stays() {
+        let table: toml::Table =
+            toml::from_str("a = 1979-05-27T07:32:00Z\nb = [{ c = 07:32:00 }]\nd = 1.5\ne = nan")
+                .unwrap();
+        let json = toml_to_json(toml::Value::Table(table));
+        assert_eq!(
+            json,
+            serde_json::json!({"a": "1979-05-27T07:32:00Z", "b": [{"c": "07:32:00"}], "d": 1.5, "e": null})
+        );
     }
 
     #[test]

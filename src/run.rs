@@ -2,6 +2,7 @@
 //!
 //! This is the only module that touches the file system and the standard streams.
 
+use std::collections::HashSet;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -40,8 +41,9 @@ fn compile(config: CompileConfig) -> Result<Outcome, Error> {
     let kind = input_kind(&config.input, &name);
     let colour = Colour::for_terminal(io::stderr().is_terminal());
     let mut printer = Printer::new(Format::Human, colour);
-    // Messages go to a temporary file beside the output (or in the temporary folder
-    // for standard output): written whole, and only when every message compiled.
+    // Messages go to a temporary file beside the output file (in the temporary folder
+    // for standard output, a FIFO or a device): written whole, and only when every
+    // message compiled.
     let mut output = PendingOutput::new(config.output.as_deref())?;
     let shape = compile_input(
         &name,
@@ -90,6 +92,10 @@ pub(crate) fn input_dir(input: &InputPath) -> PathBuf {
 
 fn check(config: CheckConfig) -> Result<Outcome, Error> {
     let mut files = Vec::new();
+    // A file reached twice (named twice, or through links) is checked once.
+    let mut seen = HashSet::new();
+    let mut first_time =
+        |path: &Path| seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned()));
     for input in &config.inputs {
         match input {
             InputPath::Stdin => files.push(InputPath::Stdin),
@@ -97,9 +103,17 @@ fn check(config: CheckConfig) -> Result<Outcome, Error> {
                 let mut found = Vec::new();
                 collect_inputs(path, &mut found)?;
                 found.sort();
-                files.extend(found.into_iter().map(InputPath::File));
+                for file in found {
+                    if first_time(&file) {
+                        files.push(InputPath::File(file));
+                    }
+                }
             }
-            InputPath::File(path) => files.push(InputPath::File(path.clone())),
+            InputPath::File(path) => {
+                if first_time(path) {
+                    files.push(InputPath::File(path.clone()));
+                }
+            }
         }
     }
     let colour = Colour::for_terminal(io::stdout().is_terminal());
@@ -189,26 +203,40 @@ impl Printer {
 }
 
 /// Every `.timl`, `.json` and `.jsonl` file below `dir`, but partials (names
-/// starting with `_`).
+/// starting with `_`). Links to files are followed; links to folders are not (as
+/// ripgrep and fd do), so a link to `..` or two links into each other's folders
+/// cannot make the walk loop. Only regular files are taken: reading a FIFO would
+/// wait forever.
 fn collect_inputs(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
     let read_error = |source| Error::Read {
         path: dir.to_owned(),
         source,
     };
     for entry in std::fs::read_dir(dir).map_err(read_error)? {
-        let path = entry.map_err(read_error)?.path();
+        let entry = entry.map_err(read_error)?;
+        let path = entry.path();
         let partial = path
             .file_name()
             .is_some_and(|name| name.to_string_lossy().starts_with('_'));
         if partial {
             // `_footer.timl` and the like are included by other templates.
             continue;
-        } else if path.is_dir() {
+        }
+        // The entry itself: a link is not followed here.
+        let kind = entry.file_type().map_err(read_error)?;
+        if kind.is_dir() {
             collect_inputs(&path, found)?;
-        } else if matches!(
+            continue;
+        }
+        let input = matches!(
             path.extension().and_then(|e| e.to_str()),
             Some("timl" | "json" | "jsonl")
-        ) {
+        );
+        // A link counts when it leads to a file; a dangling one, or one in a loop of
+        // links, leads nowhere.
+        let file = kind.is_file()
+            || (kind.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_file()));
+        if input && file {
             found.push(path);
         }
     }
@@ -248,11 +276,92 @@ pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
         })
 }
 
-/// Compiled messages on their way to the output: kept in a temporary file beside it
-/// (in the temporary folder for standard output) and moved into place, or copied to
-/// standard output, only once every message has compiled.
-struct PendingOutput<'p> {
-    path: Option<&'p Path>,
+/// Where `-o` sends the output, decided before anything is compiled.
+enum Destination {
+    /// Standard output: no `-o`, or `-o -`.
+    Stdout,
+    /// A regular file, or a new one: replaced whole by renaming a temporary file over
+    /// `target`, the end of the symlink chain at `shown` (the link stays a link).
+    Replace { shown: PathBuf, target: PathBuf },
+    /// A FIFO, a device or another file that is not regular: written into, because
+    /// renaming over it would replace it (as root, `-o /dev/null` would turn
+    /// /dev/null into a regular file).
+    Into(PathBuf),
+}
+
+impl Destination {
+    fn of(path: Option<&Path>) -> Result<Destination, Error> {
+        let Some(path) = path.filter(|path| *path != Path::new("-")) else {
+            return Ok(Destination::Stdout);
+        };
+        let write_error = |source| Error::Write {
+            path: path.to_owned(),
+            source,
+        };
+        let replace = |target| Destination::Replace {
+            shown: path.to_owned(),
+            target,
+        };
+        // `metadata` follows links as the kernel does (`/dev/stdout` included).
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_file() => {
+                let linked = std::fs::symlink_metadata(path)
+                    .is_ok_and(|metadata| metadata.file_type().is_symlink());
+                Ok(replace(if linked {
+                    std::fs::canonicalize(path).map_err(write_error)?
+                } else {
+                    path.to_owned()
+                }))
+            }
+            // Directories too: opening one for writing fails, and nothing is written.
+            Ok(_) => Ok(Destination::Into(path.to_owned())),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                Ok(replace(chain_end(path).map_err(write_error)?))
+            }
+            Err(error) => Err(write_error(error)),
+        }
+    }
+
+    /// The path errors name: the one the user gave.
+    fn shown(&self) -> PathBuf {
+        match self {
+            Destination::Stdout => PathBuf::from("<stdout>"),
+            Destination::Replace { shown, .. } => shown.clone(),
+            Destination::Into(path) => path.clone(),
+        }
+    }
+}
+
+/// Where the symlink chain at `path` ends, for a path that does not lead to an
+/// existing file: `path` itself, or the missing file a dangling link names (created
+/// there, as a shell's `>` would).
+fn chain_end(path: &Path) -> io::Result<PathBuf> {
+    let mut current = path.to_owned();
+    // The kernel's own limit on links followed in a path.
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&current) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                let link = std::fs::read_link(&current)?;
+                // A relative link is relative to its folder; `join` keeps an absolute one.
+                current = match current.parent() {
+                    Some(parent) => parent.join(link),
+                    None => link,
+                };
+            }
+            Ok(_) => return Ok(current),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(current),
+            Err(error) => return Err(error),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
+}
+
+/// Compiled messages on their way to the output: kept in a temporary file (beside a
+/// regular output file, in the temporary folder otherwise) and moved into place,
+/// or copied to standard output or into a special file, only once every message has
+/// compiled.
+struct PendingOutput {
+    destination: Destination,
     temp: io::BufWriter<tempfile::NamedTempFile>,
     /// The first message (compact JSON, and the message), held back: alone it is
     /// written as pretty JSON.
@@ -260,17 +369,20 @@ struct PendingOutput<'p> {
     count: usize,
 }
 
-impl<'p> PendingOutput<'p> {
-    fn new(path: Option<&'p Path>) -> Result<PendingOutput<'p>, Error> {
-        let temp = match path {
-            Some(path) => temp_beside(path)?,
-            None => tempfile::NamedTempFile::new().map_err(|source| Error::Write {
-                path: std::env::temp_dir(),
-                source,
-            })?,
+impl PendingOutput {
+    fn new(path: Option<&Path>) -> Result<PendingOutput, Error> {
+        let destination = Destination::of(path)?;
+        let temp = match &destination {
+            Destination::Replace { shown, target } => temp_beside(shown, target)?,
+            Destination::Stdout | Destination::Into(_) => {
+                tempfile::NamedTempFile::new().map_err(|source| Error::Write {
+                    path: std::env::temp_dir(),
+                    source,
+                })?
+            }
         };
         Ok(PendingOutput {
-            path,
+            destination,
             temp: io::BufWriter::with_capacity(1 << 16, temp),
             first: None,
             count: 0,
@@ -279,9 +391,7 @@ impl<'p> PendingOutput<'p> {
 
     fn write_error(&self, source: io::Error) -> Error {
         Error::Write {
-            path: self
-                .path
-                .map_or_else(|| PathBuf::from("<stdout>"), Path::to_owned),
+            path: self.destination.shown(),
             source,
         }
     }
@@ -325,42 +435,49 @@ impl<'p> PendingOutput<'p> {
                 _ => self.write_line(&json)?,
             }
         }
-        let temp = self.temp.into_inner().map_err(|e| Error::Write {
-            path: PathBuf::from("<output>"),
-            source: e.into_error(),
-        })?;
-        match self.path {
-            Some(path) => commit(temp, path),
-            None => {
-                let mut file = temp.reopen().map_err(|source| Error::Write {
-                    path: PathBuf::from("<stdout>"),
-                    source,
-                })?;
-                let mut stdout = io::stdout().lock();
-                io::copy(&mut file, &mut stdout)
-                    .and_then(|_| stdout.flush())
-                    .map(|_| ())
-                    .map_err(|source| Error::Write {
-                        path: PathBuf::from("<stdout>"),
-                        source,
-                    })
-            }
+        let shown = self.destination.shown();
+        let write_error = |source| Error::Write {
+            path: shown.clone(),
+            source,
+        };
+        let temp = self
+            .temp
+            .into_inner()
+            .map_err(|e| write_error(e.into_error()))?;
+        match &self.destination {
+            Destination::Replace { target, .. } => commit(temp, &shown, target),
+            Destination::Stdout => copy(&temp, &mut io::stdout().lock()).map_err(write_error),
+            // Opened only now, with every message compiled: a FIFO's reader gets all
+            // or nothing. No truncation: a FIFO or a device has nothing to cut.
+            Destination::Into(path) => std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .and_then(|mut file| copy(&temp, &mut file))
+                .map_err(write_error),
         }
     }
 }
 
-/// A temporary file beside `path`, with the permissions `path` has (0644 less the
-/// umask for a new file, not the temporary file's private 0600).
-fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
+/// Copies the finished temporary file into `sink`.
+fn copy(temp: &tempfile::NamedTempFile, sink: &mut dyn Write) -> io::Result<()> {
+    let mut file = temp.reopen()?;
+    io::copy(&mut file, sink)?;
+    sink.flush()
+}
+
+/// A temporary file beside `target` (where `shown` leads), with the permissions
+/// `target` has (0644 less the umask for a new file, not the temporary file's
+/// private 0600).
+fn temp_beside(shown: &Path, target: &Path) -> Result<tempfile::NamedTempFile, Error> {
     let write_error = |source| Error::Write {
-        path: path.to_owned(),
+        path: shown.to_owned(),
         source,
     };
-    let dir = match path.parent() {
+    let dir = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let permissions = std::fs::metadata(path)
+    let permissions = std::fs::metadata(target)
         .map(|metadata| metadata.permissions())
         .ok()
         .or_else(default_permissions);
@@ -371,14 +488,14 @@ fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
     builder.tempfile_in(dir).map_err(write_error)
 }
 
-/// Moves a finished temporary file over `path`.
-fn commit(temp: tempfile::NamedTempFile, path: &Path) -> Result<(), Error> {
+/// Moves a finished temporary file over `target` (where `shown` leads).
+fn commit(temp: tempfile::NamedTempFile, shown: &Path, target: &Path) -> Result<(), Error> {
     let write_error = |source| Error::Write {
-        path: path.to_owned(),
+        path: shown.to_owned(),
         source,
     };
     temp.as_file().sync_all().map_err(write_error)?;
-    temp.persist(path).map_err(|e| write_error(e.error))?;
+    temp.persist(target).map_err(|e| write_error(e.error))?;
     Ok(())
 }
 

@@ -428,3 +428,226 @@ fn output_files_get_ordinary_permissions() {
         0o640
     );
 }
+
+/// Makes a special file with a system tool (`mkfifo`, `mknod`); false when the tool
+/// is missing or not permitted (`mknod` needs root).
+#[cfg(unix)]
+fn make_special(tool: &str, args: &[&str]) -> bool {
+    std::process::Command::new(tool)
+        .args(args)
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_device_writes_into_it_and_leaves_it_a_device() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = scratch("device");
+    let file = write(&dir, "a.timl", GOOD);
+    // A private copy of /dev/null first (as root), so that a regression cannot
+    // replace the machine's own.
+    let null = dir.join("null");
+    if make_special("mknod", &[&null.to_string_lossy(), "c", "1", "3"]) {
+        let output = timl(&["compile", &file, "-o", &null.to_string_lossy()]);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        let kind = fs::symlink_metadata(&null).unwrap().file_type();
+        assert!(kind.is_char_device(), "{null:?} was replaced: {kind:?}");
+        assert!(
+            fs::read_dir(&dir).unwrap().count() == 2,
+            "no temporary file is left beside it"
+        );
+    }
+    let output = timl(&["compile", &file, "-o", "/dev/null"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    let kind = fs::symlink_metadata("/dev/null").unwrap().file_type();
+    assert!(kind.is_char_device(), "/dev/null was replaced: {kind:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_fifo_writes_into_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = scratch("fifo");
+    let file = write(&dir, "a.timl", GOOD);
+    let fifo = dir.join("out.fifo");
+    assert!(make_special("mkfifo", &[&fifo.to_string_lossy()]));
+    // The reader opens the FIFO (which waits for a writer) and reads to the end.
+    let (sender, received) = std::sync::mpsc::channel();
+    let reading = fifo.clone();
+    std::thread::spawn(move || {
+        let _ = sender.send(fs::read_to_string(&reading));
+    });
+    let output = timl(&["compile", &file, "-o", &fifo.to_string_lossy()]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let text = received
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the FIFO was written and closed")
+        .unwrap();
+    assert_eq!(text, stdout(&timl(&["compile", &file])));
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert_eq!(fs::read_dir(&dir).unwrap().count(), 2, "no temporary file");
+}
+
+#[cfg(unix)]
+#[test]
+fn output_through_a_symlink_replaces_its_target_and_keeps_the_link() {
+    let dir = scratch("symlink-output");
+    let file = write(&dir, "a.timl", GOOD);
+    let expected = stdout(&timl(&["compile", &file]));
+    fs::create_dir(dir.join("real")).unwrap();
+    let target = dir.join("real/out.json");
+    fs::write(&target, "old").unwrap();
+    // A chain of two links, the first one relative.
+    std::os::unix::fs::symlink(&target, dir.join("second")).unwrap();
+    std::os::unix::fs::symlink("second", dir.join("out.json")).unwrap();
+    let link = dir.join("out.json");
+    let output = timl(&["compile", &file, "-o", &link.to_string_lossy()]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    for name in ["out.json", "second"] {
+        let kind = fs::symlink_metadata(dir.join(name)).unwrap().file_type();
+        assert!(kind.is_symlink(), "{name} is no longer a link: {kind:?}");
+    }
+    assert_eq!(fs::read_to_string(&target).unwrap(), expected);
+    // A link to a file that does not exist yet creates the file.
+    let dangling = dir.join("dangling.json");
+    std::os::unix::fs::symlink("real/new.json", &dangling).unwrap();
+    let output = timl(&["compile", &file, "-o", &dangling.to_string_lossy()]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(fs::symlink_metadata(&dangling)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        fs::read_to_string(dir.join("real/new.json")).unwrap(),
+        expected
+    );
+    // An error leaves the target as it was.
+    let bad = write(&dir, "b.timl", "---\ngroup: g\n---\n[face x]");
+    assert_eq!(
+        code(&timl(&["compile", &bad, "-o", &link.to_string_lossy()])),
+        1
+    );
+    assert_eq!(fs::read_to_string(&target).unwrap(), expected);
+}
+
+#[test]
+fn output_dash_is_standard_output() {
+    let dir = scratch("dash");
+    let file = write(&dir, "a.timl", GOOD);
+    let output = timl_in(Some(&dir), &["compile", &file, "-o", "-"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(stdout(&output), stdout(&timl(&["compile", &file])));
+    assert!(!dir.join("-").exists(), "no file called `-`");
+}
+
+/// Runs `timl` with `args`, killed after `seconds` (a loop would hang the test).
+fn timl_within(seconds: u64, args: &[&str]) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_timl"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("timl {args:?} did not finish in {seconds} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// The `checked N files` line of a `check` run.
+fn checked_line(output: &std::process::Output) -> String {
+    stdout(output)
+        .lines()
+        .find(|line| line.starts_with("checked "))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[cfg(unix)]
+#[test]
+fn check_does_not_follow_a_folder_link_to_its_parent() {
+    use std::os::unix::fs::symlink;
+    let dir = scratch("check-parent-link");
+    fs::create_dir_all(dir.join("sub")).unwrap();
+    write(&dir, "a.timl", GOOD);
+    symlink("..", dir.join("sub/up")).unwrap();
+    let output = timl_within(60, &["check", &dir.to_string_lossy()]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert_eq!(checked_line(&output), "checked 1 file: no problems");
+}
+
+#[cfg(unix)]
+#[test]
+fn check_survives_links_that_point_at_each_other() {
+    use std::os::unix::fs::symlink;
+    let dir = scratch("check-link-cycle");
+    fs::create_dir_all(dir.join("a")).unwrap();
+    fs::create_dir_all(dir.join("b")).unwrap();
+    write(&dir.join("a"), "one.timl", GOOD);
+    write(&dir.join("b"), "two.timl", GOOD);
+    // Two folder links into each other's folder, and two file links to each other.
+    symlink("../b", dir.join("a/to-b")).unwrap();
+    symlink("../a", dir.join("b/to-a")).unwrap();
+    symlink("y.timl", dir.join("a/x.timl")).unwrap();
+    symlink("x.timl", dir.join("a/y.timl")).unwrap();
+    let a = dir.join("a");
+    let output = timl_within(60, &["check", &a.to_string_lossy()]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert_eq!(checked_line(&output), "checked 1 file: no problems");
+    let output = timl_within(60, &["check", &dir.to_string_lossy()]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert_eq!(checked_line(&output), "checked 2 files: no problems");
+}
+
+#[cfg(unix)]
+#[test]
+fn check_checks_a_file_reached_twice_once() {
+    use std::os::unix::fs::symlink;
+    let dir = scratch("check-file-twice");
+    let root = dir.join("root");
+    fs::create_dir_all(root.join("sub")).unwrap();
+    fs::create_dir_all(dir.join("elsewhere")).unwrap();
+    // One error per check, so the count of errors counts the checks.
+    let bad = "---\ngroup: g\ntype: work\n---\n[face x]\n";
+    write(&root, "a.timl", bad);
+    symlink("a.timl", root.join("b.timl")).unwrap();
+    symlink("../a.timl", root.join("sub/c.timl")).unwrap();
+    // A link to a file outside the folder is checked, once.
+    write(&dir.join("elsewhere"), "out.timl", bad);
+    symlink("../elsewhere/out.timl", root.join("out.timl")).unwrap();
+    let a = root.join("a.timl");
+    let output = timl_within(
+        60,
+        &["check", &root.to_string_lossy(), &a.to_string_lossy()],
+    );
+    assert_eq!(code(&output), 1, "{}{}", stdout(&output), stderr(&output));
+    assert_eq!(checked_line(&output), "checked 2 files: 2 errors");
+    let shown = stdout(&output);
+    assert!(shown.contains("a.timl:5:"), "{shown}");
+    assert!(shown.contains("out.timl:5:"), "{shown}");
+}
+
+#[cfg(unix)]
+#[test]
+fn check_skips_special_files_in_a_folder() {
+    let dir = scratch("check-fifo");
+    write(&dir, "a.timl", GOOD);
+    // Reading a FIFO would wait for a writer forever.
+    assert!(make_special(
+        "mkfifo",
+        &[&dir.join("waits.timl").to_string_lossy()]
+    ));
+    let output = timl_within(60, &["check", &dir.to_string_lossy()]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert_eq!(checked_line(&output), "checked 1 file: no problems");
+}

@@ -106,6 +106,49 @@ fn good_fixtures() {
     });
 }
 
+/// Every good fixture's output, read back as a `.json` input (pretty, and every
+/// message as a line of `.jsonl`), is the same message and the same bytes, without
+/// an error: the strict reading refuses nothing that markup makes.
+#[test]
+fn good_fixtures_read_back_from_json_unchanged() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good");
+    let mut checked = 0;
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("timl") || is_partial(&path) {
+            continue;
+        }
+        let bytes = fs::read(&path).unwrap();
+        let results = compile_all(&path, &bytes, InputKind::Markup);
+        let mut lines = String::new();
+        for compiled in &results {
+            let message = compiled.message.as_ref().unwrap();
+            let pretty = message.to_pretty_json();
+            let again = timl::compile_json("again.json", &pretty, &Options::default());
+            assert!(
+                again.diagnostics.iter().all(|d| !d.is_error()),
+                "{}:\n{}",
+                path.display(),
+                rendered(&again.diagnostics)
+            );
+            assert_eq!(again.message.as_ref(), Some(message), "{}", path.display());
+            assert_eq!(again.message.unwrap().to_pretty_json(), pretty);
+            let compact = compiled.compact_json().unwrap();
+            lines.push_str(&compact);
+            lines.push('\n');
+            checked += 1;
+        }
+        let again = timl::compile_json_lines("again.jsonl", &lines, &Options::default());
+        let again: Vec<String> = again
+            .iter()
+            .map(|c| c.compact_json().expect("no error"))
+            .collect();
+        let expected: Vec<&str> = lines.lines().collect();
+        assert_eq!(again, expected, "{}", path.display());
+    }
+    assert!(checked >= 20, "only {checked} messages read back");
+}
+
 #[test]
 fn bad_fixtures() {
     insta::glob!("fixtures/bad/*.{timl,json,jsonl}", |path| {

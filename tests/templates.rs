@@ -445,6 +445,115 @@ fn vars_file_reads_json_and_toml() {
 }
 
 #[test]
+fn toml_dates_and_times_are_their_rfc_3339_text_at_any_depth() {
+    let dir = scratch("toml-dates");
+    let file = write(
+        &dir,
+        "a.timl",
+        &format!(
+            "{HEAD}{{{{ when }}}}|{{{{ offset }}}}|{{{{ local }}}}|{{{{ day }}}}|{{{{ time }}}}|\
+             {{{{ deep.list[0] }}}}|{{{{ deep.list[1].at }}}}|{{{{ when is string }}}}|{{{{ when|length }}}}\n"
+        ),
+    );
+    let vars = write(
+        &dir,
+        "vars.toml",
+        "when = 1979-05-27 07:32:00Z\noffset = 1979-05-27T00:32:00.999999-07:00\n\
+         local = 1979-05-27T07:32:00\nday = 1979-05-27\ntime = 07:32:00\n\n\
+         [deep]\nlist = [1979-05-28, { at = 00:00:01 }]\n",
+    );
+    let json = compile_ok(&["compile", &file, "--vars", &vars]);
+    assert_eq!(
+        json["MsgBody"],
+        text_body(
+            "1979-05-27T07:32:00Z|1979-05-27T00:32:00.999999-07:00|1979-05-27T07:32:00|\
+             1979-05-27|07:32:00|1979-05-28|00:00:01|True|20"
+        )
+    );
+}
+
+#[test]
+fn a_duplicate_csv_column_is_refused_naming_both_columns() {
+    let dir = scratch("csv-duplicate");
+    let file = write(&dir, "m.timl", ROW_TEMPLATE);
+    let rows = write(
+        &dir,
+        "rows.csv",
+        "group,user,\"name\",user\ng1,a,A,b\ng2,c,C,d\n",
+    );
+    let out = write(&dir, "out.jsonl", "old");
+    let output = timl(&["compile", &file, "--data", &rows, "-o", &out]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert_eq!(fs::read_to_string(&out).unwrap(), "old");
+    let err = stderr(&output);
+    assert!(
+        err.contains("error[data]: the CSV header names the column `user` twice: columns 2 and 4"),
+        "{err}"
+    );
+    // At the second one.
+    assert!(err.contains(&format!("{rows}:1:19")), "{err}");
+    assert!(!err.contains("in row"), "the header is no row: {err}");
+    assert!(err.contains("1 error: nothing was written"), "{err}");
+    // Empty names cannot be read by a template: a spreadsheet's trailing empty
+    // columns are no duplicates.
+    let rows = write(&dir, "empty.csv", "group,user,name,,\ng1,a,A,,\n");
+    let output = timl(&["compile", &file, "--data", &rows]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+}
+
+#[test]
+fn data_without_rows_is_an_error_and_writes_nothing() {
+    let dir = scratch("no-rows");
+    let file = write(&dir, "m.timl", ROW_TEMPLATE);
+    let key = write(&dir, "key", "0123456789abcdef0123456789abcdef\n");
+    for (name, text) in [
+        ("header.csv", "group,user,name\n"),
+        ("empty.csv", ""),
+        ("array.json", " [ ]\n"),
+        ("empty.jsonl", ""),
+        ("blank.jsonl", "\n  \n"),
+    ] {
+        let rows = write(&dir, name, text);
+        let out = write(&dir, "out.jsonl", "old");
+        let output = timl(&["compile", &file, "--data", &rows, "-o", &out]);
+        assert_eq!(code(&output), 1, "{name}: {}", stderr(&output));
+        assert_eq!(fs::read_to_string(&out).unwrap(), "old", "{name}");
+        let err = stderr(&output);
+        assert!(
+            err.contains("error[data]: the data file has no rows"),
+            "{name}: {err}"
+        );
+        assert!(err.contains(&format!("--> {rows}")), "{name}: {err}");
+
+        let output = timl(&["check", &file, "--data", &rows]);
+        assert_eq!(code(&output), 1, "{name}: {}", stdout(&output));
+        let out = stdout(&output);
+        assert!(out.contains("the data file has no rows"), "{name}: {out}");
+        assert!(out.ends_with("checked 1 file: 1 error\n"), "{name}: {out}");
+
+        // Nothing is sent (the endpoint is a closed port: trying would exit 5).
+        let output = timl(&[
+            "send",
+            &file,
+            "--data",
+            &rows,
+            "--endpoint",
+            "http://127.0.0.1:9",
+            "--sdkappid",
+            "1400000000",
+            "--identifier",
+            "admin",
+            "--secret-key-file",
+            &key,
+        ]);
+        assert_eq!(code(&output), 1, "{name}: {}", stderr(&output));
+        let err = stderr(&output);
+        assert!(err.contains("the data file has no rows"), "{name}: {err}");
+        assert!(err.contains("nothing was sent"), "{name}: {err}");
+    }
+}
+
+#[test]
 fn rows_override_vars_and_var_which_overrides_vars() {
     let dir = scratch("precedence");
     let file = write(
