@@ -69,6 +69,19 @@ fn assert_no_secrets(output: &Output) {
     );
 }
 
+/// Waits until `done` holds, for at most a minute (far longer than any run here takes
+/// even on a loaded machine; the limit only keeps a broken run from hanging the suite).
+fn wait_for(done: impl Fn() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "gave up waiting after a minute"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 const TEMPLATE: &str = "---\ngroup: {{ group }}\ntype: Public\n---\nHello {{ group }} [face 6]\n";
 
 fn batch(dir: &Path, groups: &[String]) {
@@ -345,7 +358,9 @@ fn a_batch_killed_part_way_and_run_again_delivers_each_message_exactly_once() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(900));
+    // Killed once some messages are stored (not after a fixed time: on a busy machine
+    // the run may not have started sending by then).
+    wait_for(|| fake.seen().stored.len() >= 3);
     child.kill().unwrap();
     let _ = child.wait();
     let first_run = fake.seen().stored.len();
@@ -375,31 +390,27 @@ fn a_batch_killed_part_way_and_run_again_delivers_each_message_exactly_once() {
     assert_eq!(fake.seen().requests.len(), before);
 }
 
+/// Only what must always hold is asserted: every message arrives exactly once and no
+/// one-second window at the server holds more than the limit. How close to the limit
+/// a run gets depends on the machine's load; that is measured by `cargo bench --bench
+/// send`, never asserted here.
 #[test]
-fn the_rate_is_reached_and_never_exceeded() {
+fn the_rate_is_never_exceeded_and_each_message_arrives_once() {
     let fake = server(50);
     let dir = scratch("rate");
     let groups: Vec<String> = (0..400).map(|i| format!("g{i:03}")).collect();
     batch(&dir, &groups);
-    let start = Instant::now();
     let output = send(
         &dir,
         &fake.endpoint(),
         &["notice.timl", "--data", "groups.csv"],
     );
-    let elapsed = start.elapsed();
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let seen = fake.seen();
     assert_eq!(seen.stored.len(), 400);
-    let times: Vec<Instant> = seen.requests.iter().map(|(at, _, _)| *at).collect();
-    let first = times[0];
-    let span = times.last().unwrap().duration_since(first).as_secs_f64();
-    let rate = (times.len() - 1) as f64 / span;
-    assert!(
-        rate >= 180.0,
-        "achieved {rate:.0}/s over {span:.2} s (whole run {elapsed:?})"
-    );
-    let busiest = busiest_second(&times);
+    assert_eq!(seen.requests.len(), 400, "no message was sent twice");
+    assert_eq!(seen.duplicates, 0);
+    let busiest = busiest_second(&seen.arrivals(None));
     assert!(busiest <= 200, "{busiest} requests in one second");
 }
 
