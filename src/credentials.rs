@@ -266,8 +266,22 @@ pub fn region_url(region: &str) -> Result<String, Error> {
         })
 }
 
-/// Checks an `--endpoint`: `https://`, or `http://` to a loopback address only.
+/// Checks an `--endpoint`: `https://`, or `http://` to a loopback address only, with
+/// no query or fragment (timl appends the API path and its own query).
 pub fn endpoint_url(url: &str) -> Result<String, Error> {
+    if let Some(cut) = url.find(['?', '#']) {
+        // A query or fragment would swallow the API path (`https://h?x` + the path is
+        // still the query of `/`). It is not shown: it may carry a UserSig.
+        let what = if url[cut..].starts_with('?') {
+            "a query (`?...`)"
+        } else {
+            "a fragment (`#...`)"
+        };
+        return Err(Error::Usage(format!(
+            "`{}...` is not a usable endpoint: {what} is not allowed; give only https://host[:port] (timl adds the API path and its own query)",
+            &url[..cut]
+        )));
+    }
     let url = url.trim_end_matches('/');
     let bad = |why: &str| Error::Usage(format!("`{url}` is not a usable endpoint: {why}"));
     let (scheme, rest) = url
@@ -389,6 +403,30 @@ mod tests {
         );
         assert!(endpoint_url("http://127.0.0.1:99999").is_err());
         assert!(endpoint_url("https://exa mple.com").is_err());
+    }
+
+    #[test]
+    fn a_query_or_fragment_is_refused_without_showing_it() {
+        for url in [
+            "https://example.com?x=1",
+            "https://example.com/?usersig=SECRET",
+            "https://example.com#top",
+            "https://example.com/#SECRET",
+            "http://127.0.0.1:8080/?",
+            "http://127.0.0.1:8080#",
+        ] {
+            let error = endpoint_url(url).unwrap_err();
+            assert!(matches!(error, Error::Usage(_)), "{url}");
+            let message = error.to_string();
+            assert!(
+                !message.contains("SECRET") && !message.contains("x=1"),
+                "{message}"
+            );
+            assert!(
+                message.contains("query") || message.contains("fragment"),
+                "{message}"
+            );
+        }
     }
 
     #[test]

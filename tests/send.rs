@@ -48,6 +48,34 @@ fn send_command(dir: &Path, endpoint: &str, args: &[&str]) -> Command {
     command
 }
 
+/// Every environment variable timl reads credentials from.
+const TIM_VARIABLES: [&str; 6] = [
+    "TIM_SDKAPPID",
+    "TIM_IDENTIFIER",
+    "TIM_SECRET_KEY",
+    "TIM_USERSIG",
+    "TIM_REGION",
+    "TIM_ENDPOINT",
+];
+
+/// `timl ARGS` in `dir` with no credentials anywhere: no `TIM_*` variable, and the
+/// user's config folder an empty one inside `dir`.
+fn bare_command(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_timl"));
+    let home = dir.join("home");
+    fs::create_dir_all(&home).unwrap();
+    command
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .stdin(Stdio::null());
+    for name in TIM_VARIABLES {
+        command.env_remove(name);
+    }
+    command
+}
+
 /// Runs `timl send`; whatever happens, neither secret appears in its output.
 fn send(dir: &Path, endpoint: &str, args: &[&str]) -> Output {
     let output = send_command(dir, endpoint, args).output().unwrap();
@@ -680,4 +708,43 @@ fn an_expired_usersig_is_signed_again_when_timl_has_the_key() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(fake.seen().stored.len(), 1);
     assert_no_secrets(&output);
+}
+
+#[test]
+fn an_endpoint_with_a_query_or_fragment_is_bad_usage() {
+    let fake = server(0);
+    let dir = scratch("endpoint-query");
+    batch(&dir, &["g1".into()]);
+    for suffix in ["?usersig=hidden", "/?x=hidden", "#hidden", "/#hidden", "?"] {
+        let url = format!("{}{suffix}", fake.endpoint());
+        let from_flag = send(&dir, &url, &["notice.timl", "--data", "groups.csv"]);
+        let from_env = bare_command(&dir)
+            .args(["send", "notice.timl", "--data", "groups.csv"])
+            .args(["--sdkappid", "1400000000", "--identifier", "admin"])
+            .args(["--secret-key-file", "key"])
+            .env("TIM_ENDPOINT", &url)
+            .output()
+            .unwrap();
+        fs::write(
+            dir.join("timl.toml"),
+            format!("[profile.default]\nsdkappid = {SDKAPPID}\nidentifier = \"admin\"\nsecret_key_file = \"key\"\nendpoint = \"{url}\"\n"),
+        )
+        .unwrap();
+        let from_config = bare_command(&dir)
+            .args(["send", "notice.timl", "--data", "groups.csv"])
+            .output()
+            .unwrap();
+        fs::remove_file(dir.join("timl.toml")).unwrap();
+        for output in [from_flag, from_env, from_config] {
+            assert_no_secrets(&output);
+            let stderr = text(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{url}: {stderr}");
+            assert!(
+                stderr.contains("query") || stderr.contains("fragment"),
+                "{url}: {stderr}"
+            );
+            assert!(!stderr.contains("hidden"), "{stderr}");
+        }
+    }
+    assert!(fake.seen().requests.is_empty(), "nothing was sent");
 }
