@@ -144,6 +144,10 @@ impl Sender {
             .timeout_connect(Some(Duration::from_secs(5)))
             .timeout_global(Some(Duration::from_secs(10)))
             .http_status_as_error(false)
+            // A redirect is answered, never followed: following it would send the
+            // request (and its UserSig) somewhere else, and an OK from there would
+            // pass for a delivery.
+            .max_redirects(0)
             .max_idle_connections_per_host(256)
             .build();
         Sender {
@@ -279,6 +283,22 @@ impl Sender {
             }
         };
         let status = response.status().as_u16();
+        if (300..400).contains(&status) {
+            let location = response
+                .headers()
+                .get("location")
+                .map(|value| value.to_str().ok());
+            let target = redirect_target(location, &self.credentials.endpoint);
+            // Not stored by Tencent IM (it answered with a redirect), and trying again
+            // gets the same answer.
+            return Attempt::Done(Delivery::Unreachable {
+                reason: format!(
+                    "HTTP {status}: the endpoint redirects to {}; timl never follows a redirect (check --endpoint and --region)",
+                    self.redact(&target, &usersig)
+                ),
+                maybe_arrived: false,
+            });
+        }
         let text = match response.body_mut().read_to_string() {
             Ok(text) => text,
             Err(error) => return Attempt::unreachable(describe_transport(&error), true),
@@ -403,6 +423,57 @@ fn describe_transport(error: &ureq::Error) -> String {
     }
 }
 
+/// Where a redirect pointed, as scheme, host and path only: the query and fragment
+/// are left out (they may carry the UserSig timl sent), and so is any user name or
+/// password. A relative `Location` is shown resolved against `endpoint`.
+fn redirect_target(location: Option<Option<&str>>, endpoint: &str) -> String {
+    let location = match location {
+        None => return "nowhere (no Location header)".to_owned(),
+        Some(None) => return "a Location that is not plain text".to_owned(),
+        Some(Some(location)) => location.trim(),
+    };
+    let location = location.split(['?', '#']).next().unwrap_or("");
+    let (endpoint_scheme, endpoint_rest) = endpoint.split_once("://").unwrap_or(("https", ""));
+    let endpoint_host = endpoint_rest.split('/').next().unwrap_or("");
+    let has_scheme = location.split_once("://").is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    let (scheme, rest) = if has_scheme {
+        location.split_once("://").unwrap_or(("", location))
+    } else if let Some(rest) = location.strip_prefix("//") {
+        (endpoint_scheme, rest)
+    } else if location.starts_with('/') {
+        return shorten(format!("{endpoint_scheme}://{endpoint_host}{location}"));
+    } else {
+        let folder = &PATH[..=PATH.rfind('/').unwrap_or(0)];
+        return shorten(format!(
+            "{endpoint_scheme}://{endpoint_host}{}{folder}{location}",
+            endpoint_rest
+                .split_once('/')
+                .map_or(String::new(), |(_, path)| format!("/{path}"))
+        ));
+    };
+    let (authority, path) = match rest.find('/') {
+        Some(slash) => rest.split_at(slash),
+        None => (rest, ""),
+    };
+    // `user:password@host`: only the host is shown.
+    let host = authority.rsplit('@').next().unwrap_or("");
+    shorten(format!("{scheme}://{host}{path}"))
+}
+
+/// At most 200 characters of a server-given text, so a hostile answer cannot flood
+/// the report.
+fn shorten(text: String) -> String {
+    match text.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}...", &text[..cut]),
+        None => text,
+    }
+}
+
 /// Percent-encodes a query value (everything but unreserved characters).
 fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -444,6 +515,33 @@ mod tests {
         );
         assert!(backoff(3) >= Duration::from_millis(1600));
         assert!(backoff(30) <= Duration::from_millis(20_000));
+    }
+
+    #[test]
+    fn a_redirect_shows_where_it_points_without_query_fragment_or_password() {
+        let endpoint = "https://console.tim.qq.com";
+        let shown = |location| redirect_target(Some(Some(location)), endpoint);
+        assert_eq!(
+            shown("https://evil.example:8443/a/b?usersig=SECRET&x=1#frag"),
+            "https://evil.example:8443/a/b"
+        );
+        assert_eq!(shown("http://user:pw@10.0.0.1/x#y"), "http://10.0.0.1/x");
+        assert_eq!(shown("//other.example/p?q"), "https://other.example/p");
+        assert_eq!(shown("/elsewhere?q"), "https://console.tim.qq.com/elsewhere");
+        assert_eq!(
+            shown("next?usersig=SECRET"),
+            "https://console.tim.qq.com/v4/group_open_http_svc/next"
+        );
+        assert_eq!(shown("https://h.example"), "https://h.example");
+        assert_eq!(
+            redirect_target(None, endpoint),
+            "nowhere (no Location header)"
+        );
+        assert_eq!(
+            redirect_target(Some(None), endpoint),
+            "a Location that is not plain text"
+        );
+        assert!(shown(&format!("https://h/{}", "a".repeat(500))).len() < 210);
     }
 
     #[test]

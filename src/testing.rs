@@ -12,6 +12,9 @@
 //! | `slow-MS-N-` | an answer after MS milliseconds, then at once |
 //! | `final-CODE-` | `ErrorCode` CODE, always |
 //! | `drop-` | success with a `MsgDropReason`, always |
+//! | `redirect-CODE-PORT-` | HTTP CODE (301, 302, ...) to `http://127.0.0.1:PORT/landing/page?` + the request's own query (UserSig included) + `#frag`, always |
+//!
+//! [`Elsewhere`] is where such a redirect points: a server that answers anything OK.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -204,6 +207,14 @@ fn serve(stream: TcpStream, config: &FakeConfig, seen: &Mutex<Seen>, stop: &Atom
                     return;
                 }
             }
+            Answer::Redirect(status, location) => {
+                let response = format!(
+                    "HTTP/1.1 {status} Redirect\r\nlocation: {location}\r\ncontent-length: 0\r\n\r\n"
+                );
+                if writer.write_all(response.as_bytes()).is_err() {
+                    return;
+                }
+            }
             Answer::Reset => return,
         }
     }
@@ -211,6 +222,7 @@ fn serve(stream: TcpStream, config: &FakeConfig, seen: &Mutex<Seen>, stop: &Atom
 
 enum Answer {
     Json(u16, Value, Duration),
+    Redirect(u16, String),
     Reset,
 }
 
@@ -223,14 +235,32 @@ fn error(code: i64, info: &str) -> Answer {
 }
 
 fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) -> Answer {
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let query: HashMap<&str, &str> = query.split('&').filter_map(|p| p.split_once('=')).collect();
+    let (path, raw_query) = target.split_once('?').unwrap_or((target, ""));
+    let query: HashMap<&str, &str> = raw_query
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .collect();
     let message: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let group = message["GroupId"].as_str().unwrap_or("").to_owned();
     let random = message["Random"].as_u64().unwrap_or(0) as u32;
     let mut seen = seen.lock().expect("not poisoned");
     let now = Instant::now();
     seen.requests.push((now, group.clone(), random));
+    let parts: Vec<&str> = group.split('-').collect();
+    let number = |i: usize| {
+        parts
+            .get(i)
+            .and_then(|p| p.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // Misbehaving answers that do not depend on the request being authorized.
+    if parts.first() == Some(&"redirect") {
+        let location = format!(
+            "http://127.0.0.1:{}/landing/page?{raw_query}#frag",
+            number(2)
+        );
+        return Answer::Redirect(number(1) as u16, location);
+    }
     let authorized = path == crate::send::PATH
         && query.get("sdkappid") == Some(&config.sdkappid.to_string().as_str())
         && query.get("identifier") == Some(&config.identifier.as_str())
@@ -253,13 +283,6 @@ fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) ->
         let count = seen.attempts.entry(group.clone()).or_default();
         *count += 1;
         *count
-    };
-    let parts: Vec<&str> = group.split('-').collect();
-    let number = |i: usize| {
-        parts
-            .get(i)
-            .and_then(|p| p.parse::<u64>().ok())
-            .unwrap_or(0)
     };
     let mut delay = Duration::ZERO;
     match parts.first().copied() {
@@ -297,4 +320,101 @@ fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) ->
     let seq = seen.stored.len() as u64;
     let reply = json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "MsgTime": usersig::now(), "MsgSeq": seq});
     Answer::Json(200, reply, delay)
+}
+
+/// A server on 127.0.0.1 that answers every request (any method, any path) with a
+/// `send_group_msg` success, and counts them: where a redirect from [`FakeIm`] points,
+/// so a test can tell whether timl followed it.
+pub struct Elsewhere {
+    addr: SocketAddr,
+    requests: Arc<Mutex<usize>>,
+    stop: Arc<AtomicBool>,
+    accept: Option<JoinHandle<()>>,
+}
+
+impl Elsewhere {
+    /// Starts it at a free port.
+    pub fn start() -> Elsewhere {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port is free");
+        let addr = listener.local_addr().expect("bound");
+        let requests = Arc::new(Mutex::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let accept = {
+            let (requests, stop) = (requests.clone(), stop.clone());
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    // Counted on connection: even a request that never finished
+                    // arriving means timl went there.
+                    *requests.lock().expect("not poisoned") += 1;
+                    std::thread::spawn(move || answer_ok(stream));
+                }
+            })
+        };
+        Elsewhere {
+            addr,
+            requests,
+            stop,
+            accept: Some(accept),
+        }
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// Connections made to it so far.
+    pub fn requests(&self) -> usize {
+        *self.requests.lock().expect("not poisoned")
+    }
+}
+
+impl Drop for Elsewhere {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+        if let Some(accept) = self.accept.take() {
+            let _ = accept.join();
+        }
+    }
+}
+
+/// Reads one request's head (and body, if it has a length) and answers OK.
+fn answer_ok(stream: TcpStream) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut reader = BufReader::new(match stream.try_clone() {
+        Ok(s) => s,
+        Err(_) => return,
+    });
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+    }
+    let mut body = vec![0; length.min(1 << 20)];
+    let _ = reader.read_exact(&mut body);
+    let text = json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "MsgTime": usersig::now(), "MsgSeq": 1}).to_string();
+    let mut writer = stream;
+    let _ = writer.write_all(
+        format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{text}",
+            text.len()
+        )
+        .as_bytes(),
+    );
 }

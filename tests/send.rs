@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use timl::testing::{busiest_second, FakeConfig, FakeIm};
+use timl::testing::{busiest_second, Elsewhere, FakeConfig, FakeIm};
 
 const KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 const SDKAPPID: u64 = 1400000000;
@@ -747,4 +747,76 @@ fn an_endpoint_with_a_query_or_fragment_is_bad_usage() {
         }
     }
     assert!(fake.seen().requests.is_empty(), "nothing was sent");
+}
+
+/// The journal's lines, parsed.
+fn journal_lines(path: &Path) -> Vec<serde_json::Value> {
+    text(&fs::read(path).unwrap_or_default())
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_redirect_is_never_followed_and_fails_as_unreachable() {
+    let fake = server(0);
+    let elsewhere = Elsewhere::start();
+    for code in [301, 302, 303, 307, 308] {
+        let dir = scratch(&format!("redirect-{code}"));
+        let group = format!("redirect-{code}-{}-x", elsewhere.port());
+        batch(&dir, &[group.clone()]);
+        let before = fake.seen().requests.len();
+        for format in ["human", "json"] {
+            let _ = fs::remove_file(dir.join("batch.journal"));
+            let output = send(
+                &dir,
+                &fake.endpoint(),
+                &[
+                    "notice.timl",
+                    "--data",
+                    "groups.csv",
+                    "--journal",
+                    "batch.journal",
+                    "--format",
+                    format,
+                ],
+            );
+            let all = format!("{}{}", text(&output.stdout), text(&output.stderr));
+            assert_eq!(output.status.code(), Some(5), "{code}: {all}");
+            // Where it pointed, without the query (the UserSig) or the fragment.
+            let target = format!("http://127.0.0.1:{}/landing/page", elsewhere.port());
+            assert!(all.contains(&target), "{code}: {all}");
+            assert!(all.contains(&format!("HTTP {code}")), "{code}: {all}");
+            assert!(
+                !all.contains("/landing/page?")
+                    && !all.contains("usersig=")
+                    && !all.contains("sdkappid=")
+                    && !all.contains("frag"),
+                "{code}: {all}"
+            );
+            if format == "human" {
+                assert!(all.contains("1 could not reach the server"), "{all}");
+            } else {
+                let result: serde_json::Value =
+                    serde_json::from_str(text(&output.stdout).trim()).unwrap();
+                assert_eq!(result["status"], "unreachable", "{result}");
+                assert_eq!(result["maybe_arrived"], false, "{result}");
+            }
+            let journal = journal_lines(&dir.join("batch.journal"));
+            assert!(
+                journal.iter().all(|line| line["state"] != "delivered"),
+                "{journal:?}"
+            );
+            let last = journal.last().unwrap();
+            assert_eq!(
+                (&last["state"], &last["maybe"]),
+                (&"unreachable".into(), &false.into()),
+                "{journal:?}"
+            );
+        }
+        // Not retried: one request per run.
+        assert_eq!(fake.seen().requests.len(), before + 2, "{code}");
+        assert_eq!(elsewhere.requests(), 0, "{code}: the redirect was followed");
+    }
+    assert!(fake.seen().stored.is_empty());
 }
