@@ -118,7 +118,9 @@ pub fn deliver_all(
                 let line = |state, code, seq, maybe| Line {
                     key: job.key.clone(),
                     state,
-                    group: Some(job.group.clone()),
+                    // For people reading the journal; it comes from the data, so it
+                    // goes through the redactor like everything timl writes.
+                    group: Some(sender.redact(&job.group)),
                     random: Some(job.random),
                     code,
                     seq,

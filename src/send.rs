@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::codes::{self, Retry};
-use crate::credentials::{Auth, Credentials, Secret};
+use crate::credentials::{Auth, Credentials, Redactor, Secret};
 use crate::rate::Schedule;
 use crate::usersig;
 
@@ -127,6 +127,8 @@ pub struct Sender {
     credentials: Credentials,
     /// Signed anew when the server says it expired (70001), if timl has the key.
     usersig: std::sync::RwLock<Secret>,
+    /// The key and every UserSig of this run.
+    redactor: std::sync::RwLock<Redactor>,
 }
 
 /// How long a UserSig timl signs is valid: one day.
@@ -150,10 +152,13 @@ impl Sender {
             .max_redirects(0)
             .max_idle_connections_per_host(256)
             .build();
+        let mut redactor = Redactor::for_auth(Some(&credentials.auth));
+        redactor.add(usersig.expose());
         Sender {
             agent: config.into(),
             credentials,
             usersig: std::sync::RwLock::new(usersig),
+            redactor: std::sync::RwLock::new(redactor),
         }
     }
 
@@ -294,7 +299,7 @@ impl Sender {
             return Attempt::Done(Delivery::Unreachable {
                 reason: format!(
                     "HTTP {status}: the endpoint redirects to {}; timl never follows a redirect (check --endpoint and --region)",
-                    self.redact(&target, &usersig)
+                    self.redact(&target)
                 ),
                 maybe_arrived: false,
             });
@@ -333,18 +338,24 @@ impl Sender {
                 });
             }
             return Attempt::Done(Delivery::Dropped {
-                reason: self.redact(&reply.msg_drop_reason, &usersig),
+                reason: self.redact(&reply.msg_drop_reason),
             });
         }
         let (explanation, mut retry) = codes::explain(reply.error_code);
         // A long run can outlive the UserSig: with the key, sign a new one and retry.
         if let (70001, Auth::SecretKey(key)) = (reply.error_code, &self.credentials.auth) {
-            *self.usersig.write().expect("not poisoned") = sign(&self.credentials, key);
+            let renewed = sign(&self.credentials, key);
+            // Redactable before it can be sent, and so before any answer echoes it.
+            self.redactor
+                .write()
+                .expect("not poisoned")
+                .add(renewed.expose());
+            *self.usersig.write().expect("not poisoned") = renewed;
             retry = Retry::Transient;
         }
         let refused = Delivery::Refused {
             code: reply.error_code,
-            info: self.redact(&reply.error_info, &usersig),
+            info: self.redact(&reply.error_info),
             explanation,
         };
         // The server answered: this request was not stored.
@@ -366,14 +377,11 @@ impl Sender {
 }
 
 impl Sender {
-    /// Server text with the UserSig and the key taken out (a server may echo the
-    /// query back).
-    fn redact(&self, text: &str, sent_with: &Secret) -> String {
-        let key = match &self.credentials.auth {
-            Auth::SecretKey(key) => key.expose(),
-            Auth::UserSig(_) => "",
-        };
-        redact(text, &[sent_with.expose(), self.usersig().expose(), key])
+    /// `text` without the key or any UserSig of this run, in any encoding (a server may
+    /// echo the query back, percent-encoded or not). Everything printed or journalled
+    /// about a send goes through this.
+    pub fn redact(&self, text: &str) -> String {
+        self.redactor.read().expect("not poisoned").redact(text)
     }
 }
 
@@ -487,16 +495,6 @@ fn percent_encode(text: &str) -> String {
     out
 }
 
-/// `text` with every occurrence of a secret replaced by `***` (a last line of
-/// defence for anything printed).
-pub fn redact(text: &str, secrets: &[&str]) -> String {
-    let mut out = text.to_owned();
-    for secret in secrets.iter().filter(|s| s.len() >= 4) {
-        out = out.replace(secret, "***");
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -527,7 +525,10 @@ mod tests {
         );
         assert_eq!(shown("http://user:pw@10.0.0.1/x#y"), "http://10.0.0.1/x");
         assert_eq!(shown("//other.example/p?q"), "https://other.example/p");
-        assert_eq!(shown("/elsewhere?q"), "https://console.tim.qq.com/elsewhere");
+        assert_eq!(
+            shown("/elsewhere?q"),
+            "https://console.tim.qq.com/elsewhere"
+        );
         assert_eq!(
             shown("next?usersig=SECRET"),
             "https://console.tim.qq.com/v4/group_open_http_svc/next"
@@ -542,13 +543,5 @@ mod tests {
             "a Location that is not plain text"
         );
         assert!(shown(&format!("https://h/{}", "a".repeat(500))).len() < 210);
-    }
-
-    #[test]
-    fn redaction() {
-        assert_eq!(
-            redact("usersig=SECRET123&x", &["SECRET123"]),
-            "usersig=***&x"
-        );
     }
 }

@@ -94,12 +94,15 @@ pub fn send(config: SendConfig) -> Result<Outcome, Error> {
     let mut summary = Summary::default();
     deliver_all(&sender, lines, &config.deliver, &mut |report| {
         summary.add(&report);
+        // The server's texts are redacted where they are read; the rest of a report
+        // (the group comes from the data) is redacted here.
+        let redact = |text: &str| sender.redact(text);
         match config.format {
             Format::Json => {
-                let _ = write_stdout(format!("{}\n", report_json(&report)).as_bytes());
+                let _ = write_stdout(format!("{}\n", report_json(&report, &redact)).as_bytes());
             }
             Format::Human => {
-                if let Some(line) = report_line(&report) {
+                if let Some(line) = report_line(&report).map(|line| redact(&line)) {
                     match &progress {
                         Some(bar) => bar.println(line),
                         None => eprintln!("{line}"),
@@ -211,10 +214,12 @@ fn report_line(report: &Report) -> Option<String> {
     }
 }
 
-fn report_json(report: &Report) -> serde_json::Value {
+/// One result as a JSON object; every string in it through `redact` (redacting
+/// strings, not the serialized text, keeps it valid JSON).
+fn report_json(report: &Report, redact: &dyn Fn(&str) -> String) -> serde_json::Value {
     let mut object = json!({
         "index": report.index,
-        "group": report.group,
+        "group": redact(&report.group),
         "random": report.random,
         "key": report.key,
     });
@@ -227,16 +232,16 @@ fn report_json(report: &Report) -> serde_json::Value {
             info,
             explanation,
         }) => {
-            json!({"status": "refused", "code": code, "info": info, "explanation": explanation})
+            json!({"status": "refused", "code": code, "info": redact(info), "explanation": explanation})
         }
         Status::Sent(Delivery::Dropped { reason }) => {
-            json!({"status": "dropped", "reason": reason})
+            json!({"status": "dropped", "reason": redact(reason)})
         }
         Status::Sent(Delivery::Unreachable {
             reason,
             maybe_arrived,
         }) => {
-            json!({"status": "unreachable", "reason": reason, "maybe_arrived": maybe_arrived})
+            json!({"status": "unreachable", "reason": redact(reason), "maybe_arrived": maybe_arrived})
         }
         Status::Sent(Delivery::Uncertain { age }) => {
             json!({"status": "held", "reason": format!("sent {age} s ago and may have arrived")})

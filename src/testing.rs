@@ -12,6 +12,8 @@
 //! | `slow-MS-N-` | an answer after MS milliseconds, then at once |
 //! | `final-CODE-` | `ErrorCode` CODE, always |
 //! | `drop-` | success with a `MsgDropReason`, always |
+//! | `echo-` | `ErrorCode` 70003 with an `ErrorInfo` that echoes the UserSig it got and the key, each in many encodings (raw, percent-encoded in both cases, JSON-escaped, base64, hex), always, UserSig checked or not |
+//! | `echodrop-` | the same echo as a `MsgDropReason` of a success |
 //! | `redirect-CODE-PORT-` | HTTP CODE (301, 302, ...) to `http://127.0.0.1:PORT/landing/page?` + the request's own query (UserSig included) + `#frag`, always |
 //!
 //! [`Elsewhere`] is where such a redirect points: a server that answers anything OK.
@@ -254,6 +256,19 @@ fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) ->
             .unwrap_or(0)
     };
     // Misbehaving answers that do not depend on the request being authorized.
+    if matches!(parts.first(), Some(&"echo" | &"echodrop")) {
+        let usersig = percent_decode(query.get("usersig").unwrap_or(&""));
+        let text = format!(
+            "bad request {target} usersig {} key {}",
+            echoes(&usersig),
+            echoes(&config.key)
+        );
+        if parts.first() == Some(&"echo") {
+            return error(70003, &text);
+        }
+        let reply = json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "MsgTime": usersig::now(), "MsgSeq": 0, "MsgDropReason": text});
+        return Answer::Json(200, reply, Duration::ZERO);
+    }
     if parts.first() == Some(&"redirect") {
         let location = format!(
             "http://127.0.0.1:{}/landing/page?{raw_query}#frag",
@@ -320,6 +335,60 @@ fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) ->
     let seq = seen.stored.len() as u64;
     let reply = json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "MsgTime": usersig::now(), "MsgSeq": seq});
     Answer::Json(200, reply, delay)
+}
+
+/// `secret` in the encodings a careless server, proxy or framework might echo it in.
+fn echoes(secret: &str) -> String {
+    use base64::Engine;
+    let percent = |upper: bool| -> String {
+        secret
+            .bytes()
+            .map(|b| match (b.is_ascii_alphanumeric(), upper) {
+                (true, _) => char::from(b).to_string(),
+                (false, true) => format!("%{b:02X}"),
+                (false, false) => format!("%{b:02x}"),
+            })
+            .collect()
+    };
+    let json = serde_json::to_string(secret)
+        .unwrap_or_default()
+        .replace('/', "\\/")
+        .replace('+', "\\u002b");
+    let forms = [
+        secret.to_owned(),
+        percent(true),
+        percent(false),
+        percent(true).replace("%2B", "%252B"),
+        json,
+        base64::engine::general_purpose::STANDARD.encode(secret),
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret),
+        secret.bytes().map(|b| format!("{b:02x}")).collect(),
+    ];
+    forms.join(" | ")
+}
+
+/// A query value with its `%XX` escapes decoded.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A server on 127.0.0.1 that answers every request (any method, any path) with a

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use timl::credentials::Redactor;
 use timl::testing::{busiest_second, Elsewhere, FakeConfig, FakeIm};
 
 const KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -764,7 +765,7 @@ fn a_redirect_is_never_followed_and_fails_as_unreachable() {
     for code in [301, 302, 303, 307, 308] {
         let dir = scratch(&format!("redirect-{code}"));
         let group = format!("redirect-{code}-{}-x", elsewhere.port());
-        batch(&dir, &[group.clone()]);
+        batch(&dir, std::slice::from_ref(&group));
         let before = fake.seen().requests.len();
         for format in ["human", "json"] {
             let _ = fs::remove_file(dir.join("batch.journal"));
@@ -819,4 +820,81 @@ fn a_redirect_is_never_followed_and_fails_as_unreachable() {
         assert_eq!(elsewhere.requests(), 0, "{code}: the redirect was followed");
     }
     assert!(fake.seen().stored.is_empty());
+}
+
+/// A ready UserSig holding every character that percent-encoding changes.
+const PLUS_SLASH_USERSIG: &str = "eJyrVkrOL8pMjs+vS/Q0MDA0MzO2+ab/cd==ef+/gh==";
+
+/// Every output of a run, and the journal, if any.
+fn everything(output: &Output, dir: &Path) -> String {
+    format!(
+        "{}{}{}",
+        text(&output.stdout),
+        text(&output.stderr),
+        text(&fs::read(dir.join("batch.journal")).unwrap_or_default())
+    )
+}
+
+#[test]
+fn secrets_echoed_by_the_server_are_redacted_in_every_encoding() {
+    let fake = server(0);
+    let dir = scratch("echo");
+    batch(&dir, &["echo-a".into(), "echodrop-b".into()]);
+    fs::write(dir.join("usersig"), format!("{PLUS_SLASH_USERSIG}\n")).unwrap();
+    for format in ["human", "json"] {
+        // With a ready UserSig timl knows no key (the server's echo of its own key is
+        // not timl's to hide); with the key, the UserSig is one timl signed.
+        for (auth, secret) in [
+            (["--usersig-file", "usersig"], PLUS_SLASH_USERSIG),
+            (["--secret-key-file", "key"], KEY),
+        ] {
+            let _ = fs::remove_file(dir.join("batch.journal"));
+            let output = bare_command(&dir)
+                .args(["send", "notice.timl", "--data", "groups.csv"])
+                .args(["--endpoint", &fake.endpoint(), "--format", format])
+                .args(["--sdkappid", "1400000000", "--identifier", "admin"])
+                .args(["--journal", "batch.journal"])
+                .args(auth)
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(4), "{}", text(&output.stderr));
+            let all = everything(&output, &dir);
+            // The echo was shown, with the secrets cut out of it.
+            assert!(all.contains("bad request"), "{all}");
+            assert!(all.contains("***"), "{all}");
+            let leaks: &[&str] = if secret == KEY {
+                // The UserSig timl signed: its raw form starts `eJ`.
+                &[
+                    KEY,
+                    "MDEyMzQ1Njc4OWFiY2RlZjAx",
+                    "3031323334353637",
+                    "eJ",
+                    "ZUp",
+                    "654a",
+                ]
+            } else {
+                &[
+                    PLUS_SLASH_USERSIG,
+                    "eJyrVkrOL8pMjs%2Bv",
+                    "eJyrVkrOL8pMjs%2bv",
+                    "eJyrVkrOL8pMjs%252Bv",
+                    "eJyrVkrOL8pMjs\\u002bv",
+                    "S/Q0MDA0MzO2",
+                    "S\\/Q0MDA0MzO2",
+                    "ZUp5clZrck9MOHBNanMrdlMvUTBNREEwTXpPMitlYi",
+                    "654a7972",
+                ]
+            };
+            for leak in leaks {
+                assert!(
+                    !all.contains(leak),
+                    "{leak} leaked ({format}, {auth:?}):\n{all}"
+                );
+            }
+            assert!(
+                !Redactor::new(&[secret]).finds(&all),
+                "a secret leaked ({format}, {auth:?}):\n{all}"
+            );
+        }
+    }
 }
