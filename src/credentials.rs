@@ -336,21 +336,34 @@ pub const REGIONS: &[(&str, &str)] = &[
     ("jakarta", "adminapiidn.im.qcloud.com"),
 ];
 
-/// One profile of a config file.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// One profile of a config file. (No `Debug`: it holds secrets.)
+#[derive(Clone, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Profile {
     sdkappid: Option<u64>,
     identifier: Option<String>,
-    secret_key: Option<String>,
+    /// With its place in the file, so that a malformed one is reported by position.
+    secret_key: Option<toml::Spanned<String>>,
     secret_key_file: Option<PathBuf>,
-    usersig: Option<String>,
+    usersig: Option<toml::Spanned<String>>,
     usersig_file: Option<PathBuf>,
     region: Option<String>,
     endpoint: Option<String>,
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
+/// The keys of a profile, for messages.
+const PROFILE_KEYS: &[&str] = &[
+    "sdkappid",
+    "identifier",
+    "secret_key",
+    "secret_key_file",
+    "usersig",
+    "usersig_file",
+    "region",
+    "endpoint",
+];
+
+#[derive(Default, serde::Deserialize)]
 struct ConfigFile {
     #[serde(default)]
     profile: std::collections::BTreeMap<String, Profile>,
@@ -373,14 +386,23 @@ fn read_profile(paths: &[PathBuf], name: &str) -> Result<(Profile, Option<PathBu
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
-        let config: ConfigFile = toml::from_str(&text).map_err(|e| {
-            Error::Usage(format!(
-                "`{}` is not a valid timl config: {}",
-                path.display(),
-                e.message()
-            ))
-        })?;
+        let config: ConfigFile =
+            toml::from_str(&text).map_err(|error| config_error(path, &text, &error))?;
         if let Some(profile) = config.profile.get(name) {
+            for (key, secret) in [
+                ("secret_key", &profile.secret_key),
+                ("usersig", &profile.usersig),
+            ] {
+                if let Some(secret) = secret {
+                    if let Err(why) = check_secret(secret.get_ref()) {
+                        let (line, column) = line_column(&text, secret.span().start);
+                        return Err(Error::Usage(format!(
+                            "{}:{line}:{column}: `{key}` {why} (the value is not shown)",
+                            path.display()
+                        )));
+                    }
+                }
+            }
             // Files named in a config file are relative to that file's folder.
             let mut profile = profile.clone();
             let folder = path.parent().unwrap_or(Path::new("."));
@@ -403,14 +425,123 @@ fn read_secret(path: &Path, what: &str) -> Result<Secret, Error> {
         path: path.to_owned(),
         source,
     })?;
+    let text = check_secret(&text).map_err(|why| {
+        Error::Usage(format!(
+            "the {what} in `{}` {why} (the file is not shown)",
+            path.display()
+        ))
+    })?;
+    Ok(Secret::new(text))
+}
+
+/// A secret without the white space around it, or why it cannot be one: no key or
+/// UserSig is empty or holds white space or control characters inside.
+fn check_secret(text: &str) -> Result<&str, &'static str> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(Error::Usage(format!(
-            "the {what} file `{}` is empty",
-            path.display()
-        )));
+        Err("is empty")
+    } else if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Err("holds white space or control characters (a key or UserSig has none)")
+    } else {
+        Ok(text)
     }
-    Ok(Secret::new(text))
+}
+
+/// A secret from an environment variable, checked.
+fn env_secret(text: String, name: &str) -> Result<Secret, Error> {
+    check_secret(&text)
+        .map(Secret::new)
+        .map_err(|why| Error::Usage(format!("{name} {why} (the value is not shown)")))
+}
+
+/// The text before byte `offset` (moved back to a character boundary), and where
+/// the line holding it starts.
+fn before(text: &str, offset: usize) -> (&str, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    (before, before.rfind('\n').map_or(0, |i| i + 1))
+}
+
+/// The 1-based line and column (in characters) of byte `offset` of `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let (before, line_start) = before(text, offset);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+/// A config file's TOML error as `file:line:column: what`, in timl's own words:
+/// the toml crate's messages quote the value (`invalid type: integer `123``), and a
+/// value there may be a secret key or UserSig written without quotes.
+fn config_error(path: &Path, text: &str, error: &toml::de::Error) -> Error {
+    let offset = error.span().map_or(0, |span| span.start);
+    let (line, column) = line_column(text, offset);
+    // The key on the error's line, if it is one of timl's (never other source text).
+    let line_text = text[before(text, offset).1..].lines().next().unwrap_or("");
+    let key = line_text
+        .split_once('=')
+        .map(|(key, _)| key.trim().trim_matches(['"', '\'']))
+        .and_then(|key| {
+            PROFILE_KEYS
+                .iter()
+                .chain(&["profile"])
+                .find(|known| **known == key)
+        });
+    let message = error.message();
+    let what = if ["invalid type", "invalid value", "invalid length"]
+        .iter()
+        .any(|start| message.starts_with(start))
+    {
+        let expected = message.rsplit_once(", expected ").map_or("", |(_, e)| e);
+        let expected = if expected.contains("string") {
+            "a string in double quotes"
+        } else if expected.contains("u64") || expected.contains("integer") {
+            "a whole number"
+        } else if ["map", "struct", "table"]
+            .iter()
+            .any(|t| expected.contains(t))
+        {
+            "a table"
+        } else {
+            "of another type"
+        };
+        match key {
+            Some(key) => format!("`{key}` must be {expected} (the value is not shown)"),
+            None => format!("a value must be {expected} (the value is not shown)"),
+        }
+    } else if message.starts_with("unknown field") {
+        format!("unknown key; expected one of {}", PROFILE_KEYS.join(", "))
+    } else if message.starts_with("duplicate key") {
+        "a key is given twice".to_owned()
+    } else if quotes_only_grammar(message) {
+        // A syntax error: the parser names what it expected, never the text it met.
+        message.to_owned()
+    } else {
+        "not valid TOML".to_owned()
+    };
+    Error::Usage(format!(
+        "{}:{line}:{column}: not a valid timl config: {what}",
+        path.display()
+    ))
+}
+
+/// Whether `message` quotes nothing but short grammar tokens (`` `#` ``, `` `"` ``):
+/// the toml parser's syntax errors, as opposed to messages that quote a value.
+fn quotes_only_grammar(message: &str) -> bool {
+    let mut parts = message.split('`');
+    let mut outside = parts.next().unwrap_or("").to_owned();
+    loop {
+        match (parts.next(), parts.next()) {
+            (Some(quoted), Some(after)) if quoted.chars().count() <= 3 => outside.push_str(after),
+            (None, _) => break,
+            _ => return false,
+        }
+    }
+    !outside.contains(['"', '\'', '`'])
 }
 
 /// Resolves every piece: flags, then `env`, then the config file.
@@ -467,15 +598,15 @@ pub fn resolve(
     } else if let Some(path) = &flags.usersig_file {
         Auth::UserSig(read_secret(path, "UserSig")?)
     } else if let Some(key) = env("TIM_SECRET_KEY") {
-        Auth::SecretKey(Secret::new(key))
+        Auth::SecretKey(env_secret(key, "TIM_SECRET_KEY")?)
     } else if let Some(usersig) = env("TIM_USERSIG") {
-        Auth::UserSig(Secret::new(usersig))
+        Auth::UserSig(env_secret(usersig, "TIM_USERSIG")?)
     } else if let Some(key) = file.secret_key {
-        Auth::SecretKey(Secret::new(key))
+        Auth::SecretKey(Secret::new(key.into_inner().trim()))
     } else if let Some(path) = &file.secret_key_file {
         Auth::SecretKey(read_secret(path, "secret key")?)
     } else if let Some(usersig) = file.usersig {
-        Auth::UserSig(Secret::new(usersig))
+        Auth::UserSig(Secret::new(usersig.into_inner().trim()))
     } else if let Some(path) = &file.usersig_file {
         Auth::UserSig(read_secret(path, "UserSig")?)
     } else if !need_auth {
@@ -682,6 +813,138 @@ mod tests {
                 "{message}"
             );
         }
+    }
+
+    #[test]
+    fn config_errors_give_the_place_never_the_value() {
+        let dir = std::env::temp_dir().join(format!("timl-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("timl.toml");
+        for (body, place, words) in [
+            (
+                "secret_key = 123456789012",
+                "2:14",
+                "`secret_key` must be a string",
+            ),
+            (
+                "secret_key = 0x1c5a9b7e6f",
+                "2:14",
+                "`secret_key` must be a string",
+            ),
+            (
+                "secret_key = 1234.5678e3",
+                "2:14",
+                "`secret_key` must be a string",
+            ),
+            (
+                "usersig = 1979-05-27T07:32:00",
+                "2:11",
+                "`usersig` must be a string",
+            ),
+            ("usersig = true", "2:11", "`usersig` must be a string"),
+            (
+                "secret_key = [\"5ecret\"]",
+                "2:14",
+                "`secret_key` must be a string",
+            ),
+            (
+                "secret_key = { k = \"5ecret\" }",
+                "2:14",
+                "`secret_key` must be a string",
+            ),
+            ("secret_key = 0123456789", "2:14", "leading zero"),
+            (
+                "secret_key = ab+cd/5ecret==",
+                "2:",
+                "not a valid timl config",
+            ),
+            (
+                "secret_key = \"5ecret\\q\"",
+                "2:",
+                "not a valid timl config",
+            ),
+            ("secret_key = \"\"", "2:14", "`secret_key` is empty"),
+            ("secret_key = \"5ecret 5ecret\"", "2:14", "white space"),
+            (
+                "usersig = \"\"\"\n5ecret\n5ecret\"\"\"",
+                "2:11",
+                "white space",
+            ),
+            (
+                "sdkappid = \"5ecret\"",
+                "2:12",
+                "`sdkappid` must be a whole number",
+            ),
+            (
+                "sdkapid = 5",
+                "2:1",
+                "unknown key; expected one of sdkappid",
+            ),
+            ("5ecret5ecret = 5", "2:1", "unknown key"),
+        ] {
+            std::fs::write(&file, format!("[profile.default]\n{body}\n")).unwrap();
+            let error = resolve(
+                &CredentialFlags::default(),
+                &env(&[]),
+                std::slice::from_ref(&file),
+                true,
+            )
+            .unwrap_err();
+            assert!(matches!(error, Error::Usage(_)), "{body}");
+            let message = error.to_string();
+            assert!(
+                message.contains(&format!("timl.toml:{place}")),
+                "{body}: {message}"
+            );
+            assert!(message.contains(words), "{body}: {message}");
+            for value in [
+                "5ecret",
+                "123456789012",
+                "0x1c5a",
+                "1c5a9b",
+                "1234.5678",
+                "1979",
+                "true",
+                "0123456789",
+                "ab+cd",
+            ] {
+                assert!(!message.contains(value), "{body}: {message}");
+            }
+        }
+        // Secrets from the environment and from files are checked the same way.
+        let error = resolve(
+            &CredentialFlags::default(),
+            &env(&[
+                ("TIM_SDKAPPID", "1"),
+                ("TIM_IDENTIFIER", "a"),
+                ("TIM_SECRET_KEY", "5ecret 5ecret"),
+            ]),
+            &[],
+            true,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("TIM_SECRET_KEY") && !error.contains("5ecret"),
+            "{error}"
+        );
+        std::fs::write(&file, "5ecret\n5ecret\n").unwrap();
+        let flags = CredentialFlags {
+            usersig_file: Some(file.clone()),
+            ..CredentialFlags::default()
+        };
+        let error = resolve(
+            &flags,
+            &env(&[("TIM_SDKAPPID", "1"), ("TIM_IDENTIFIER", "a")]),
+            &[],
+            true,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("white space") && !error.contains("5ecret"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -898,3 +898,36 @@ fn secrets_echoed_by_the_server_are_redacted_in_every_encoding() {
         }
     }
 }
+
+#[test]
+fn a_malformed_secret_in_the_config_file_is_reported_by_place_never_shown() {
+    let dir = scratch("config-secret");
+    batch(&dir, &["g1".into()]);
+    for (line, place) in [
+        ("secret_key = 987654321098", "timl.toml:4:14"),
+        ("usersig = 987654321098.5", "timl.toml:4:11"),
+        ("secret_key = 9876543210ab", "timl.toml:4:"),
+        ("secret_key = \"98765 4321098\"", "timl.toml:4:14"),
+    ] {
+        fs::write(
+            dir.join("timl.toml"),
+            format!("[profile.default]\nsdkappid = {SDKAPPID}\nidentifier = \"admin\"\n{line}\n"),
+        )
+        .unwrap();
+        for dry_run in [false, true] {
+            let mut command = bare_command(&dir);
+            command.args(["send", "notice.timl", "--data", "groups.csv"]);
+            if dry_run {
+                command.arg("--dry-run");
+            }
+            let output = command.output().unwrap();
+            let all = format!("{}{}", text(&output.stdout), text(&output.stderr));
+            assert_eq!(output.status.code(), Some(2), "{line}: {all}");
+            assert!(all.contains(place), "{line}: {all}");
+            assert!(
+                !all.contains("98765") && !all.contains("4321098"),
+                "{line}: {all}"
+            );
+        }
+    }
+}
