@@ -197,10 +197,10 @@ impl Pattern {
 
     /// Every way `text[at..]` can spell the pattern's byte `j` (and maybe more): the
     /// positions after it in the text and in the pattern.
-    fn steps(&self, text: &[u8], at: usize, j: usize) -> Vec<(usize, usize)> {
+    fn steps(&self, text: &[u8], at: usize, j: usize) -> Steps {
         let want = self.bytes[j];
         let same = |byte: u8| byte == want || (self.fold_case && byte.eq_ignore_ascii_case(&want));
-        let mut steps = Vec::new();
+        let mut steps = Steps::default();
         let Some(&first) = text.get(at) else {
             return steps;
         };
@@ -256,6 +256,27 @@ impl Pattern {
             _ => {}
         }
         steps
+    }
+}
+
+/// The ways found to spell one byte at one place: at most three (itself, `%XX`,
+/// `%25XX`), kept without allocating, as this runs for every byte shown.
+#[derive(Default)]
+struct Steps {
+    found: [(usize, usize); 3],
+    len: usize,
+}
+
+impl Steps {
+    fn push(&mut self, step: (usize, usize)) {
+        if let Some(slot) = self.found.get_mut(self.len) {
+            *slot = step;
+            self.len += 1;
+        }
+    }
+
+    fn as_slice(&self) -> &[(usize, usize)] {
+        &self.found[..self.len]
     }
 }
 
@@ -544,14 +565,30 @@ fn quotes_only_grammar(message: &str) -> bool {
     !outside.contains(['"', '\'', '`'])
 }
 
-/// Resolves every piece: flags, then `env`, then the config file.
-/// Without `need_auth` (a dry run), a missing key or UserSig is no error.
-pub fn resolve(
+/// What was found of the credentials, each piece from a flag, the environment or the
+/// config file. A dry run needs none of them; [`Found::complete`] says what a real
+/// send still needs.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// The app, if given.
+    pub sdkappid: Option<u64>,
+    /// The App admin account, if given.
+    pub identifier: Option<String>,
+    /// The key or UserSig, if given.
+    pub auth: Option<Auth>,
+    /// `https://host` (or a loopback `http://` address), without a path.
+    pub endpoint: String,
+    /// The profile looked up, for messages.
+    profile: String,
+}
+
+/// Finds every piece: flags, then `env`, then the config file. A piece that is
+/// given but malformed is an error; one that is missing is not (yet).
+pub fn find(
     flags: &CredentialFlags,
     env: &dyn Fn(&str) -> Option<String>,
     paths: &[PathBuf],
-    need_auth: bool,
-) -> Result<Credentials, Error> {
+) -> Result<Found, Error> {
     let profile_name = flags
         .profile
         .clone()
@@ -567,54 +604,36 @@ pub fn resolve(
                 .join(" or ")
         )));
     }
-    let where_to = |flag: &str, var: &str, key: &str| {
-        format!("pass {flag}, set {var}, or add `{key} = ...` under [profile.{profile_name}] in ./timl.toml")
-    };
-    let sdkappid = match flags.sdkappid.clone().or_else(|| env("TIM_SDKAPPID")) {
-        Some(text) => text
-            .trim()
-            .parse()
-            .map_err(|_| Error::Usage(format!("the SDKAppID must be a number, not `{text}`")))?,
-        None => file.sdkappid.ok_or_else(|| {
-            Error::Usage(format!(
-                "no SDKAppID: {}",
-                where_to("--sdkappid", "TIM_SDKAPPID", "sdkappid")
-            ))
-        })?,
-    };
+    let sdkappid =
+        match flags.sdkappid.clone().or_else(|| env("TIM_SDKAPPID")) {
+            Some(text) => Some(text.trim().parse().map_err(|_| {
+                Error::Usage(format!("the SDKAppID must be a number, not `{text}`"))
+            })?),
+            None => file.sdkappid,
+        };
     let identifier = flags
         .identifier
         .clone()
         .or_else(|| env("TIM_IDENTIFIER"))
-        .or(file.identifier)
-        .ok_or_else(|| {
-            Error::Usage(format!(
-                "no admin identifier: {}",
-                where_to("--identifier", "TIM_IDENTIFIER", "identifier")
-            ))
-        })?;
+        .or(file.identifier);
     let auth = if let Some(path) = &flags.secret_key_file {
-        Auth::SecretKey(read_secret(path, "secret key")?)
+        Some(Auth::SecretKey(read_secret(path, "secret key")?))
     } else if let Some(path) = &flags.usersig_file {
-        Auth::UserSig(read_secret(path, "UserSig")?)
+        Some(Auth::UserSig(read_secret(path, "UserSig")?))
     } else if let Some(key) = env("TIM_SECRET_KEY") {
-        Auth::SecretKey(env_secret(key, "TIM_SECRET_KEY")?)
+        Some(Auth::SecretKey(env_secret(key, "TIM_SECRET_KEY")?))
     } else if let Some(usersig) = env("TIM_USERSIG") {
-        Auth::UserSig(env_secret(usersig, "TIM_USERSIG")?)
+        Some(Auth::UserSig(env_secret(usersig, "TIM_USERSIG")?))
     } else if let Some(key) = file.secret_key {
-        Auth::SecretKey(Secret::new(key.into_inner().trim()))
+        Some(Auth::SecretKey(Secret::new(key.into_inner().trim())))
     } else if let Some(path) = &file.secret_key_file {
-        Auth::SecretKey(read_secret(path, "secret key")?)
+        Some(Auth::SecretKey(read_secret(path, "secret key")?))
     } else if let Some(usersig) = file.usersig {
-        Auth::UserSig(Secret::new(usersig.into_inner().trim()))
+        Some(Auth::UserSig(Secret::new(usersig.into_inner().trim())))
     } else if let Some(path) = &file.usersig_file {
-        Auth::UserSig(read_secret(path, "UserSig")?)
-    } else if !need_auth {
-        Auth::UserSig(Secret::new(""))
+        Some(Auth::UserSig(read_secret(path, "UserSig")?))
     } else {
-        return Err(Error::Usage(format!(
-            "no secret key or UserSig: pass --secret-key-file or --usersig-file, set TIM_SECRET_KEY or TIM_USERSIG, or add `secret_key_file = ...` under [profile.{profile_name}] in ./timl.toml"
-        )));
+        None
     };
     let endpoint = match (flags.endpoint.clone(), flags.region.clone()) {
         (Some(url), _) => endpoint_url(&url)?,
@@ -629,12 +648,69 @@ pub fn resolve(
             },
         },
     };
-    Ok(Credentials {
+    Ok(Found {
         sdkappid,
         identifier,
         auth,
         endpoint,
+        profile: profile_name,
     })
+}
+
+impl Found {
+    /// The pieces a real send needs that are missing, by name.
+    pub fn missing(&self) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        if self.sdkappid.is_none() {
+            missing.push("the SDKAppID");
+        }
+        if self.identifier.is_none() {
+            missing.push("the admin identifier");
+        }
+        if self.auth.is_none() {
+            missing.push("a secret key or UserSig");
+        }
+        missing
+    }
+
+    /// Everything a real send needs, or an error naming the flag, the environment
+    /// variable and the config key that give the first missing piece.
+    pub fn complete(self) -> Result<Credentials, Error> {
+        let profile = &self.profile;
+        let where_to = |flag: &str, var: &str, key: &str| {
+            format!("pass {flag}, set {var}, or add `{key} = ...` under [profile.{profile}] in ./timl.toml")
+        };
+        let sdkappid = self.sdkappid.ok_or_else(|| {
+            Error::Usage(format!(
+                "no SDKAppID: {}",
+                where_to("--sdkappid", "TIM_SDKAPPID", "sdkappid")
+            ))
+        })?;
+        let identifier = self.identifier.clone().ok_or_else(|| {
+            Error::Usage(format!(
+                "no admin identifier: {}",
+                where_to("--identifier", "TIM_IDENTIFIER", "identifier")
+            ))
+        })?;
+        let auth = self.auth.ok_or_else(|| Error::Usage(format!(
+            "no secret key or UserSig: pass --secret-key-file or --usersig-file, set TIM_SECRET_KEY or TIM_USERSIG, or add `secret_key_file = ...` under [profile.{profile}] in ./timl.toml"
+        )))?;
+        Ok(Credentials {
+            sdkappid,
+            identifier,
+            auth,
+            endpoint: self.endpoint,
+        })
+    }
+}
+
+/// Resolves every piece a real send needs: [`find`], then [`Found::complete`].
+pub fn resolve(
+    flags: &CredentialFlags,
+    env: &dyn Fn(&str) -> Option<String>,
+    paths: &[PathBuf],
+) -> Result<Credentials, Error> {
+    find(flags, env, paths)?.complete()
 }
 
 /// The base URL of a region.
@@ -737,14 +813,13 @@ mod tests {
         let file = dir.join("timl.toml");
         std::fs::write(&file, "[profile.default]\nsdkappid = 3\nidentifier = \"file\"\nsecret_key = \"k\"\nregion = \"tokyo\"\n").unwrap();
         let paths = vec![file];
-        let all = resolve(&CredentialFlags::default(), &env(&[]), &paths, true).unwrap();
+        let all = resolve(&CredentialFlags::default(), &env(&[]), &paths).unwrap();
         assert_eq!((all.sdkappid, all.identifier.as_str()), (3, "file"));
         assert_eq!(all.endpoint, "https://adminapijpn.im.qcloud.com");
         let from_env = resolve(
             &CredentialFlags::default(),
             &env(&[("TIM_SDKAPPID", "2"), ("TIM_REGION", "seoul")]),
             &paths,
-            true,
         )
         .unwrap();
         assert_eq!(from_env.sdkappid, 2);
@@ -754,7 +829,7 @@ mod tests {
             ..CredentialFlags::default()
         };
         assert_eq!(
-            resolve(&flags, &env(&[("TIM_SDKAPPID", "2")]), &paths, true)
+            resolve(&flags, &env(&[("TIM_SDKAPPID", "2")]), &paths)
                 .unwrap()
                 .sdkappid,
             1
@@ -763,7 +838,7 @@ mod tests {
 
     #[test]
     fn missing_pieces_say_where_to_put_them() {
-        let error = resolve(&CredentialFlags::default(), &env(&[]), &[], true)
+        let error = resolve(&CredentialFlags::default(), &env(&[]), &[])
             .unwrap_err()
             .to_string();
         assert!(
@@ -887,7 +962,6 @@ mod tests {
                 &CredentialFlags::default(),
                 &env(&[]),
                 std::slice::from_ref(&file),
-                true,
             )
             .unwrap_err();
             assert!(matches!(error, Error::Usage(_)), "{body}");
@@ -920,7 +994,6 @@ mod tests {
                 ("TIM_SECRET_KEY", "5ecret 5ecret"),
             ]),
             &[],
-            true,
         )
         .unwrap_err()
         .to_string();
@@ -937,7 +1010,6 @@ mod tests {
             &flags,
             &env(&[("TIM_SDKAPPID", "1"), ("TIM_IDENTIFIER", "a")]),
             &[],
-            true,
         )
         .unwrap_err()
         .to_string();

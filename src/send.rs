@@ -166,20 +166,15 @@ impl Sender {
         self.usersig.read().expect("not poisoned").clone()
     }
 
-    /// The request URL with a fresh `random` nonce; `usersig` is what to show for it.
+    /// The request URL with a fresh `random` nonce.
     fn url(&self, usersig: &str, nonce: u32) -> String {
-        format!(
-            "{}{PATH}?sdkappid={}&identifier={}&usersig={}&random={nonce}&contenttype=json",
-            self.credentials.endpoint,
-            self.credentials.sdkappid,
-            percent_encode(&self.credentials.identifier),
-            percent_encode(usersig),
+        url(
+            &self.credentials.endpoint,
+            &self.credentials.sdkappid.to_string(),
+            &percent_encode(&self.credentials.identifier),
+            &percent_encode(usersig),
+            nonce,
         )
-    }
-
-    /// The request as `--dry-run` shows it: the UserSig replaced by `***`.
-    pub fn describe(&self, body: &str) -> String {
-        format!("POST {}\n{body}\n", self.url("***", crate::random::fresh()))
     }
 
     /// Sends `body` to `group`, waiting for its slot in `schedule` before every
@@ -385,6 +380,32 @@ impl Sender {
     }
 }
 
+/// The request URL, from query values already encoded.
+fn url(endpoint: &str, sdkappid: &str, identifier: &str, usersig: &str, nonce: u32) -> String {
+    format!(
+        "{endpoint}{PATH}?sdkappid={sdkappid}&identifier={identifier}&usersig={usersig}&random={nonce}&contenttype=json"
+    )
+}
+
+/// A request as `--dry-run` shows it: the UserSig always as `***`, and a missing
+/// SDKAppID or identifier as `<sdkappid>` or `<identifier>` (a dry run needs no
+/// credentials).
+pub fn describe(
+    endpoint: &str,
+    sdkappid: Option<u64>,
+    identifier: Option<&str>,
+    body: &str,
+) -> String {
+    let url = url(
+        endpoint,
+        &sdkappid.map_or_else(|| "<sdkappid>".to_owned(), |id| id.to_string()),
+        &identifier.map_or_else(|| "<identifier>".to_owned(), percent_encode),
+        "***",
+        crate::random::fresh(),
+    );
+    format!("POST {url}\n{body}\n")
+}
+
 /// A UserSig for `credentials`, valid for a day from now.
 fn sign(credentials: &Credentials, key: &Secret) -> Secret {
     Secret::new(usersig::sign(
@@ -504,6 +525,21 @@ mod tests {
         assert_eq!(percent_encode("admin"), "admin");
         assert_eq!(percent_encode("a b&c=d"), "a%20b%26c%3Dd");
         assert_eq!(percent_encode("eJw*-_"), "eJw*-_");
+    }
+
+    #[test]
+    fn a_dry_run_shows_placeholders_for_what_is_missing() {
+        let shown = describe("https://h", None, None, "{}");
+        assert!(
+            shown.starts_with("POST https://h/v4/group_open_http_svc/send_group_msg?sdkappid=<sdkappid>&identifier=<identifier>&usersig=***&random="),
+            "{shown}"
+        );
+        assert!(shown.ends_with("&contenttype=json\n{}\n"), "{shown}");
+        let shown = describe("https://h", Some(14), Some("a b"), "{}");
+        assert!(
+            shown.contains("?sdkappid=14&identifier=a%20b&usersig=***&"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -8,13 +8,13 @@ use serde_json::json;
 
 use crate::batch::compile_input;
 use crate::config::{Format, SendConfig, UsersigConfig};
-use crate::credentials::{self, Auth};
+use crate::credentials::{self, Auth, Redactor};
 use crate::deliver::{deliver_all, Report, Status};
 use crate::error::Error;
 use crate::random::RandomChoice;
-use crate::render::{self, Colour};
+use crate::render::{self, printable, Colour};
 use crate::run::{input_dir, input_kind, read_input, write_stdout, Outcome, Printer};
-use crate::send::{Delivery, Sender};
+use crate::send::{describe, Delivery, Sender};
 use crate::usersig;
 
 fn environment(name: &str) -> Option<String> {
@@ -28,12 +28,18 @@ pub fn send(config: SendConfig) -> Result<Outcome, Error> {
             "--fresh-random cannot go with --journal: every run would make new messages, and a re-run would send them all again".to_owned(),
         ));
     }
-    let credentials = credentials::resolve(
+    let found = credentials::find(
         &config.credentials,
         &environment,
         &credentials::config_paths(),
-        !config.dry_run,
     )?;
+    // A dry run needs no credentials (it shows placeholders); a real send needs all.
+    let credentials = if config.dry_run {
+        None
+    } else {
+        Some(found.clone().complete()?)
+    };
+    let redactor = Redactor::for_auth(found.auth.as_ref());
     // Every message is compiled and checked before anything is sent; the requests
     // wait in a temporary file, so a million rows take no memory.
     let colour = Colour::for_terminal(io::stderr().is_terminal());
@@ -54,7 +60,15 @@ pub fn send(config: SendConfig) -> Result<Outcome, Error> {
             &config.variables,
             &config.options,
             &mut |compiled| {
-                printer.print_to_stderr(&compiled.diagnostics);
+                let mut shown = String::new();
+                for diagnostic in &compiled.diagnostics {
+                    if let Some(text) = printer.print(diagnostic) {
+                        shown.push_str(&text);
+                    }
+                }
+                if !shown.is_empty() {
+                    let _ = io::stderr().write_all(redactor.redact(&shown).as_bytes());
+                }
                 if let Some(json) = compiled.compact_json() {
                     total += 1;
                     writeln!(requests, "{json}").map_err(|source| Error::Write {
@@ -81,14 +95,26 @@ pub fn send(config: SendConfig) -> Result<Outcome, Error> {
         source,
     })?;
     let lines = BufReader::new(temp).lines().map_while(Result::ok);
-    let sender = Sender::new(credentials);
-    if config.dry_run {
+    let Some(credentials) = credentials else {
         for line in lines {
-            write_stdout(format!("{}\n", sender.describe(&line)).as_bytes())?;
+            let shown = describe(
+                &found.endpoint,
+                found.sdkappid,
+                found.identifier.as_deref(),
+                &json_safe(&line),
+            );
+            write_stdout(format!("{}\n", redactor.redact(&shown)).as_bytes())?;
         }
-        eprintln!("dry run: {total} request(s) shown, nothing sent");
+        let missing = found.missing();
+        let needs = if missing.is_empty() {
+            String::new()
+        } else {
+            format!(" (a real send also needs {})", missing.join(", "))
+        };
+        eprintln!("dry run: {total} request(s) shown, nothing sent{needs}");
         return Ok(Outcome::Success);
-    }
+    };
+    let sender = Sender::new(credentials);
     let progress = (io::stderr().is_terminal() && total > 1 && config.format == Format::Human)
         .then(|| indicatif::ProgressBar::new(total as u64));
     let mut summary = Summary::default();
@@ -99,10 +125,12 @@ pub fn send(config: SendConfig) -> Result<Outcome, Error> {
         let redact = |text: &str| sender.redact(text);
         match config.format {
             Format::Json => {
-                let _ = write_stdout(format!("{}\n", report_json(&report, &redact)).as_bytes());
+                let json = json_safe(&report_json(&report, &redact).to_string());
+                let _ = write_stdout(format!("{json}\n").as_bytes());
             }
             Format::Human => {
-                if let Some(line) = report_line(&report).map(|line| redact(&line)) {
+                // Server texts and names from the data are shown, never obeyed.
+                if let Some(line) = report_line(&report).map(|line| printable(&redact(&line))) {
                     match &progress {
                         Some(bar) => bar.println(line),
                         None => eprintln!("{line}"),
@@ -256,13 +284,42 @@ fn report_json(report: &Report, redact: &dyn Fn(&str) -> String) -> serde_json::
     object
 }
 
+/// `json` (JSON text) with the characters that [`printable`] would show as stand-ins
+/// and that serde writes as they are (DEL, C1 controls, bidirectional controls, line
+/// separators) written as `\uXXXX` escapes: the same JSON value, safe on a terminal.
+/// They can only occur inside strings, where an escape means the same.
+fn json_safe(json: &str) -> String {
+    if json.is_ascii() && !json.contains('\u{7f}') {
+        return json.to_owned();
+    }
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if stands_in(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether [`printable`] shows `c` as a stand-in (a unit test keeps the two in step);
+/// C0 controls are left out, serde escapes them.
+fn stands_in(c: char) -> bool {
+    matches!(c,
+        '\u{7f}'..='\u{9f}'
+        | '\u{61c}'
+        | '\u{200e}'..='\u{200f}'
+        | '\u{2028}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}')
+}
+
 /// `timl usersig`.
 pub fn usersig(config: UsersigConfig) -> Result<Outcome, Error> {
     let credentials = credentials::resolve(
         &config.credentials,
         &environment,
         &credentials::config_paths(),
-        true,
     )?;
     let Auth::SecretKey(key) = &credentials.auth else {
         return Err(Error::Usage(
@@ -278,4 +335,25 @@ pub fn usersig(config: UsersigConfig) -> Result<Outcome, Error> {
     );
     write_stdout(format!("{usersig}\n").as_bytes())?;
     Ok(Outcome::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_safe_escapes_exactly_what_printable_would_replace() {
+        for code in (0x20..0x3000).chain(0xfeff..0xff00) {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            let replaced = printable(&c.to_string()) != c.to_string();
+            assert_eq!(stands_in(c), replaced, "U+{code:04X}");
+        }
+        let json = serde_json::json!({"info": "a\u{1b}[31m\u{9b}b\u{202e}c\u{7f}\r"}).to_string();
+        let safe = json_safe(&json);
+        assert_eq!(safe, r#"{"info":"a\u001b[31m\u009bb\u202ec\u007f\r"}"#);
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back.to_string(), json);
+    }
 }

@@ -14,6 +14,8 @@
 //! | `drop-` | success with a `MsgDropReason`, always |
 //! | `echo-` | `ErrorCode` 70003 with an `ErrorInfo` that echoes the UserSig it got and the key, each in many encodings (raw, percent-encoded in both cases, JSON-escaped, base64, hex), always, UserSig checked or not |
 //! | `echodrop-` | the same echo as a `MsgDropReason` of a success |
+//! | `ansi-` | `ErrorCode` 80001 with an `ErrorInfo` full of terminal escapes (ESC, OSC, BEL, CR, C1, DEL, bidi overrides), always |
+//! | `ansidrop-` | the same escapes as a `MsgDropReason` of a success |
 //! | `redirect-CODE-PORT-` | HTTP CODE (301, 302, ...) to `http://127.0.0.1:PORT/landing/page?` + the request's own query (UserSig included) + `#frag`, always |
 //!
 //! [`Elsewhere`] is where such a redirect points: a server that answers anything OK.
@@ -256,6 +258,13 @@ fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) ->
             .unwrap_or(0)
     };
     // Misbehaving answers that do not depend on the request being authorized.
+    if matches!(parts.first(), Some(&"ansi" | &"ansidrop")) {
+        if parts.first() == Some(&"ansi") {
+            return error(80001, TERMINAL_ESCAPES);
+        }
+        let reply = json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "MsgTime": usersig::now(), "MsgSeq": 0, "MsgDropReason": TERMINAL_ESCAPES});
+        return Answer::Json(200, reply, Duration::ZERO);
+    }
     if matches!(parts.first(), Some(&"echo" | &"echodrop")) {
         let usersig = percent_decode(query.get("usersig").unwrap_or(&""));
         let text = format!(
@@ -336,6 +345,11 @@ fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) ->
     let reply = json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "MsgTime": usersig::now(), "MsgSeq": seq});
     Answer::Json(200, reply, delay)
 }
+
+/// A server text that would drive a terminal if printed as it is: colour (CSI), a
+/// window title (OSC ended by BEL), a bell, a carriage return that overwrites the
+/// line, an 8-bit CSI (C1), DEL, and a right-to-left override.
+pub const TERMINAL_ESCAPES: &str = "\x1b[31mred\x1b[0m \x1b]0;pwned title\x07 bell\x07 overwrite\rdone \u{9b}31mc1 \u{90}dcs del\u{7f} \u{202e}desrever\u{202c} two\nlines";
 
 /// `secret` in the encodings a careless server, proxy or framework might echo it in.
 fn echoes(secret: &str) -> String {

@@ -931,3 +931,124 @@ fn a_malformed_secret_in_the_config_file_is_reported_by_place_never_shown() {
         }
     }
 }
+
+/// No byte or character of `output` could drive a terminal: no ESC, BEL, CR, DEL or
+/// other control but the line ends timl writes, no C1 control, no bidi override.
+fn assert_inert(bytes: &[u8], what: &str) {
+    let shown = String::from_utf8(bytes.to_vec()).expect("UTF-8 output");
+    for c in shown.chars() {
+        let bad = (c.is_control() && c != '\n')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        assert!(
+            !bad,
+            "{what}: U+{:04X} reached the terminal:\n{shown}",
+            u32::from(c)
+        );
+    }
+}
+
+#[test]
+fn server_texts_reach_the_terminal_inert() {
+    let fake = server(0);
+    let dir = scratch("ansi");
+    batch(&dir, &["ansi-a".into(), "ansidrop-b".into()]);
+    for format in ["human", "json"] {
+        let _ = fs::remove_file(dir.join("batch.journal"));
+        let output = send(
+            &dir,
+            &fake.endpoint(),
+            &[
+                "notice.timl",
+                "--data",
+                "groups.csv",
+                "--format",
+                format,
+                "--journal",
+                "batch.journal",
+            ],
+        );
+        assert_eq!(output.status.code(), Some(4), "{}", text(&output.stderr));
+        assert_inert(&output.stdout, "stdout");
+        assert_inert(&output.stderr, "stderr");
+        assert_inert(&fs::read(dir.join("batch.journal")).unwrap(), "journal");
+        if format == "human" {
+            // Shown, as visible stand-ins.
+            let stderr = text(&output.stderr);
+            assert!(stderr.contains("␛[31mred"), "{stderr}");
+            assert!(stderr.contains("title␇"), "{stderr}");
+            assert!(stderr.contains("overwrite␍done"), "{stderr}");
+            assert_eq!(
+                stderr.matches("two␊lines").count(),
+                2,
+                "one line per report: {stderr}"
+            );
+        } else {
+            // Valid JSON that still holds the server's exact text.
+            let results: Vec<serde_json::Value> = text(&output.stdout)
+                .lines()
+                .map(|line| serde_json::from_str(line).unwrap())
+                .collect();
+            let texts: Vec<&str> = results
+                .iter()
+                .filter_map(|r| r["info"].as_str().or(r["reason"].as_str()))
+                .collect();
+            assert_eq!(texts, [timl::testing::TERMINAL_ESCAPES; 2], "{results:?}");
+        }
+    }
+}
+
+#[test]
+fn a_dry_run_needs_no_credentials() {
+    let dir = scratch("dry-bare");
+    batch(&dir, &["g1".into(), "g2".into()]);
+    fs::write(dir.join("x.timl"), "---\ngroup: @TGS#2C5SZEAEF\n---\nHi\n").unwrap();
+    // The README's first example, on a machine with no credentials at all.
+    let output = bare_command(&dir)
+        .args(["send", "x.timl", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.starts_with("POST https://console.tim.qq.com/v4/group_open_http_svc/send_group_msg?sdkappid=<sdkappid>&identifier=<identifier>&usersig=***&random="),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("&contenttype=json\n{\"GroupId\":\"@TGS#2C5SZEAEF\""),
+        "{stdout}"
+    );
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("nothing sent") && stderr.contains("the SDKAppID"),
+        "{stderr}"
+    );
+    // Whatever is present is shown; what is missing stays a placeholder.
+    let output = bare_command(&dir)
+        .args(["send", "notice.timl", "--data", "groups.csv", "--dry-run"])
+        .env("TIM_SDKAPPID", "1400000000")
+        .env("TIM_REGION", "singapore")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert_eq!(
+        stdout
+            .matches("POST https://adminapisgp.im.qcloud.com/v4/group_open_http_svc/send_group_msg?sdkappid=1400000000&identifier=<identifier>&usersig=***&random=")
+            .count(),
+        2,
+        "{stdout}"
+    );
+    // A real send still says what is missing, and where to put it.
+    let output = bare_command(&dir)
+        .args(["send", "x.timl"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("--sdkappid"));
+    // A piece that is given but malformed is an error even in a dry run.
+    let output = bare_command(&dir)
+        .args(["send", "x.timl", "--dry-run", "--sdkappid", "abc"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
