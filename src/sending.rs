@@ -11,6 +11,7 @@ use crate::config::{Format, SendConfig, UsersigConfig};
 use crate::credentials::{self, Auth, Redactor};
 use crate::deliver::{deliver_all, Report, Status};
 use crate::error::Error;
+use crate::journal::Journal;
 use crate::random::RandomChoice;
 use crate::render::{self, printable, Colour};
 use crate::run::{input_dir, input_kind, read_input, write_stdout, Outcome, Printer};
@@ -23,7 +24,7 @@ fn environment(name: &str) -> Option<String> {
 
 /// `timl send`.
 pub fn send(config: SendConfig) -> Result<Outcome, Error> {
-    if config.deliver.journal.is_some() && config.options.random == RandomChoice::Fresh {
+    if config.journal.is_some() && config.options.random == RandomChoice::Fresh {
         return Err(Error::Usage(
             "--fresh-random cannot go with --journal: every run would make new messages, and a re-run would send them all again".to_owned(),
         ));
@@ -40,6 +41,13 @@ pub fn send(config: SendConfig) -> Result<Outcome, Error> {
         Some(found.clone().complete()?)
     };
     let redactor = Redactor::for_auth(found.auth.as_ref());
+    // The journal is opened, locked and checked before anything else, so that a run
+    // that cannot use it (another run has it, or it is not a journal) stops at once,
+    // before compiling, and certainly before sending. A dry run does not touch it.
+    let journal = match (&config.journal, config.dry_run) {
+        (Some(path), false) => Some(Journal::open(path)?),
+        _ => None,
+    };
     // Every message is compiled and checked before anything is sent; the requests
     // wait in a temporary file, so a million rows take no memory.
     let colour = Colour::for_terminal(io::stderr().is_terminal());
@@ -118,7 +126,7 @@ pub fn send(config: SendConfig) -> Result<Outcome, Error> {
     let progress = (io::stderr().is_terminal() && total > 1 && config.format == Format::Human)
         .then(|| indicatif::ProgressBar::new(total as u64));
     let mut summary = Summary::default();
-    deliver_all(&sender, lines, &config.deliver, &mut |report| {
+    deliver_all(&sender, lines, &config.deliver, journal, &mut |report| {
         summary.add(&report);
         // The server's texts are redacted where they are read; the rest of a report
         // (the group comes from the data) is redacted here.

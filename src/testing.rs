@@ -14,6 +14,7 @@
 //! | `drop-` | success with a `MsgDropReason`, always |
 //! | `echo-` | `ErrorCode` 70003 with an `ErrorInfo` that echoes the UserSig it got and the key, each in many encodings (raw, percent-encoded in both cases, JSON-escaped, base64, hex), always, UserSig checked or not |
 //! | `echodrop-` | the same echo as a `MsgDropReason` of a success |
+//! | `hold-N-` | stored, but answered only once the test calls [`FakeIm::release`] (or after 9 s) |
 //! | `ansi-` | `ErrorCode` 80001 with an `ErrorInfo` full of terminal escapes (ESC, OSC, BEL, CR, C1, DEL, bidi overrides), always |
 //! | `ansidrop-` | the same escapes as a `MsgDropReason` of a success |
 //! | `redirect-CODE-PORT-` | HTTP CODE (301, 302, ...) to `http://127.0.0.1:PORT/landing/page?` + the request's own query (UserSig included) + `#frag`, always |
@@ -24,7 +25,7 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -107,7 +108,31 @@ pub struct FakeIm {
     addr: SocketAddr,
     seen: Arc<Mutex<Seen>>,
     stop: Arc<AtomicBool>,
+    gate: Arc<Gate>,
     accept: Option<JoinHandle<()>>,
+}
+
+/// Holds answers back until opened.
+#[derive(Default)]
+struct Gate {
+    open: Mutex<bool>,
+    opened: Condvar,
+}
+
+impl Gate {
+    /// Waits until the gate is open, for at most `limit`.
+    fn wait(&self, limit: Duration) {
+        let open = self.open.lock().expect("not poisoned");
+        let _ = self
+            .opened
+            .wait_timeout_while(open, limit, |open| !*open)
+            .expect("not poisoned");
+    }
+
+    fn open(&self) {
+        *self.open.lock().expect("not poisoned") = true;
+        self.opened.notify_all();
+    }
 }
 
 impl FakeIm {
@@ -118,16 +143,18 @@ impl FakeIm {
         let seen = Arc::new(Mutex::new(Seen::default()));
         let stop = Arc::new(AtomicBool::new(false));
         let config = Arc::new(config);
+        let gate = Arc::new(Gate::default());
         let accept = {
-            let (seen, stop) = (seen.clone(), stop.clone());
+            let (seen, stop, gate) = (seen.clone(), stop.clone(), gate.clone());
             std::thread::spawn(move || {
                 for stream in listener.incoming() {
                     if stop.load(Ordering::SeqCst) {
                         return;
                     }
                     let Ok(stream) = stream else { continue };
-                    let (seen, config, stop) = (seen.clone(), config.clone(), stop.clone());
-                    std::thread::spawn(move || serve(stream, &config, &seen, &stop));
+                    let (seen, config, stop, gate) =
+                        (seen.clone(), config.clone(), stop.clone(), gate.clone());
+                    std::thread::spawn(move || serve(stream, &config, &seen, &stop, &gate));
                 }
             })
         };
@@ -135,8 +162,14 @@ impl FakeIm {
             addr,
             seen,
             stop,
+            gate,
             accept: Some(accept),
         }
+    }
+
+    /// Lets the answers held for `hold-` groups go, now and from now on.
+    pub fn release(&self) {
+        self.gate.open();
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -153,6 +186,7 @@ impl FakeIm {
 impl Drop for FakeIm {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
+        self.gate.open();
         let _ = TcpStream::connect(self.addr);
         if let Some(accept) = self.accept.take() {
             let _ = accept.join();
@@ -161,7 +195,13 @@ impl Drop for FakeIm {
 }
 
 /// Serves one kept-alive connection.
-fn serve(stream: TcpStream, config: &FakeConfig, seen: &Mutex<Seen>, stop: &AtomicBool) {
+fn serve(
+    stream: TcpStream,
+    config: &FakeConfig,
+    seen: &Mutex<Seen>,
+    stop: &AtomicBool,
+    gate: &Gate,
+) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
     std::thread::sleep(config.connect_delay);
     let mut reader = BufReader::new(match stream.try_clone() {
@@ -198,7 +238,15 @@ fn serve(stream: TcpStream, config: &FakeConfig, seen: &Mutex<Seen>, stop: &Atom
             return;
         }
         let target = request_line.split_whitespace().nth(1).unwrap_or("");
-        match answer(target, &body, config, seen) {
+        let answer = match answer(target, &body, config, seen) {
+            Answer::Held(reply) => {
+                // Below timl's 10 s limit, so a forgotten release is a slow answer.
+                gate.wait(Duration::from_secs(9));
+                Answer::Json(200, reply, Duration::ZERO)
+            }
+            answer => answer,
+        };
+        match answer {
             Answer::Json(status, reply, delay) => {
                 std::thread::sleep(delay + config.latency);
                 let text = reply.to_string();
@@ -219,7 +267,7 @@ fn serve(stream: TcpStream, config: &FakeConfig, seen: &Mutex<Seen>, stop: &Atom
                     return;
                 }
             }
-            Answer::Reset => return,
+            Answer::Reset | Answer::Held(_) => return,
         }
     }
 }
@@ -228,6 +276,8 @@ enum Answer {
     Json(u16, Value, Duration),
     Redirect(u16, String),
     Reset,
+    /// A success, answered once the gate opens.
+    Held(Value),
 }
 
 fn error(code: i64, info: &str) -> Answer {
@@ -309,6 +359,7 @@ fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) ->
         *count
     };
     let mut delay = Duration::ZERO;
+    let held = parts.first() == Some(&"hold") && u64::from(attempt) <= number(1);
     match parts.first().copied() {
         Some("flaky") if u64::from(attempt) <= number(2) => {
             return error(number(1) as i64, "injected")
@@ -343,6 +394,9 @@ fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) ->
     }
     let seq = seen.stored.len() as u64;
     let reply = json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "MsgTime": usersig::now(), "MsgSeq": seq});
+    if held {
+        return Answer::Held(reply);
+    }
     Answer::Json(200, reply, delay)
 }
 

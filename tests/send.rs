@@ -1052,3 +1052,150 @@ fn a_dry_run_needs_no_credentials() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn a_journal_in_use_by_another_run_stops_the_second_before_it_sends() {
+    let fake = server(0);
+    let dir = scratch("locked");
+    // The first run's only message is answered when the test says so: until then the
+    // first run is certainly still busy, whatever the machine's load.
+    batch(&dir, &["hold-1-a".into()]);
+    let args = [
+        "notice.timl",
+        "--data",
+        "groups.csv",
+        "--journal",
+        "batch.journal",
+    ];
+    let first = send_command(&dir, &fake.endpoint(), &args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for(|| fake.seen().requests.len() == 1);
+    let journal_before = fs::read(dir.join("batch.journal")).unwrap();
+    let second = send(&dir, &fake.endpoint(), &args);
+    let stderr = text(&second.stderr);
+    assert_eq!(second.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("batch.journal") && stderr.contains("locked"),
+        "{stderr}"
+    );
+    assert_eq!(fake.seen().requests.len(), 1, "the second run sent nothing");
+    assert_eq!(
+        fs::read(dir.join("batch.journal")).unwrap(),
+        journal_before,
+        "nor wrote to the journal"
+    );
+    fake.release();
+    let first = first.wait_with_output().unwrap();
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    // Once the first run is over, the journal is free again: nothing left to send.
+    let third = send(&dir, &fake.endpoint(), &args);
+    assert_eq!(third.status.code(), Some(0), "{}", text(&third.stderr));
+    let seen = fake.seen();
+    assert_eq!((seen.requests.len(), seen.stored.len()), (1, 1));
+}
+
+#[test]
+fn two_runs_started_at_once_send_each_message_once() {
+    let fake = server(10);
+    let dir = scratch("two-at-once");
+    let groups: Vec<String> = (0..30).map(|i| format!("group-{i:02}")).collect();
+    batch(&dir, &groups);
+    let args = [
+        "notice.timl",
+        "--data",
+        "groups.csv",
+        "--journal",
+        "batch.journal",
+        "--rate",
+        "50",
+    ];
+    let runs: Vec<_> = (0..2)
+        .map(|_| {
+            send_command(&dir, &fake.endpoint(), &args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let codes: Vec<Option<i32>> = runs
+        .into_iter()
+        .map(|run| run.wait_with_output().unwrap().status.code())
+        .collect();
+    // One sends; the other finds the journal locked (exit 3) or, if it started only
+    // after the first had finished, everything already delivered (exit 0).
+    assert!(codes.contains(&Some(0)), "{codes:?}");
+    assert!(codes.iter().all(|c| matches!(c, Some(0 | 3))), "{codes:?}");
+    let seen = fake.seen();
+    assert_eq!(seen.requests.len(), 30, "each message was sent once");
+    assert_eq!(seen.stored.len(), 30);
+    assert_eq!(seen.duplicates, 0);
+}
+
+#[test]
+fn a_file_that_is_not_a_journal_is_refused_before_sending_and_left_alone() {
+    let fake = server(0);
+    let dir = scratch("not-a-journal");
+    batch(&dir, &["g1".into(), "g2".into()]);
+    let mut binary: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    binary.extend_from_slice(b"\x89PNG\r\n\x1a\n");
+    fs::write(dir.join("picture.png"), &binary).unwrap();
+    fs::write(
+        dir.join("rows.jsonl"),
+        "{\"group\": \"g1\"}\n{\"group\": \"g2\"}\n",
+    )
+    .unwrap();
+    for journal in [
+        "notice.timl",
+        "groups.csv",
+        "picture.png",
+        "rows.jsonl",
+        "key",
+    ] {
+        let before = fs::read(dir.join(journal)).unwrap();
+        let output = send(
+            &dir,
+            &fake.endpoint(),
+            &["notice.timl", "--data", "groups.csv", "--journal", journal],
+        );
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(3), "{journal}: {stderr}");
+        assert!(
+            stderr.contains(journal) && stderr.contains("not a timl journal"),
+            "{journal}: {stderr}"
+        );
+        assert_eq!(
+            fs::read(dir.join(journal)).unwrap(),
+            before,
+            "{journal} was left byte for byte as it was"
+        );
+        assert_inert(&output.stderr, journal);
+    }
+    assert!(fake.seen().requests.is_empty(), "nothing was sent");
+    // An earlier run's journal, cut off mid-line by a kill, is still a journal.
+    let keys = keys(&dir);
+    fs::write(
+        dir.join("torn.journal"),
+        format!(
+            "{{\"key\":\"{}\",\"state\":\"sending\",\"time\":1}}\n{{\"key\":\"{}\",\"state\":\"delivered\",\"seq\":1,\"time\":2}}\n{{\"key\":\"{}\",\"sta",
+            keys[0], keys[0], keys[1]
+        ),
+    )
+    .unwrap();
+    let output = send(
+        &dir,
+        &fake.endpoint(),
+        &[
+            "notice.timl",
+            "--data",
+            "groups.csv",
+            "--journal",
+            "torn.journal",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(fake.seen().stored.len(), 1, "g1 was delivered before");
+}
