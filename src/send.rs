@@ -230,10 +230,22 @@ impl Sender {
             schedule.done(ticket);
             match result {
                 Attempt::Done(delivery) => {
+                    // A final unreachable (a redirect) after an attempt that may have
+                    // arrived: the report says so, as the journal will.
+                    let delivery = match delivery {
+                        Delivery::Unreachable {
+                            reason,
+                            maybe_arrived,
+                        } => Delivery::Unreachable {
+                            reason,
+                            maybe_arrived: maybe_arrived || maybe_this_run,
+                        },
+                        other => other,
+                    };
                     return Some(Sent {
                         delivery,
                         maybe_arrived: maybe_this_run,
-                    })
+                    });
                 }
                 Attempt::Again {
                     last,

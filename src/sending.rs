@@ -3,12 +3,13 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, IsTerminal, Seek, Write};
+use std::path::PathBuf;
 
 use serde_json::json;
 
 use crate::batch::compile_input;
 use crate::config::{Format, SendConfig, UsersigConfig};
-use crate::credentials::{self, Auth, Redactor};
+use crate::credentials::{self, Auth, Credentials, Found, Redactor};
 use crate::deliver::{deliver_all, Report, Status};
 use crate::error::Error;
 use crate::journal::Journal;
@@ -41,6 +42,33 @@ pub fn send(config: SendConfig) -> Result<Outcome, Error> {
         Some(found.clone().complete()?)
     };
     let redactor = Redactor::for_auth(found.auth.as_ref());
+    send_with(&config, &found, credentials, &redactor).map_err(|error| redacted(error, &redactor))
+}
+
+/// `error` with any secret taken out of its text: everything timl prints goes
+/// through the redactor once it knows the secrets.
+fn redacted(error: Error, redactor: &Redactor) -> Error {
+    let path = |path: PathBuf| PathBuf::from(redactor.redact(&path.to_string_lossy()));
+    match error {
+        Error::Usage(message) => Error::Usage(redactor.redact(&message)),
+        Error::Read { path: file, source } => Error::Read {
+            path: path(file),
+            source,
+        },
+        Error::Write { path: file, source } => Error::Write {
+            path: path(file),
+            source,
+        },
+    }
+}
+
+/// `timl send` once the credentials are known (`None` for a dry run).
+fn send_with(
+    config: &SendConfig,
+    found: &Found,
+    credentials: Option<Credentials>,
+    redactor: &Redactor,
+) -> Result<Outcome, Error> {
     // The journal is opened, locked and checked before anything else, so that a run
     // that cannot use it (another run has it, or it is not a journal) stops at once,
     // before compiling, and certainly before sending. A dry run does not touch it.
