@@ -1073,6 +1073,11 @@ mod tests {
         ] {
             assert_eq!(spaced.redact(&format!("[{shown}]")), "[***]", "{shown}");
         }
+        // A secret ending in `\\`, JSON-escaped: the longest reading is taken, so no
+        // `u005C` is left behind.
+        let backslash = Redactor::new(&["ab/cd\\"]);
+        assert_eq!(backslash.redact("<ab\\/cd\\u005C>"), "<***>");
+        assert_eq!(backslash.redact("<ab/cd\\\\>"), "<***>");
         // Non-ASCII characters, raw, percent-encoded or JSON-escaped (a surrogate pair too).
         let unicode = Redactor::new(&["clé-🔑-secrète"]);
         for shown in [
