@@ -37,12 +37,11 @@ fn main() {
             rate: 200.0,
             concurrency: 64,
             retries: 4,
-            journal: None,
             resend_uncertain: false,
         };
         let start = Instant::now();
         let mut delivered = 0;
-        deliver_all(&sender, requests, &options, &mut |report| {
+        deliver_all(&sender, requests, &options, None, &mut |report| {
             if matches!(report.status, Status::Sent(Delivery::Delivered { .. })) {
                 delivered += 1;
             }

@@ -55,7 +55,8 @@ struct SendArgs {
     #[arg(value_name = "FILE", required = true)]
     inputs: Vec<String>,
 
-    /// Print the exact HTTP requests (UserSig shown as ***) and send nothing.
+    /// Print the exact HTTP requests (UserSig shown as ***) and send nothing. Needs no
+    /// credentials: what is missing is shown as <sdkappid> or <identifier>.
     #[arg(long)]
     dry_run: bool,
 
@@ -75,7 +76,9 @@ struct SendArgs {
     retries: u32,
 
     /// Record each message's outcome in FILE as it happens; running the same
-    /// command again skips what it shows as delivered. Example: `--journal batch.journal`.
+    /// command again skips what it shows as delivered. The file is locked while a run
+    /// uses it, and a file that is not a journal is refused.
+    /// Example: `--journal batch.journal`.
     #[arg(long, value_name = "FILE")]
     journal: Option<PathBuf>,
 
@@ -136,7 +139,8 @@ struct CredentialArgs {
     #[arg(long, value_name = "R", conflicts_with = "endpoint")]
     region: Option<String>,
 
-    /// Another endpoint: https://, or http:// to a loopback address for testing.
+    /// Another endpoint, as scheme://host[:port] (no query or fragment): https://, or
+    /// http:// to a loopback address for testing.
     /// Example: `--endpoint http://127.0.0.1:8080`.
     #[arg(long, value_name = "URL")]
     endpoint: Option<String>,
@@ -333,9 +337,9 @@ impl Cli {
                     rate: args.rate,
                     concurrency: args.concurrency,
                     retries: args.retries,
-                    journal: args.journal,
                     resend_uncertain: args.resend_uncertain,
                 },
+                journal: args.journal,
                 dry_run: args.dry_run,
                 format: args.format.format(),
             }),

@@ -83,8 +83,10 @@ pub struct SendConfig {
     pub options: Options,
     /// Where the credentials come from.
     pub credentials: CredentialFlags,
-    /// Rate, concurrency, retries, journal.
+    /// Rate, concurrency, retries.
     pub deliver: DeliverOptions,
+    /// `--journal FILE`: what happened to each message, for exactly-once re-runs.
+    pub journal: Option<PathBuf>,
     /// Print the requests instead of sending them.
     pub dry_run: bool,
     /// How to print results.

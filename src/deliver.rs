@@ -6,7 +6,6 @@
 //! `sending` line before each request and the outcome after it; results come back to
 //! the caller as they happen.
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Mutex};
 
@@ -29,8 +28,6 @@ pub struct DeliverOptions {
     pub concurrency: usize,
     /// Retries of a passing failure.
     pub retries: u32,
-    /// `--journal FILE`.
-    pub journal: Option<PathBuf>,
     /// Send messages whose earlier attempt may have arrived long ago.
     pub resend_uncertain: bool,
 }
@@ -78,17 +75,17 @@ struct Job {
 }
 
 /// Sends every request of `requests` (compact JSON, one each) and hands each result
-/// to `report`, as it happens.
+/// to `report`, as it happens. With a `journal` (opened, and so locked, by the caller
+/// before anything else), what it shows as delivered is skipped and every attempt is
+/// recorded in it.
 pub fn deliver_all(
     sender: &Sender,
     requests: impl Iterator<Item = String> + Send,
     options: &DeliverOptions,
+    journal: Option<Journal>,
     report: &mut dyn FnMut(Report),
 ) -> Result<(), Error> {
-    let journal = match &options.journal {
-        Some(path) => Some(Mutex::new(Journal::open(path)?)),
-        None => None,
-    };
+    let journal = journal.map(Mutex::new);
     let schedule = Schedule::new(options.rate, GROUP_RATE);
     let stop = AtomicBool::new(false);
     let failure: Mutex<Option<Error>> = Mutex::new(None);
@@ -118,7 +115,9 @@ pub fn deliver_all(
                 let line = |state, code, seq, maybe| Line {
                     key: job.key.clone(),
                     state,
-                    group: Some(job.group.clone()),
+                    // For people reading the journal; it comes from the data, so it
+                    // goes through the redactor like everything timl writes.
+                    group: Some(sender.redact(&job.group)),
                     random: Some(job.random),
                     code,
                     seq,

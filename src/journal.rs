@@ -12,8 +12,8 @@
 //! every attempt.
 
 use std::collections::HashMap;
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -114,6 +114,30 @@ pub struct Journal {
     tracks: HashMap<String, Track>,
 }
 
+/// What a journal's bytes say about each message, or the number of the first line
+/// that is not a journal line.
+fn read_lines(bytes: &[u8]) -> Result<HashMap<String, Track>, usize> {
+    let mut tracks: HashMap<String, Track> = HashMap::new();
+    for (index, line) in bytes.split(|byte| *byte == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match serde_json::from_slice::<Line>(line) {
+            Ok(entry) => tracks.entry(entry.key.clone()).or_default().apply(&entry),
+            Err(error) if is_torn(line, &error) => {}
+            Err(_) => return Err(index + 1),
+        }
+    }
+    Ok(tracks)
+}
+
+/// Whether `line` is the start of a line timl wrote, cut short: every line timl
+/// writes starts `{"key":"`, and a cut one ends before the JSON does.
+fn is_torn(line: &[u8], error: &serde_json::Error) -> bool {
+    const START: &[u8] = b"{\"key\":\"";
+    error.is_eof() && (line.starts_with(START) || START.starts_with(line))
+}
+
 /// The key of a message: the first 16 bytes of the SHA-256 of its compact JSON.
 pub fn key(json: &str) -> String {
     Sha256::digest(json.as_bytes())[..16]
@@ -131,37 +155,50 @@ pub fn now_ms() -> u64 {
 }
 
 impl Journal {
-    /// Opens (or creates) the journal at `path` and reads what it already holds. A
-    /// torn last line (the process was killed mid-write) is ignored.
+    /// Opens (or creates) the journal at `path`, locks it, and reads what it holds.
+    ///
+    /// The lock is exclusive and taken before anything is read, so two runs can never
+    /// both send from the same journal: the second stops here, before sending
+    /// anything. A file that is not a journal (a template given by mistake, a CSV) is
+    /// refused and left as it is. A torn line (a run killed mid-write) is no reason
+    /// to refuse: it is ignored, wherever later runs have left it.
     pub fn open(path: &Path) -> Result<Journal, Error> {
-        let mut tracks: HashMap<String, Track> = HashMap::new();
-        if let Ok(file) = File::open(path) {
-            for line in BufReader::new(file).lines() {
-                let line = line.map_err(|source| Error::Read {
-                    path: path.to_owned(),
-                    source,
-                })?;
-                if let Ok(entry) = serde_json::from_str::<Line>(&line) {
-                    tracks.entry(entry.key.clone()).or_default().apply(&entry);
-                }
-            }
-        }
+        let unusable = |why: String| Error::Write {
+            path: path.to_owned(),
+            source: io::Error::other(why),
+        };
+        let write_error = |source| Error::Write {
+            path: path.to_owned(),
+            source,
+        };
         let mut file = OpenOptions::new()
-            .create(true)
+            .read(true)
             .append(true)
+            .create(true)
             .open(path)
-            .map_err(|source| Error::Write {
-                path: path.to_owned(),
-                source,
-            })?;
-        // A torn line from a killed run must not glue onto the next one.
-        if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
-            let ends_with_newline = std::fs::read(path)
-                .map(|bytes| bytes.last() == Some(&b'\n'))
-                .unwrap_or(true);
-            if !ends_with_newline {
-                let _ = file.write_all(b"\n");
+            .map_err(write_error)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                return Err(unusable(
+                    "another `timl send` is using this journal (it is locked), so nothing was sent; run this again once that run has ended".to_owned(),
+                ))
             }
+            Err(TryLockError::Error(source)) => return Err(write_error(source)),
+        }
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(|source| Error::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let tracks = read_lines(&bytes).map_err(|line| {
+            unusable(format!(
+                "this is not a timl journal (line {line} is not a journal line), so it was left as it is and nothing was sent; give --journal a new file or an earlier run's journal"
+            ))
+        })?;
+        // A torn line from a killed run must not glue onto the next one.
+        if bytes.last().is_some_and(|last| *last != b'\n') {
+            file.write_all(b"\n").map_err(write_error)?;
         }
         Ok(Journal {
             path: path.to_owned(),
@@ -278,6 +315,65 @@ mod tests {
             .unwrap();
         assert_eq!(journal.prior("g"), Prior::Uncertain(20));
         journal.record(line("f", State::Delivered, 12)).unwrap();
-        assert_eq!(Journal::open(&path).unwrap().prior("f"), Prior::Delivered);
+        drop(journal);
+        // The torn line is now in the middle, between two runs' lines: still a journal.
+        let journal = Journal::open(&path).unwrap();
+        assert_eq!(journal.prior("f"), Prior::Delivered);
+        assert_eq!(journal.prior("a"), Prior::Delivered);
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("timl-journal-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join("journal")
+    }
+
+    #[test]
+    fn a_journal_in_use_is_refused_until_it_is_free() {
+        let path = scratch("locked");
+        let first = Journal::open(&path).unwrap();
+        let error = Journal::open(&path).unwrap_err();
+        assert!(matches!(error, Error::Write { .. }), "{error}");
+        assert!(error.to_string().contains("locked"), "{error}");
+        drop(first);
+        assert!(Journal::open(&path).is_ok());
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_journal_is_refused_and_left_alone() {
+        let path = scratch("foreign");
+        let mut binary: Vec<u8> = (0..=255u8).collect();
+        binary.extend_from_slice(b"\n{\"key\":\"");
+        let foreign: [&[u8]; 8] = [
+            b"---\ngroup: g\n---\nHello @all\n",
+            b"group,name\ng1,Tommy\n",
+            &binary,
+            b"{\"GroupId\":\"g\",\"Random\":1}\n",
+            b"{\"key\":\"a\",\"state\":\"sending\",\"time\":1}\nnot json\n",
+            b"{\"key\":\"a\",\"state\":\"bogus\",\"time\":1}\n",
+            b"[1, 2",
+            b"x",
+        ];
+        for bytes in foreign {
+            std::fs::write(&path, bytes).unwrap();
+            let error = Journal::open(&path).unwrap_err();
+            assert!(error.to_string().contains("not a timl journal"), "{error}");
+            assert_eq!(std::fs::read(&path).unwrap(), bytes, "left as it was");
+        }
+        // Empty, blank, torn: all journals.
+        for bytes in [
+            &b""[..],
+            b"\n\n",
+            b"{\"ke",
+            b"{\"key\":\"a\",\"state\":\"sen",
+        ] {
+            std::fs::write(&path, bytes).unwrap();
+            assert!(
+                Journal::open(&path).is_ok(),
+                "{}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
     }
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::codes::{self, Retry};
-use crate::credentials::{Auth, Credentials, Secret};
+use crate::credentials::{Auth, Credentials, Redactor, Secret};
 use crate::rate::Schedule;
 use crate::usersig;
 
@@ -127,6 +127,8 @@ pub struct Sender {
     credentials: Credentials,
     /// Signed anew when the server says it expired (70001), if timl has the key.
     usersig: std::sync::RwLock<Secret>,
+    /// The key and every UserSig of this run.
+    redactor: std::sync::RwLock<Redactor>,
 }
 
 /// How long a UserSig timl signs is valid: one day.
@@ -144,12 +146,19 @@ impl Sender {
             .timeout_connect(Some(Duration::from_secs(5)))
             .timeout_global(Some(Duration::from_secs(10)))
             .http_status_as_error(false)
+            // A redirect is answered, never followed: following it would send the
+            // request (and its UserSig) somewhere else, and an OK from there would
+            // pass for a delivery.
+            .max_redirects(0)
             .max_idle_connections_per_host(256)
             .build();
+        let mut redactor = Redactor::for_auth(Some(&credentials.auth));
+        redactor.add(usersig.expose());
         Sender {
             agent: config.into(),
             credentials,
             usersig: std::sync::RwLock::new(usersig),
+            redactor: std::sync::RwLock::new(redactor),
         }
     }
 
@@ -157,20 +166,15 @@ impl Sender {
         self.usersig.read().expect("not poisoned").clone()
     }
 
-    /// The request URL with a fresh `random` nonce; `usersig` is what to show for it.
+    /// The request URL with a fresh `random` nonce.
     fn url(&self, usersig: &str, nonce: u32) -> String {
-        format!(
-            "{}{PATH}?sdkappid={}&identifier={}&usersig={}&random={nonce}&contenttype=json",
-            self.credentials.endpoint,
-            self.credentials.sdkappid,
-            percent_encode(&self.credentials.identifier),
-            percent_encode(usersig),
+        url(
+            &self.credentials.endpoint,
+            &self.credentials.sdkappid.to_string(),
+            &percent_encode(&self.credentials.identifier),
+            &percent_encode(usersig),
+            nonce,
         )
-    }
-
-    /// The request as `--dry-run` shows it: the UserSig replaced by `***`.
-    pub fn describe(&self, body: &str) -> String {
-        format!("POST {}\n{body}\n", self.url("***", crate::random::fresh()))
     }
 
     /// Sends `body` to `group`, waiting for its slot in `schedule` before every
@@ -226,10 +230,22 @@ impl Sender {
             schedule.done(ticket);
             match result {
                 Attempt::Done(delivery) => {
+                    // A final unreachable (a redirect) after an attempt that may have
+                    // arrived: the report says so, as the journal will.
+                    let delivery = match delivery {
+                        Delivery::Unreachable {
+                            reason,
+                            maybe_arrived,
+                        } => Delivery::Unreachable {
+                            reason,
+                            maybe_arrived: maybe_arrived || maybe_this_run,
+                        },
+                        other => other,
+                    };
                     return Some(Sent {
                         delivery,
                         maybe_arrived: maybe_this_run,
-                    })
+                    });
                 }
                 Attempt::Again {
                     last,
@@ -279,6 +295,22 @@ impl Sender {
             }
         };
         let status = response.status().as_u16();
+        if (300..400).contains(&status) {
+            let location = response
+                .headers()
+                .get("location")
+                .map(|value| value.to_str().ok());
+            let target = redirect_target(location, &self.credentials.endpoint);
+            // Not stored by Tencent IM (it answered with a redirect), and trying again
+            // gets the same answer.
+            return Attempt::Done(Delivery::Unreachable {
+                reason: format!(
+                    "HTTP {status}: the endpoint redirects to {}; timl never follows a redirect (check --endpoint and --region)",
+                    self.redact(&target)
+                ),
+                maybe_arrived: false,
+            });
+        }
         let text = match response.body_mut().read_to_string() {
             Ok(text) => text,
             Err(error) => return Attempt::unreachable(describe_transport(&error), true),
@@ -313,18 +345,24 @@ impl Sender {
                 });
             }
             return Attempt::Done(Delivery::Dropped {
-                reason: self.redact(&reply.msg_drop_reason, &usersig),
+                reason: self.redact(&reply.msg_drop_reason),
             });
         }
         let (explanation, mut retry) = codes::explain(reply.error_code);
         // A long run can outlive the UserSig: with the key, sign a new one and retry.
         if let (70001, Auth::SecretKey(key)) = (reply.error_code, &self.credentials.auth) {
-            *self.usersig.write().expect("not poisoned") = sign(&self.credentials, key);
+            let renewed = sign(&self.credentials, key);
+            // Redactable before it can be sent, and so before any answer echoes it.
+            self.redactor
+                .write()
+                .expect("not poisoned")
+                .add(renewed.expose());
+            *self.usersig.write().expect("not poisoned") = renewed;
             retry = Retry::Transient;
         }
         let refused = Delivery::Refused {
             code: reply.error_code,
-            info: self.redact(&reply.error_info, &usersig),
+            info: self.redact(&reply.error_info),
             explanation,
         };
         // The server answered: this request was not stored.
@@ -346,15 +384,38 @@ impl Sender {
 }
 
 impl Sender {
-    /// Server text with the UserSig and the key taken out (a server may echo the
-    /// query back).
-    fn redact(&self, text: &str, sent_with: &Secret) -> String {
-        let key = match &self.credentials.auth {
-            Auth::SecretKey(key) => key.expose(),
-            Auth::UserSig(_) => "",
-        };
-        redact(text, &[sent_with.expose(), self.usersig().expose(), key])
+    /// `text` without the key or any UserSig of this run, in any encoding (a server may
+    /// echo the query back, percent-encoded or not). Everything printed or journalled
+    /// about a send goes through this.
+    pub fn redact(&self, text: &str) -> String {
+        self.redactor.read().expect("not poisoned").redact(text)
     }
+}
+
+/// The request URL, from query values already encoded.
+fn url(endpoint: &str, sdkappid: &str, identifier: &str, usersig: &str, nonce: u32) -> String {
+    format!(
+        "{endpoint}{PATH}?sdkappid={sdkappid}&identifier={identifier}&usersig={usersig}&random={nonce}&contenttype=json"
+    )
+}
+
+/// A request as `--dry-run` shows it: the UserSig always as `***`, and a missing
+/// SDKAppID or identifier as `<sdkappid>` or `<identifier>` (a dry run needs no
+/// credentials).
+pub fn describe(
+    endpoint: &str,
+    sdkappid: Option<u64>,
+    identifier: Option<&str>,
+    body: &str,
+) -> String {
+    let url = url(
+        endpoint,
+        &sdkappid.map_or_else(|| "<sdkappid>".to_owned(), |id| id.to_string()),
+        &identifier.map_or_else(|| "<identifier>".to_owned(), percent_encode),
+        "***",
+        crate::random::fresh(),
+    );
+    format!("POST {url}\n{body}\n")
 }
 
 /// A UserSig for `credentials`, valid for a day from now.
@@ -403,6 +464,57 @@ fn describe_transport(error: &ureq::Error) -> String {
     }
 }
 
+/// Where a redirect pointed, as scheme, host and path only: the query and fragment
+/// are left out (they may carry the UserSig timl sent), and so is any user name or
+/// password. A relative `Location` is shown resolved against `endpoint`.
+fn redirect_target(location: Option<Option<&str>>, endpoint: &str) -> String {
+    let location = match location {
+        None => return "nowhere (no Location header)".to_owned(),
+        Some(None) => return "a Location that is not plain text".to_owned(),
+        Some(Some(location)) => location.trim(),
+    };
+    let location = location.split(['?', '#']).next().unwrap_or("");
+    let (endpoint_scheme, endpoint_rest) = endpoint.split_once("://").unwrap_or(("https", ""));
+    let endpoint_host = endpoint_rest.split('/').next().unwrap_or("");
+    let has_scheme = location.split_once("://").is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    let (scheme, rest) = if has_scheme {
+        location.split_once("://").unwrap_or(("", location))
+    } else if let Some(rest) = location.strip_prefix("//") {
+        (endpoint_scheme, rest)
+    } else if location.starts_with('/') {
+        return shorten(format!("{endpoint_scheme}://{endpoint_host}{location}"));
+    } else {
+        let folder = &PATH[..=PATH.rfind('/').unwrap_or(0)];
+        return shorten(format!(
+            "{endpoint_scheme}://{endpoint_host}{}{folder}{location}",
+            endpoint_rest
+                .split_once('/')
+                .map_or(String::new(), |(_, path)| format!("/{path}"))
+        ));
+    };
+    let (authority, path) = match rest.find('/') {
+        Some(slash) => rest.split_at(slash),
+        None => (rest, ""),
+    };
+    // `user:password@host`: only the host is shown.
+    let host = authority.rsplit('@').next().unwrap_or("");
+    shorten(format!("{scheme}://{host}{path}"))
+}
+
+/// At most 200 characters of a server-given text, so a hostile answer cannot flood
+/// the report.
+fn shorten(text: String) -> String {
+    match text.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}...", &text[..cut]),
+        None => text,
+    }
+}
+
 /// Percent-encodes a query value (everything but unreserved characters).
 fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -412,16 +524,6 @@ fn percent_encode(text: &str) -> String {
         } else {
             out.push_str(&format!("%{byte:02X}"));
         }
-    }
-    out
-}
-
-/// `text` with every occurrence of a secret replaced by `***` (a last line of
-/// defence for anything printed).
-pub fn redact(text: &str, secrets: &[&str]) -> String {
-    let mut out = text.to_owned();
-    for secret in secrets.iter().filter(|s| s.len() >= 4) {
-        out = out.replace(secret, "***");
     }
     out
 }
@@ -438,6 +540,21 @@ mod tests {
     }
 
     #[test]
+    fn a_dry_run_shows_placeholders_for_what_is_missing() {
+        let shown = describe("https://h", None, None, "{}");
+        assert!(
+            shown.starts_with("POST https://h/v4/group_open_http_svc/send_group_msg?sdkappid=<sdkappid>&identifier=<identifier>&usersig=***&random="),
+            "{shown}"
+        );
+        assert!(shown.ends_with("&contenttype=json\n{}\n"), "{shown}");
+        let shown = describe("https://h", Some(14), Some("a b"), "{}");
+        assert!(
+            shown.contains("?sdkappid=14&identifier=a%20b&usersig=***&"),
+            "{shown}"
+        );
+    }
+
+    #[test]
     fn backoff_grows_and_is_capped() {
         assert!(
             backoff(0) >= Duration::from_millis(200) && backoff(0) <= Duration::from_millis(400)
@@ -447,10 +564,32 @@ mod tests {
     }
 
     #[test]
-    fn redaction() {
+    fn a_redirect_shows_where_it_points_without_query_fragment_or_password() {
+        let endpoint = "https://console.tim.qq.com";
+        let shown = |location| redirect_target(Some(Some(location)), endpoint);
         assert_eq!(
-            redact("usersig=SECRET123&x", &["SECRET123"]),
-            "usersig=***&x"
+            shown("https://evil.example:8443/a/b?usersig=SECRET&x=1#frag"),
+            "https://evil.example:8443/a/b"
         );
+        assert_eq!(shown("http://user:pw@10.0.0.1/x#y"), "http://10.0.0.1/x");
+        assert_eq!(shown("//other.example/p?q"), "https://other.example/p");
+        assert_eq!(
+            shown("/elsewhere?q"),
+            "https://console.tim.qq.com/elsewhere"
+        );
+        assert_eq!(
+            shown("next?usersig=SECRET"),
+            "https://console.tim.qq.com/v4/group_open_http_svc/next"
+        );
+        assert_eq!(shown("https://h.example"), "https://h.example");
+        assert_eq!(
+            redirect_target(None, endpoint),
+            "nowhere (no Location header)"
+        );
+        assert_eq!(
+            redirect_target(Some(None), endpoint),
+            "a Location that is not plain text"
+        );
+        assert!(shown(&format!("https://h/{}", "a".repeat(500))).len() < 210);
     }
 }

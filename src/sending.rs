@@ -3,18 +3,20 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, IsTerminal, Seek, Write};
+use std::path::PathBuf;
 
 use serde_json::json;
 
 use crate::batch::compile_input;
 use crate::config::{Format, SendConfig, UsersigConfig};
-use crate::credentials::{self, Auth};
+use crate::credentials::{self, Auth, Credentials, Found, Redactor};
 use crate::deliver::{deliver_all, Report, Status};
 use crate::error::Error;
+use crate::journal::Journal;
 use crate::random::RandomChoice;
-use crate::render::{self, Colour};
+use crate::render::{self, printable, Colour};
 use crate::run::{input_dir, input_kind, read_input, write_stdout, Outcome, Printer};
-use crate::send::{Delivery, Sender};
+use crate::send::{describe, Delivery, Sender};
 use crate::usersig;
 
 fn environment(name: &str) -> Option<String> {
@@ -23,17 +25,57 @@ fn environment(name: &str) -> Option<String> {
 
 /// `timl send`.
 pub fn send(config: SendConfig) -> Result<Outcome, Error> {
-    if config.deliver.journal.is_some() && config.options.random == RandomChoice::Fresh {
+    if config.journal.is_some() && config.options.random == RandomChoice::Fresh {
         return Err(Error::Usage(
             "--fresh-random cannot go with --journal: every run would make new messages, and a re-run would send them all again".to_owned(),
         ));
     }
-    let credentials = credentials::resolve(
+    let found = credentials::find(
         &config.credentials,
         &environment,
         &credentials::config_paths(),
-        !config.dry_run,
     )?;
+    // A dry run needs no credentials (it shows placeholders); a real send needs all.
+    let credentials = if config.dry_run {
+        None
+    } else {
+        Some(found.clone().complete()?)
+    };
+    let redactor = Redactor::for_auth(found.auth.as_ref());
+    send_with(&config, &found, credentials, &redactor).map_err(|error| redacted(error, &redactor))
+}
+
+/// `error` with any secret taken out of its text: everything timl prints goes
+/// through the redactor once it knows the secrets.
+fn redacted(error: Error, redactor: &Redactor) -> Error {
+    let path = |path: PathBuf| PathBuf::from(redactor.redact(&path.to_string_lossy()));
+    match error {
+        Error::Usage(message) => Error::Usage(redactor.redact(&message)),
+        Error::Read { path: file, source } => Error::Read {
+            path: path(file),
+            source,
+        },
+        Error::Write { path: file, source } => Error::Write {
+            path: path(file),
+            source,
+        },
+    }
+}
+
+/// `timl send` once the credentials are known (`None` for a dry run).
+fn send_with(
+    config: &SendConfig,
+    found: &Found,
+    credentials: Option<Credentials>,
+    redactor: &Redactor,
+) -> Result<Outcome, Error> {
+    // The journal is opened, locked and checked before anything else, so that a run
+    // that cannot use it (another run has it, or it is not a journal) stops at once,
+    // before compiling, and certainly before sending. A dry run does not touch it.
+    let journal = match (&config.journal, config.dry_run) {
+        (Some(path), false) => Some(Journal::open(path)?),
+        _ => None,
+    };
     // Every message is compiled and checked before anything is sent; the requests
     // wait in a temporary file, so a million rows take no memory.
     let colour = Colour::for_terminal(io::stderr().is_terminal());
@@ -54,7 +96,15 @@ pub fn send(config: SendConfig) -> Result<Outcome, Error> {
             &config.variables,
             &config.options,
             &mut |compiled| {
-                printer.print_to_stderr(&compiled.diagnostics);
+                let mut shown = String::new();
+                for diagnostic in &compiled.diagnostics {
+                    if let Some(text) = printer.print(diagnostic) {
+                        shown.push_str(&text);
+                    }
+                }
+                if !shown.is_empty() {
+                    let _ = io::stderr().write_all(redactor.redact(&shown).as_bytes());
+                }
                 if let Some(json) = compiled.compact_json() {
                     total += 1;
                     writeln!(requests, "{json}").map_err(|source| Error::Write {
@@ -81,25 +131,42 @@ pub fn send(config: SendConfig) -> Result<Outcome, Error> {
         source,
     })?;
     let lines = BufReader::new(temp).lines().map_while(Result::ok);
-    let sender = Sender::new(credentials);
-    if config.dry_run {
+    let Some(credentials) = credentials else {
         for line in lines {
-            write_stdout(format!("{}\n", sender.describe(&line)).as_bytes())?;
+            let shown = describe(
+                &found.endpoint,
+                found.sdkappid,
+                found.identifier.as_deref(),
+                &json_safe(&line),
+            );
+            write_stdout(format!("{}\n", redactor.redact(&shown)).as_bytes())?;
         }
-        eprintln!("dry run: {total} request(s) shown, nothing sent");
+        let missing = found.missing();
+        let needs = if missing.is_empty() {
+            String::new()
+        } else {
+            format!(" (a real send also needs {})", missing.join(", "))
+        };
+        eprintln!("dry run: {total} request(s) shown, nothing sent{needs}");
         return Ok(Outcome::Success);
-    }
+    };
+    let sender = Sender::new(credentials);
     let progress = (io::stderr().is_terminal() && total > 1 && config.format == Format::Human)
         .then(|| indicatif::ProgressBar::new(total as u64));
     let mut summary = Summary::default();
-    deliver_all(&sender, lines, &config.deliver, &mut |report| {
+    deliver_all(&sender, lines, &config.deliver, journal, &mut |report| {
         summary.add(&report);
+        // The server's texts are redacted where they are read; the rest of a report
+        // (the group comes from the data) is redacted here.
+        let redact = |text: &str| sender.redact(text);
         match config.format {
             Format::Json => {
-                let _ = write_stdout(format!("{}\n", report_json(&report)).as_bytes());
+                let json = json_safe(&report_json(&report, &redact).to_string());
+                let _ = write_stdout(format!("{json}\n").as_bytes());
             }
             Format::Human => {
-                if let Some(line) = report_line(&report) {
+                // Server texts and names from the data are shown, never obeyed.
+                if let Some(line) = report_line(&report).map(|line| printable(&redact(&line))) {
                     match &progress {
                         Some(bar) => bar.println(line),
                         None => eprintln!("{line}"),
@@ -211,10 +278,12 @@ fn report_line(report: &Report) -> Option<String> {
     }
 }
 
-fn report_json(report: &Report) -> serde_json::Value {
+/// One result as a JSON object; every string in it through `redact` (redacting
+/// strings, not the serialized text, keeps it valid JSON).
+fn report_json(report: &Report, redact: &dyn Fn(&str) -> String) -> serde_json::Value {
     let mut object = json!({
         "index": report.index,
-        "group": report.group,
+        "group": redact(&report.group),
         "random": report.random,
         "key": report.key,
     });
@@ -227,16 +296,16 @@ fn report_json(report: &Report) -> serde_json::Value {
             info,
             explanation,
         }) => {
-            json!({"status": "refused", "code": code, "info": info, "explanation": explanation})
+            json!({"status": "refused", "code": code, "info": redact(info), "explanation": explanation})
         }
         Status::Sent(Delivery::Dropped { reason }) => {
-            json!({"status": "dropped", "reason": reason})
+            json!({"status": "dropped", "reason": redact(reason)})
         }
         Status::Sent(Delivery::Unreachable {
             reason,
             maybe_arrived,
         }) => {
-            json!({"status": "unreachable", "reason": reason, "maybe_arrived": maybe_arrived})
+            json!({"status": "unreachable", "reason": redact(reason), "maybe_arrived": maybe_arrived})
         }
         Status::Sent(Delivery::Uncertain { age }) => {
             json!({"status": "held", "reason": format!("sent {age} s ago and may have arrived")})
@@ -251,13 +320,42 @@ fn report_json(report: &Report) -> serde_json::Value {
     object
 }
 
+/// `json` (JSON text) with the characters that [`printable`] would show as stand-ins
+/// and that serde writes as they are (DEL, C1 controls, bidirectional controls, line
+/// separators) written as `\uXXXX` escapes: the same JSON value, safe on a terminal.
+/// They can only occur inside strings, where an escape means the same.
+fn json_safe(json: &str) -> String {
+    if json.is_ascii() && !json.contains('\u{7f}') {
+        return json.to_owned();
+    }
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if stands_in(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether [`printable`] shows `c` as a stand-in (a unit test keeps the two in step);
+/// C0 controls are left out, serde escapes them.
+fn stands_in(c: char) -> bool {
+    matches!(c,
+        '\u{7f}'..='\u{9f}'
+        | '\u{61c}'
+        | '\u{200e}'..='\u{200f}'
+        | '\u{2028}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}')
+}
+
 /// `timl usersig`.
 pub fn usersig(config: UsersigConfig) -> Result<Outcome, Error> {
     let credentials = credentials::resolve(
         &config.credentials,
         &environment,
         &credentials::config_paths(),
-        true,
     )?;
     let Auth::SecretKey(key) = &credentials.auth else {
         return Err(Error::Usage(
@@ -273,4 +371,25 @@ pub fn usersig(config: UsersigConfig) -> Result<Outcome, Error> {
     );
     write_stdout(format!("{usersig}\n").as_bytes())?;
     Ok(Outcome::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_safe_escapes_exactly_what_printable_would_replace() {
+        for code in (0x20..0x3000).chain(0xfeff..0xff00) {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            let replaced = printable(&c.to_string()) != c.to_string();
+            assert_eq!(stands_in(c), replaced, "U+{code:04X}");
+        }
+        let json = serde_json::json!({"info": "a\u{1b}[31m\u{9b}b\u{202e}c\u{7f}\r"}).to_string();
+        let safe = json_safe(&json);
+        assert_eq!(safe, r#"{"info":"a\u001b[31m\u009bb\u202ec\u007f\r"}"#);
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back.to_string(), json);
+    }
 }

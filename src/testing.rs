@@ -12,12 +12,20 @@
 //! | `slow-MS-N-` | an answer after MS milliseconds, then at once |
 //! | `final-CODE-` | `ErrorCode` CODE, always |
 //! | `drop-` | success with a `MsgDropReason`, always |
+//! | `echo-` | `ErrorCode` 70003 with an `ErrorInfo` that echoes the UserSig it got and the key, each in many encodings (raw, percent-encoded in both cases, JSON-escaped, base64, hex), always, UserSig checked or not |
+//! | `echodrop-` | the same echo as a `MsgDropReason` of a success |
+//! | `hold-N-` | stored, but answered only once the test calls [`FakeIm::release`] (or after 9 s) |
+//! | `ansi-` | `ErrorCode` 80001 with an `ErrorInfo` full of terminal escapes (ESC, OSC, BEL, CR, C1, DEL, bidi overrides), always |
+//! | `ansidrop-` | the same escapes as a `MsgDropReason` of a success |
+//! | `redirect-CODE-PORT-` | HTTP CODE (301, 302, ...) to `http://127.0.0.1:PORT/landing/page?` + the request's own query (UserSig included) + `#frag`, always |
+//!
+//! [`Elsewhere`] is where such a redirect points: a server that answers anything OK.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -100,7 +108,31 @@ pub struct FakeIm {
     addr: SocketAddr,
     seen: Arc<Mutex<Seen>>,
     stop: Arc<AtomicBool>,
+    gate: Arc<Gate>,
     accept: Option<JoinHandle<()>>,
+}
+
+/// Holds answers back until opened.
+#[derive(Default)]
+struct Gate {
+    open: Mutex<bool>,
+    opened: Condvar,
+}
+
+impl Gate {
+    /// Waits until the gate is open, for at most `limit`.
+    fn wait(&self, limit: Duration) {
+        let open = self.open.lock().expect("not poisoned");
+        let _ = self
+            .opened
+            .wait_timeout_while(open, limit, |open| !*open)
+            .expect("not poisoned");
+    }
+
+    fn open(&self) {
+        *self.open.lock().expect("not poisoned") = true;
+        self.opened.notify_all();
+    }
 }
 
 impl FakeIm {
@@ -111,16 +143,18 @@ impl FakeIm {
         let seen = Arc::new(Mutex::new(Seen::default()));
         let stop = Arc::new(AtomicBool::new(false));
         let config = Arc::new(config);
+        let gate = Arc::new(Gate::default());
         let accept = {
-            let (seen, stop) = (seen.clone(), stop.clone());
+            let (seen, stop, gate) = (seen.clone(), stop.clone(), gate.clone());
             std::thread::spawn(move || {
                 for stream in listener.incoming() {
                     if stop.load(Ordering::SeqCst) {
                         return;
                     }
                     let Ok(stream) = stream else { continue };
-                    let (seen, config, stop) = (seen.clone(), config.clone(), stop.clone());
-                    std::thread::spawn(move || serve(stream, &config, &seen, &stop));
+                    let (seen, config, stop, gate) =
+                        (seen.clone(), config.clone(), stop.clone(), gate.clone());
+                    std::thread::spawn(move || serve(stream, &config, &seen, &stop, &gate));
                 }
             })
         };
@@ -128,8 +162,14 @@ impl FakeIm {
             addr,
             seen,
             stop,
+            gate,
             accept: Some(accept),
         }
+    }
+
+    /// Lets the answers held for `hold-` groups go, now and from now on.
+    pub fn release(&self) {
+        self.gate.open();
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -146,6 +186,7 @@ impl FakeIm {
 impl Drop for FakeIm {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
+        self.gate.open();
         let _ = TcpStream::connect(self.addr);
         if let Some(accept) = self.accept.take() {
             let _ = accept.join();
@@ -154,7 +195,13 @@ impl Drop for FakeIm {
 }
 
 /// Serves one kept-alive connection.
-fn serve(stream: TcpStream, config: &FakeConfig, seen: &Mutex<Seen>, stop: &AtomicBool) {
+fn serve(
+    stream: TcpStream,
+    config: &FakeConfig,
+    seen: &Mutex<Seen>,
+    stop: &AtomicBool,
+    gate: &Gate,
+) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
     std::thread::sleep(config.connect_delay);
     let mut reader = BufReader::new(match stream.try_clone() {
@@ -191,7 +238,15 @@ fn serve(stream: TcpStream, config: &FakeConfig, seen: &Mutex<Seen>, stop: &Atom
             return;
         }
         let target = request_line.split_whitespace().nth(1).unwrap_or("");
-        match answer(target, &body, config, seen) {
+        let answer = match answer(target, &body, config, seen) {
+            Answer::Held(reply) => {
+                // Below timl's 10 s limit, so a forgotten release is a slow answer.
+                gate.wait(Duration::from_secs(9));
+                Answer::Json(200, reply, Duration::ZERO)
+            }
+            answer => answer,
+        };
+        match answer {
             Answer::Json(status, reply, delay) => {
                 std::thread::sleep(delay + config.latency);
                 let text = reply.to_string();
@@ -204,14 +259,25 @@ fn serve(stream: TcpStream, config: &FakeConfig, seen: &Mutex<Seen>, stop: &Atom
                     return;
                 }
             }
-            Answer::Reset => return,
+            Answer::Redirect(status, location) => {
+                let response = format!(
+                    "HTTP/1.1 {status} Redirect\r\nlocation: {location}\r\ncontent-length: 0\r\n\r\n"
+                );
+                if writer.write_all(response.as_bytes()).is_err() {
+                    return;
+                }
+            }
+            Answer::Reset | Answer::Held(_) => return,
         }
     }
 }
 
 enum Answer {
     Json(u16, Value, Duration),
+    Redirect(u16, String),
     Reset,
+    /// A success, answered once the gate opens.
+    Held(Value),
 }
 
 fn error(code: i64, info: &str) -> Answer {
@@ -223,14 +289,52 @@ fn error(code: i64, info: &str) -> Answer {
 }
 
 fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) -> Answer {
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let query: HashMap<&str, &str> = query.split('&').filter_map(|p| p.split_once('=')).collect();
+    let (path, raw_query) = target.split_once('?').unwrap_or((target, ""));
+    let query: HashMap<&str, &str> = raw_query
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .collect();
     let message: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let group = message["GroupId"].as_str().unwrap_or("").to_owned();
     let random = message["Random"].as_u64().unwrap_or(0) as u32;
     let mut seen = seen.lock().expect("not poisoned");
     let now = Instant::now();
     seen.requests.push((now, group.clone(), random));
+    let parts: Vec<&str> = group.split('-').collect();
+    let number = |i: usize| {
+        parts
+            .get(i)
+            .and_then(|p| p.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // Misbehaving answers that do not depend on the request being authorized.
+    if matches!(parts.first(), Some(&"ansi" | &"ansidrop")) {
+        if parts.first() == Some(&"ansi") {
+            return error(80001, TERMINAL_ESCAPES);
+        }
+        let reply = json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "MsgTime": usersig::now(), "MsgSeq": 0, "MsgDropReason": TERMINAL_ESCAPES});
+        return Answer::Json(200, reply, Duration::ZERO);
+    }
+    if matches!(parts.first(), Some(&"echo" | &"echodrop")) {
+        let usersig = percent_decode(query.get("usersig").unwrap_or(&""));
+        let text = format!(
+            "bad request {target} usersig {} key {}",
+            echoes(&usersig),
+            echoes(&config.key)
+        );
+        if parts.first() == Some(&"echo") {
+            return error(70003, &text);
+        }
+        let reply = json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "MsgTime": usersig::now(), "MsgSeq": 0, "MsgDropReason": text});
+        return Answer::Json(200, reply, Duration::ZERO);
+    }
+    if parts.first() == Some(&"redirect") {
+        let location = format!(
+            "http://127.0.0.1:{}/landing/page?{raw_query}#frag",
+            number(2)
+        );
+        return Answer::Redirect(number(1) as u16, location);
+    }
     let authorized = path == crate::send::PATH
         && query.get("sdkappid") == Some(&config.sdkappid.to_string().as_str())
         && query.get("identifier") == Some(&config.identifier.as_str())
@@ -254,14 +358,8 @@ fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) ->
         *count += 1;
         *count
     };
-    let parts: Vec<&str> = group.split('-').collect();
-    let number = |i: usize| {
-        parts
-            .get(i)
-            .and_then(|p| p.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
     let mut delay = Duration::ZERO;
+    let held = parts.first() == Some(&"hold") && u64::from(attempt) <= number(1);
     match parts.first().copied() {
         Some("flaky") if u64::from(attempt) <= number(2) => {
             return error(number(1) as i64, "injected")
@@ -296,5 +394,164 @@ fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) ->
     }
     let seq = seen.stored.len() as u64;
     let reply = json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "MsgTime": usersig::now(), "MsgSeq": seq});
+    if held {
+        return Answer::Held(reply);
+    }
     Answer::Json(200, reply, delay)
+}
+
+/// A server text that would drive a terminal if printed as it is: colour (CSI), a
+/// window title (OSC ended by BEL), a bell, a carriage return that overwrites the
+/// line, an 8-bit CSI (C1), DEL, and a right-to-left override.
+pub const TERMINAL_ESCAPES: &str = "\x1b[31mred\x1b[0m \x1b]0;pwned title\x07 bell\x07 overwrite\rdone \u{9b}31mc1 \u{90}dcs del\u{7f} \u{202e}desrever\u{202c} two\nlines";
+
+/// `secret` in the encodings a careless server, proxy or framework might echo it in.
+fn echoes(secret: &str) -> String {
+    use base64::Engine;
+    let percent = |upper: bool| -> String {
+        secret
+            .bytes()
+            .map(|b| match (b.is_ascii_alphanumeric(), upper) {
+                (true, _) => char::from(b).to_string(),
+                (false, true) => format!("%{b:02X}"),
+                (false, false) => format!("%{b:02x}"),
+            })
+            .collect()
+    };
+    let json = serde_json::to_string(secret)
+        .unwrap_or_default()
+        .replace('/', "\\/")
+        .replace('+', "\\u002b");
+    let forms = [
+        secret.to_owned(),
+        percent(true),
+        percent(false),
+        percent(true).replace("%2B", "%252B"),
+        json,
+        base64::engine::general_purpose::STANDARD.encode(secret),
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret),
+        secret.bytes().map(|b| format!("{b:02x}")).collect(),
+    ];
+    forms.join(" | ")
+}
+
+/// A query value with its `%XX` escapes decoded.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A server on 127.0.0.1 that answers every request (any method, any path) with a
+/// `send_group_msg` success, and counts them: where a redirect from [`FakeIm`] points,
+/// so a test can tell whether timl followed it.
+pub struct Elsewhere {
+    addr: SocketAddr,
+    requests: Arc<Mutex<usize>>,
+    stop: Arc<AtomicBool>,
+    accept: Option<JoinHandle<()>>,
+}
+
+impl Elsewhere {
+    /// Starts it at a free port.
+    pub fn start() -> Elsewhere {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port is free");
+        let addr = listener.local_addr().expect("bound");
+        let requests = Arc::new(Mutex::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let accept = {
+            let (requests, stop) = (requests.clone(), stop.clone());
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    // Counted on connection: even a request that never finished
+                    // arriving means timl went there.
+                    *requests.lock().expect("not poisoned") += 1;
+                    std::thread::spawn(move || answer_ok(stream));
+                }
+            })
+        };
+        Elsewhere {
+            addr,
+            requests,
+            stop,
+            accept: Some(accept),
+        }
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// Connections made to it so far.
+    pub fn requests(&self) -> usize {
+        *self.requests.lock().expect("not poisoned")
+    }
+}
+
+impl Drop for Elsewhere {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+        if let Some(accept) = self.accept.take() {
+            let _ = accept.join();
+        }
+    }
+}
+
+/// Reads one request's head (and body, if it has a length) and answers OK.
+fn answer_ok(stream: TcpStream) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut reader = BufReader::new(match stream.try_clone() {
+        Ok(s) => s,
+        Err(_) => return,
+    });
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+    }
+    let mut body = vec![0; length.min(1 << 20)];
+    let _ = reader.read_exact(&mut body);
+    let text = json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "MsgTime": usersig::now(), "MsgSeq": 1}).to_string();
+    let mut writer = stream;
+    let _ = writer.write_all(
+        format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{text}",
+            text.len()
+        )
+        .as_bytes(),
+    );
 }
