@@ -6,7 +6,7 @@
 //!
 //! [`Message`]: crate::message::Message
 
-use crate::span::Span;
+use crate::diag::Span;
 
 /// A string with the span it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,10 +4,10 @@
 //! exactly the checks a template gets. Each diagnostic names a JSON path; the entry
 //! points turn it into a source position.
 
-use crate::diagnostic::Diagnostic;
+use crate::diag::Diagnostic;
 use crate::group::GroupType;
 use crate::message::{Element, Message};
-use crate::rules;
+use crate::diag::rules;
 
 /// The default `MsgBody` limit, in bytes (the API page's 8000; error 80002).
 pub const DEFAULT_MAX_BYTES: usize = 8000;

@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use crate::ast::Document;
 use crate::check::{self, CheckOptions, DEFAULT_MAX_BYTES};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Severity};
 use crate::encode::Encoded;
 use crate::group::GroupType;
 use crate::json_input;
@@ -20,9 +20,9 @@ use crate::lower::lower;
 use crate::message::Message;
 use crate::parse::parse;
 use crate::random::{self, RandomChoice};
-use crate::rules;
+use crate::diag::rules;
 use crate::shape::{fill_parse, Shaped};
-use crate::span::{LineIndex, Span};
+use crate::diag::{LineIndex, Span};
 use crate::template::{self, Rendered, Template};
 
 /// Settings from the command line that apply to every input.

@@ -12,9 +12,9 @@ use std::sync::Arc;
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diag::{Diagnostic, Location};
 use crate::error::Error;
-use crate::rules;
+use crate::diag::rules;
 
 /// Variables by name.
 pub type Vars = Map<String, Value>;

@@ -9,13 +9,13 @@ use std::collections::HashMap;
 use sha2::{Digest, Sha256};
 
 use crate::ast::{self, ArgValue, ElementKind};
-use crate::diagnostic::Diagnostic;
+use crate::diag::Diagnostic;
 use crate::message::{
     Coordinate, CustomElem, Element, FaceElem, FileElem, ImageElem, ImageInfo, LocationElem,
     SoundElem, VideoElem,
 };
-use crate::rules;
-use crate::span::Span;
+use crate::diag::rules;
+use crate::diag::Span;
 
 /// What an argument's value must be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -272,7 +272,7 @@ fn bind(
                     let near = signature
                         .params
                         .iter()
-                        .map(|p| (crate::suggest::edit_distance(&key.value, p.name), p.name))
+                        .map(|p| (crate::diag::suggest::edit_distance(&key.value, p.name), p.name))
                         .filter(|&(distance, _)| distance <= 2)
                         .min_by_key(|&(distance, _)| distance)
                         .map(|(_, name)| name);

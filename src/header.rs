@@ -7,7 +7,7 @@ use crate::message::{
     AndroidPush, ApnsPush, ForbidCallback, HuaweiImportance, Message, OfflinePush, Priority,
     SendControl,
 };
-use crate::span::Span;
+use crate::diag::Span;
 use crate::srcmap::SourceMap;
 
 /// What the header writes into: the message, the group type, and where each field
@@ -263,7 +263,7 @@ pub(crate) fn find(name: &str) -> Option<&'static HeaderKey> {
 pub(crate) fn suggest(name: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
     KEYS.iter()
-        .map(|key| (crate::suggest::edit_distance(&lower, key.name), key.name))
+        .map(|key| (crate::diag::suggest::edit_distance(&lower, key.name), key.name))
         .filter(|&(distance, key)| distance <= if key.len() > 6 { 3 } else { 2 })
         .min_by_key(|&(distance, _)| distance)
         .map(|(_, key)| key)

@@ -8,13 +8,13 @@
 use std::collections::HashMap;
 
 use crate::ast::{Document, Inline};
-use crate::diagnostic::Diagnostic;
+use crate::diag::Diagnostic;
 use crate::elements::{self, Built};
 use crate::group::GroupType;
 use crate::header::{self, HeaderTarget};
 use crate::message::{Element, GroupAt, Message, TextElem};
-use crate::rules;
-use crate::span::Span;
+use crate::diag::rules;
+use crate::diag::Span;
 use crate::srcmap::SourceMap;
 
 /// A lowered file.

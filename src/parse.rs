@@ -8,10 +8,10 @@ use pest::iterators::Pair;
 use pest::Parser as _;
 
 use crate::ast::{Arg, ArgValue, Document, Element, ElementKind, HeaderEntry, Inline, Spanned};
-use crate::diagnostic::Diagnostic;
+use crate::diag::Diagnostic;
 use crate::escape::VALUE_START;
-use crate::rules;
-use crate::span::Span;
+use crate::diag::rules;
+use crate::diag::Span;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/timl.pest"]
@@ -476,7 +476,7 @@ fn lookalike_warning(word: &str, span: Span) -> Option<Diagnostic> {
         .into_iter()
         .map(ElementKind::name)
         .filter(|name| name.len() > 2 && lower.len() >= 3)
-        .map(|name| (crate::suggest::edit_distance(&lower, name), name))
+        .map(|name| (crate::diag::suggest::edit_distance(&lower, name), name))
         .filter(|&(distance, name)| {
             distance <= 1 || (distance == 2 && lower.chars().next() == name.chars().next())
         })

@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use crate::batch::{compile_input, Shape};
 use crate::compile::InputKind;
 use crate::config::{CheckConfig, Command, CompileConfig, Format, InputPath};
-use crate::diagnostic::{Diagnostic, Severity, Tally};
+use crate::diag::{Diagnostic, Severity, Tally};
 use crate::error::Error;
-use crate::render::{self, Colour};
+use crate::diag::render::{self, Colour};
 
 /// How a command that ran to the end went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

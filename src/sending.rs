@@ -14,7 +14,7 @@ use crate::deliver::{deliver_all, Report, Status};
 use crate::error::Error;
 use crate::journal::Journal;
 use crate::random::RandomChoice;
-use crate::render::{self, printable, Colour};
+use crate::diag::render::{self, printable, Colour};
 use crate::run::{input_dir, input_kind, read_input, write_stdout, Outcome, Printer};
 use crate::send::{describe, Delivery, Sender};
 use crate::usersig;

@@ -15,7 +15,7 @@
 use std::borrow::Cow;
 
 use crate::ast::{ArgValue, Document, Inline};
-use crate::diagnostic::Diagnostic;
+use crate::diag::Diagnostic;
 
 use crate::escape::{VALUE_END, VALUE_START};
 use crate::template::slots;

@@ -4,7 +4,7 @@
 //! refuse by JSON path (`GroupAtInfo[3]`); this map turns that path back into the
 //! header value, mention or element that produced it.
 
-use crate::span::Span;
+use crate::diag::Span;
 
 /// JSON path to source span. A list, not a map: it is written for every message
 /// and read only for the few that have diagnostics.

@@ -31,9 +31,9 @@ use minijinja::{
 };
 
 use crate::ast::Document;
-use crate::diagnostic::Diagnostic;
-use crate::rules;
-use crate::span::{LineIndex, Span};
+use crate::diag::Diagnostic;
+use crate::diag::rules;
+use crate::diag::{LineIndex, Span};
 
 pub use features::{filter_names, test_names};
 

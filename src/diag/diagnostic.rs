@@ -4,38 +4,10 @@
 //! JSON path into the message (the checks see only the message). The public entry
 //! points resolve both into a [`Location`] once; `render` then prints them.
 
-use std::fmt;
 
-use crate::rules::Rule;
-use crate::span::{LineIndex, Span};
-
-/// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    /// Context only; never fails a run.
-    Note,
-    /// A likely mistake; fails `check --deny-warnings`.
-    Warning,
-    /// The server would refuse the message, or the input cannot be read.
-    Error,
-}
-
-impl Severity {
-    /// The word shown to users: `error`, `warning`, `note`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Note => "note",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use super::Severity;
+use super::Rule;
+use super::{LineIndex, Span};
 
 /// Where a diagnostic points, once resolved against its file.
 #[derive(Debug, Clone, PartialEq, Eq)]

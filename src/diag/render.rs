@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use unicode_width::UnicodeWidthChar;
 
-use crate::diagnostic::{Diagnostic, Severity, Tally};
+use super::{Diagnostic, Severity, Tally};
 
 /// ANSI colour on or off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -149,7 +149,7 @@ pub fn printable(text: &str) -> String {
 
 /// Display width of the text before the span and of the span itself (at least 1,
 /// to the end of the line for a span that continues on later lines).
-fn underline(location: &crate::diagnostic::Location) -> (usize, usize) {
+fn underline(location: &crate::diag::Location) -> (usize, usize) {
     let width = |c: char| match shown_char(c) {
         None => TAB.len(),
         Some(shown) => shown.width().unwrap_or(0),
@@ -231,8 +231,8 @@ pub fn json(diagnostic: &Diagnostic) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules;
-    use crate::span::{LineIndex, Span};
+    use crate::diag::rules;
+    use crate::diag::{LineIndex, Span};
 
     #[test]
     fn carets_account_for_wide_characters_and_tabs() {
