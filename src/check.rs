@@ -5,7 +5,7 @@
 //! points turn it into a source position.
 
 use crate::diag::Diagnostic;
-use crate::group::GroupType;
+use crate::message::group::GroupType;
 use crate::message::{Element, Message};
 use crate::diag::rules;
 

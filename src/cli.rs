@@ -11,8 +11,8 @@ use crate::config::{
 };
 use crate::credentials::CredentialFlags;
 use crate::deliver::DeliverOptions;
-use crate::group::GroupType;
-use crate::random::RandomChoice;
+use crate::message::group::GroupType;
+use crate::message::random::RandomChoice;
 
 /// Compile, check and send Tencent Cloud IM group messages written as timl files.
 #[derive(Debug, Parser)]

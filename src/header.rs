@@ -2,7 +2,7 @@
 //! how its value is read. `lower` applies the header through this table.
 
 use crate::ast::Spanned;
-use crate::group::GroupType;
+use crate::message::group::GroupType;
 use crate::message::{
     AndroidPush, ApnsPush, ForbidCallback, HuaweiImportance, Message, OfflinePush, Priority,
     SendControl,

@@ -39,17 +39,14 @@ pub mod data;
 pub mod deliver;
 pub mod diag;
 pub mod elements;
-pub mod encode;
 pub mod error;
 pub mod escape;
-pub mod group;
 mod header;
 pub mod journal;
 pub mod json_input;
 pub mod lower;
 pub mod message;
 pub mod parse;
-pub mod random;
 pub mod rate;
 pub mod run;
 pub mod send;
@@ -64,6 +61,7 @@ pub use compile::{
     compile_file, compile_json, compile_json_lines, compile_markup, Compiled, InputKind, Options,
 };
 pub use diag::{diagnostic, render, rules, span};
+pub use message::{encode, group, random};
 pub use diag::{Diagnostic, Severity};
 pub use error::Error;
 pub use message::Message;

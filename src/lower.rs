@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use crate::ast::{Document, Inline};
 use crate::diag::Diagnostic;
 use crate::elements::{self, Built};
-use crate::group::GroupType;
+use crate::message::group::GroupType;
 use crate::header::{self, HeaderTarget};
 use crate::message::{Element, GroupAt, Message, TextElem};
 use crate::diag::rules;

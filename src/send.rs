@@ -282,7 +282,7 @@ impl Sender {
 
     fn attempt(&self, body: &str) -> Attempt {
         let usersig = self.usersig();
-        let url = self.url(usersig.expose(), crate::random::fresh());
+        let url = self.url(usersig.expose(), crate::message::random::fresh());
         let response = self
             .agent
             .post(&url)
@@ -413,7 +413,7 @@ pub fn describe(
         &sdkappid.map_or_else(|| "<sdkappid>".to_owned(), |id| id.to_string()),
         &identifier.map_or_else(|| "<identifier>".to_owned(), percent_encode),
         "***",
-        crate::random::fresh(),
+        crate::message::random::fresh(),
     );
     format!("POST {url}\n{body}\n")
 }
@@ -446,7 +446,7 @@ fn may_have_left(error: &ureq::Error) -> bool {
 /// up to the same again at random, so retries from many workers spread out.
 fn backoff(attempt: u32) -> Duration {
     let base = 200u64.saturating_mul(1 << attempt.min(6)).min(10_000);
-    let jitter = u64::from(crate::random::fresh()) % (base + 1);
+    let jitter = u64::from(crate::message::random::fresh()) % (base + 1);
     Duration::from_millis(base + jitter)
 }
 

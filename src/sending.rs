@@ -13,7 +13,7 @@ use crate::credentials::{self, Auth, Credentials, Found, Redactor};
 use crate::deliver::{deliver_all, Report, Status};
 use crate::error::Error;
 use crate::journal::Journal;
-use crate::random::RandomChoice;
+use crate::message::random::RandomChoice;
 use crate::diag::render::{self, printable, Colour};
 use crate::run::{input_dir, input_kind, read_input, write_stdout, Outcome, Printer};
 use crate::send::{describe, Delivery, Sender};

@@ -9,7 +9,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::encode::Encoded;
+use crate::message::encode::Encoded;
 use crate::message::Message;
 
 /// How to choose `Random`.
