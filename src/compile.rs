@@ -10,18 +10,18 @@
 
 use std::ops::Range;
 
-use crate::ast::Document;
+use crate::markup::ast::Document;
 use crate::check::{self, CheckOptions, DEFAULT_MAX_BYTES};
 use crate::diag::{Diagnostic, Severity};
 use crate::message::encode::Encoded;
 use crate::message::group::GroupType;
 use crate::json_input;
-use crate::lower::lower;
+use crate::markup::lower::lower;
 use crate::message::Message;
-use crate::parse::parse;
+use crate::markup::parse::parse;
 use crate::message::random::{self, RandomChoice};
 use crate::diag::rules;
-use crate::shape::{fill_parse, Shaped};
+use crate::template::shape::{fill_parse, Shaped};
 use crate::diag::{LineIndex, Span};
 use crate::template::{self, Rendered, Template};
 
@@ -145,7 +145,7 @@ fn not_utf8(name: &str, bytes: &[u8], error: std::str::Utf8Error) -> Compiled {
 pub fn compile_markup(name: &str, text: &str, options: &Options) -> Compiled {
     // A UTF-8 byte-order mark is not part of the text (editors on Windows add it).
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let text = &*crate::parse::normalize_line_endings(text);
+    let text = &*crate::markup::parse::normalize_line_endings(text);
     let index = LineIndex::new(text);
     let origin = Origin::File {
         name,

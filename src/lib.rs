@@ -27,7 +27,6 @@
 //! );
 //! ```
 
-pub mod ast;
 pub mod batch;
 pub mod check;
 pub mod cli;
@@ -38,21 +37,15 @@ pub mod credentials;
 pub mod data;
 pub mod deliver;
 pub mod diag;
-pub mod elements;
 pub mod error;
-pub mod escape;
-mod header;
 pub mod journal;
 pub mod json_input;
-pub mod lower;
+pub mod markup;
 pub mod message;
-pub mod parse;
 pub mod rate;
 pub mod run;
 pub mod send;
 pub mod sending;
-pub mod shape;
-pub mod srcmap;
 pub mod template;
 pub mod testing;
 pub mod usersig;
@@ -62,6 +55,7 @@ pub use compile::{
 };
 pub use diag::{diagnostic, render, rules, span};
 pub use message::{encode, group, random};
+pub use markup::{ast, escape, lower, parse, srcmap};
 pub use diag::{Diagnostic, Severity};
 pub use error::Error;
 pub use message::Message;

@@ -5,7 +5,7 @@
 //! fuel (bounded work and memory) and a custom auto-escape mode whose formatter files
 //! every printed value in a table and writes a *slot* in its place ([`slots`]). The
 //! markup a template builds holds slots, never value text, so no template code can cut
-//! a value into markup; [`crate::shape`] turns each slot into one literal atom the
+//! a value into markup; [`shape`] turns each slot into a placeholder, one literal atom the
 //! grammar never looks inside. Only the allowed features exist ([`features`]), and
 //! includes are read from the template's folder and nowhere else ([`loader`]).
 //!
@@ -16,6 +16,7 @@
 
 mod features;
 mod loader;
+pub mod shape;
 pub mod slots;
 
 use std::collections::HashMap;
@@ -30,7 +31,7 @@ use minijinja::{
     AutoEscape, Environment, Error, ErrorKind, OutputSpan, OutputSpanKind, UndefinedBehavior,
 };
 
-use crate::ast::Document;
+use crate::markup::ast::Document;
 use crate::diag::Diagnostic;
 use crate::diag::rules;
 use crate::diag::{LineIndex, Span};
@@ -117,7 +118,7 @@ impl Template {
     /// Compiles the template at `path` (shown as given) with source `text`; includes
     /// and imports are read from `dir` (none for standard input).
     pub fn new(path: &str, text: &str, dir: Option<&Path>) -> Result<Template, Vec<Diagnostic>> {
-        let text = &*crate::parse::normalize_line_endings(text);
+        let text = &*crate::markup::parse::normalize_line_endings(text);
         if let Some(mut diagnostic) = reserved_char(text) {
             diagnostic.resolve(path, &LineIndex::new(text));
             return Err(vec![diagnostic]);
@@ -202,7 +203,7 @@ impl Template {
             if let Some(parsed) = parses.get(shape) {
                 return parsed.clone();
             }
-            let parsed = Rc::new(crate::parse::parse(shape));
+            let parsed = Rc::new(crate::markup::parse::parse(shape));
             if parses.len() >= MAX_SHAPES {
                 parses.clear();
             }

@@ -11,7 +11,7 @@
 //! any other U+E000 to U+E00B (a piece of a slot, or the character in a value) is an
 //! error. The nonce keeps data from forging a slot that would print another value.
 //!
-//! After rendering, [`crate::shape`] reads the slots back with the table.
+//! After rendering, [`crate::template::shape`] reads the slots back with the table.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -19,8 +19,8 @@ use std::sync::OnceLock;
 
 use minijinja::{Error, ErrorKind};
 
-pub use crate::escape::is_reserved;
-use crate::escape::{VALUE_END, VALUE_START};
+pub use crate::markup::placeholder::is_reserved;
+use crate::markup::placeholder::{VALUE_END, VALUE_START};
 
 /// The digit 0 in a slot; 1 to 9 follow it.
 const DIGIT_ZERO: u32 = 0xE002;

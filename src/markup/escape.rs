@@ -1,16 +1,7 @@
 //! Escapes both ways: text to markup that compiles back to exactly that text, and
 //! the JSON escapes of quoted strings to text.
 
-/// Starts a template value in rendered markup (see `template`).
-pub const VALUE_START: char = '\u{E000}';
-/// Ends a template value in rendered markup.
-pub const VALUE_END: char = '\u{E001}';
-
-/// Whether timl reserves `c` for template values (U+E000 to U+E00B): refused in
-/// templates, values and escapes, so that only a printed value can make one.
-pub fn is_reserved(c: char) -> bool {
-    ('\u{E000}'..='\u{E00B}').contains(&c)
-}
+use super::placeholder::{is_reserved, VALUE_END, VALUE_START};
 
 /// Escapes `text` so that, as a body, it is plain text with no mention, element or
 /// escape: every `\`, `@` and `[` gets a backslash, and so does a leading `-` (which

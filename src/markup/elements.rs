@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::ast::{self, ArgValue, ElementKind};
+use crate::markup::ast::{self, ArgValue, ElementKind};
 use crate::diag::Diagnostic;
 use crate::message::{
     Coordinate, CustomElem, Element, FaceElem, FileElem, ImageElem, ImageInfo, LocationElem,

@@ -7,15 +7,15 @@
 
 use std::collections::HashMap;
 
-use crate::ast::{Document, Inline};
+use crate::markup::ast::{Document, Inline};
 use crate::diag::Diagnostic;
-use crate::elements::{self, Built};
+use crate::markup::elements::{self, Built};
 use crate::message::group::GroupType;
-use crate::header::{self, HeaderTarget};
+use crate::markup::header::{self, HeaderTarget};
 use crate::message::{Element, GroupAt, Message, TextElem};
 use crate::diag::rules;
 use crate::diag::Span;
-use crate::srcmap::SourceMap;
+use crate::markup::srcmap::SourceMap;
 
 /// A lowered file.
 #[derive(Debug, Clone, Default)]
@@ -187,7 +187,7 @@ fn lower_body(document: &Document, lowered: &mut Lowered, diagnostics: &mut Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::parse;
+    use crate::markup::parse::parse;
 
     fn lowered(text: &str) -> (Lowered, Vec<Diagnostic>) {
         let (document, mut diagnostics) = parse(text);

@@ -1,24 +1,18 @@
-//! Shape: rendered markup in, the same markup with every value replaced by a short
-//! placeholder out, so the parse of one row can serve every row of the same shape.
+//! Shape: a rendering (markup with value slots) in, the same markup with every value
+//! replaced by a short placeholder out, so the parse of one row can serve every row
+//! of the same shape.
 //!
 //! A batch renders one template thousands of times, and rows usually differ only in
-//! their values. The parser never looks inside a value, except for three facts a
-//! placeholder keeps: whether the value is empty, whether it ends with a word
-//! character (an `@` right after it is glued, not a mention), and whether it holds a
-//! line break (refused in a header line). So the parse of a shape is cached, and each
-//! row only swaps its values back in.
-//!
-//! A placeholder is `U+E000`, a kind letter and the value's index, then `U+E001`. The
-//! kind is `e` (empty), `w` (ends with a word character) or `n`; upper case when the
-//! value has a line break.
+//! their values. The parser never looks inside a value but for the three facts a
+//! placeholder keeps (see [`crate::markup::placeholder`]), so the parse of a shape is
+//! cached, and each row only swaps its values back in.
 
 use std::borrow::Cow;
 
-use crate::ast::{ArgValue, Document, Inline};
+use super::slots;
 use crate::diag::Diagnostic;
-
-use crate::escape::{VALUE_END, VALUE_START};
-use crate::template::slots;
+use crate::markup::ast::{ArgValue, Document, Inline};
+use crate::markup::placeholder::{self, VALUE_END, VALUE_START};
 
 /// Rendered markup with its values taken out.
 #[derive(Debug, Default)]
@@ -40,11 +34,6 @@ struct Place {
     rendered_end: usize,
 }
 
-/// Whether `c` glues a following `@` to it.
-pub fn is_word_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '+')
-}
-
 impl<'r> Shaped<'r> {
     /// Takes the values out of `rendered`, whose slots index `values` (see
     /// [`crate::template::slots`]).
@@ -58,21 +47,8 @@ impl<'r> Shaped<'r> {
         for found in slots::find(rendered, values.len()).map_while(Result::ok) {
             let value = values[found.index].as_str();
             shaped.text.push_str(&rendered[rest..found.start]);
-            let kind = match value.chars().next_back() {
-                None => 'e',
-                Some(c) if is_word_char(c) => 'w',
-                Some(_) => 'n',
-            };
-            let kind = if value.contains(['\n', '\r']) {
-                kind.to_ascii_uppercase()
-            } else {
-                kind
-            };
             let place_start = shaped.text.len();
-            shaped.text.push(VALUE_START);
-            shaped.text.push(kind);
-            push_decimal(&mut shaped.text, shaped.values.len());
-            shaped.text.push(VALUE_END);
+            placeholder::push(&mut shaped.text, shaped.values.len(), value);
             shaped.places.push(Place {
                 start: place_start,
                 end: shaped.text.len(),
@@ -100,7 +76,7 @@ impl<'r> Shaped<'r> {
                 out.push_str(&rest[start..]);
                 return Cow::Owned(out);
             };
-            let index: Option<usize> = after[1..end].parse().ok();
+            let index = placeholder::index(&after[..end]);
             match index.and_then(|i| self.values.get(i)) {
                 Some(value) => out.push_str(value),
                 None => out.push_str(&rest[start..start + VALUE_START.len_utf8() + end + 1]),
@@ -121,14 +97,6 @@ impl<'r> Shaped<'r> {
             Some(place) => place.rendered_end + (at - place.end),
         }
     }
-}
-
-/// Appends `n` in decimal (cheaper than the formatting machinery, once per value).
-fn push_decimal(text: &mut String, n: usize) {
-    if n >= 10 {
-        push_decimal(text, n / 10);
-    }
-    text.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// A parse of the shape, with this row's values put back into every string.
@@ -171,31 +139,6 @@ fn fill_string(text: &mut String, shaped: &Shaped<'_>) {
     }
 }
 
-/// Whether the placeholder that ends `before` (which ends with `U+E001`) holds a value
-/// that ends with a word character; for an empty value, whatever comes before it.
-pub fn ends_glued(before: &str) -> Option<bool> {
-    let mut before = before;
-    loop {
-        let c = before.chars().next_back()?;
-        if c != VALUE_END {
-            return Some(is_word_char(c));
-        }
-        let start = before.rfind(VALUE_START)?;
-        match before[start + VALUE_START.len_utf8()..].chars().next() {
-            Some('w' | 'W') => return Some(true),
-            Some('n' | 'N') => return Some(false),
-            _ => before = &before[..start],
-        }
-    }
-}
-
-/// Whether a placeholder in `raw` holds a value with a line break.
-pub fn has_line_break(raw: &str) -> bool {
-    raw.split(VALUE_START)
-        .skip(1)
-        .any(|run| run.starts_with(['W', 'N']))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,15 +166,5 @@ mod tests {
         assert_eq!(shaped.rendered_offset(bang), rendered.find('!').unwrap());
         let inside = shaped.text.find('w').unwrap();
         assert_eq!(shaped.rendered_offset(inside), 2);
-    }
-
-    #[test]
-    fn glue_looks_through_empty_values() {
-        assert_eq!(ends_glued("x\u{E000}e0\u{E001}"), Some(true));
-        assert_eq!(ends_glued("(\u{E000}e0\u{E001}"), Some(false));
-        assert_eq!(ends_glued("\u{E000}n3\u{E001}"), Some(false));
-        assert_eq!(ends_glued(""), None);
-        assert!(has_line_break("a \u{E000}N1\u{E001}"));
-        assert!(!has_line_break("a \u{E000}n1\u{E001} N"));
     }
 }

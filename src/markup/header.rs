@@ -1,14 +1,14 @@
 //! Header keys (SPEC 2.1), as a table: each key's name, the JSON field it sets, and
 //! how its value is read. `lower` applies the header through this table.
 
-use crate::ast::Spanned;
+use crate::markup::ast::Spanned;
 use crate::message::group::GroupType;
 use crate::message::{
     AndroidPush, ApnsPush, ForbidCallback, HuaweiImportance, Message, OfflinePush, Priority,
     SendControl,
 };
 use crate::diag::Span;
-use crate::srcmap::SourceMap;
+use crate::markup::srcmap::SourceMap;
 
 /// What the header writes into: the message, the group type, and where each field
 /// came from.

@@ -7,9 +7,9 @@
 use pest::iterators::Pair;
 use pest::Parser as _;
 
-use crate::ast::{Arg, ArgValue, Document, Element, ElementKind, HeaderEntry, Inline, Spanned};
+use crate::markup::ast::{Arg, ArgValue, Document, Element, ElementKind, HeaderEntry, Inline, Spanned};
 use crate::diag::Diagnostic;
-use crate::escape::VALUE_START;
+use crate::markup::placeholder::VALUE_START;
 use crate::diag::rules;
 use crate::diag::Span;
 
@@ -255,7 +255,7 @@ fn header_entry(entry: Pair<'_, Rule>, diagnostics: &mut Vec<Diagnostic>) -> Opt
     let value = inner.next()?;
     let value_start = value.as_span().start();
     let errors_before = diagnostics.len();
-    if crate::shape::has_line_break(value.as_str()) {
+    if crate::markup::placeholder::has_line_break(value.as_str()) {
         diagnostics.push(
             Diagnostic::new(
                 &rules::HEADER_VALUE,
@@ -320,7 +320,7 @@ fn decode_quoted(
         .next()
         .expect("quoted has an inner part");
     let start = inner.as_span().start() + offset;
-    match crate::escape::decode_json_escapes(inner.as_str()) {
+    match crate::markup::escape::decode_json_escapes(inner.as_str()) {
         Ok(text) => text,
         Err((at, len, message)) => {
             diagnostics.push(
@@ -348,7 +348,7 @@ impl BodyBuilder<'_> {
     /// (an ASCII letter or digit, `_`, `-`, `.` or `+`), so it does not mention.
     /// A template value counts as the text it holds (an empty one as nothing).
     fn glued(&self, at: usize) -> bool {
-        crate::shape::ends_glued(&self.source[self.offset..at]).unwrap_or(false)
+        crate::markup::placeholder::ends_glued(&self.source[self.offset..at]).unwrap_or(false)
     }
 
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
