@@ -12,7 +12,7 @@ use minijinja::value::Serde;
 
 use crate::compile::{compile_file, compile_template, Compiled, InputKind, Options};
 use crate::config::Variables;
-use crate::data::{self, Row};
+use crate::template::data::{self, Row};
 use crate::error::Error;
 use crate::template::{self, Template};
 

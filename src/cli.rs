@@ -209,7 +209,7 @@ struct CheckArgs {
 struct VariableArgs {
     /// Set a template variable (repeatable); a data row's columns override it.
     /// Example: `--var name=Tommy --var date=2026-12-01`.
-    #[arg(long = "var", value_name = "K=V", value_parser = crate::data::parse_var)]
+    #[arg(long = "var", value_name = "K=V", value_parser = crate::template::data::parse_var)]
     vars: Vec<(String, String)>,
 
     /// Read template variables from a JSON or TOML file (`--var` overrides them).

@@ -34,7 +34,6 @@ pub mod codes;
 pub mod compile;
 pub mod config;
 pub mod credentials;
-pub mod data;
 pub mod deliver;
 pub mod diag;
 pub mod error;
@@ -56,6 +55,7 @@ pub use compile::{
 pub use diag::{diagnostic, render, rules, span};
 pub use message::{encode, group, random};
 pub use markup::{ast, escape, lower, parse, srcmap};
+pub use template::data;
 pub use diag::{Diagnostic, Severity};
 pub use error::Error;
 pub use message::Message;
