@@ -27,7 +27,6 @@
 //! );
 //! ```
 
-pub mod batch;
 pub mod check;
 pub mod cli;
 pub mod codes;
@@ -38,7 +37,6 @@ pub mod deliver;
 pub mod diag;
 pub mod error;
 pub mod journal;
-pub mod json_input;
 pub mod markup;
 pub mod message;
 pub mod rate;
@@ -56,6 +54,7 @@ pub use diag::{diagnostic, render, rules, span};
 pub use message::{encode, group, random};
 pub use markup::{ast, escape, lower, parse, srcmap};
 pub use template::data;
+pub use compile::{batch, json_input};
 pub use diag::{Diagnostic, Severity};
 pub use error::Error;
 pub use message::Message;

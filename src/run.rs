@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::batch::{compile_input, Shape};
+use crate::compile::batch::{compile_input, OutputShape};
 use crate::compile::InputKind;
 use crate::config::{CheckConfig, Command, CompileConfig, Format, InputPath};
 use crate::diag::{Diagnostic, Severity, Tally};
@@ -423,10 +423,10 @@ impl PendingOutput {
 
     /// Writes the output: a single message as pretty JSON (unless the input is a
     /// batch), otherwise JSON Lines.
-    fn finish(mut self, shape: Shape) -> Result<(), Error> {
+    fn finish(mut self, shape: OutputShape) -> Result<(), Error> {
         if let Some((json, message)) = self.first.take() {
             match (shape, message) {
-                (Shape::Single, Some(message)) => {
+                (OutputShape::Single, Some(message)) => {
                     let pretty = message.to_pretty_json();
                     self.temp
                         .write_all(pretty.as_bytes())

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use crate::batch::compile_input;
+use crate::compile::batch::compile_input;
 use crate::config::{Format, SendConfig, UsersigConfig};
 use crate::credentials::{self, Auth, Credentials, Found, Redactor};
 use crate::deliver::{deliver_all, Report, Status};

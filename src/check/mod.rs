@@ -4,10 +4,12 @@
 //! exactly the checks a template gets. Each diagnostic names a JSON path; the entry
 //! points turn it into a source position.
 
-use crate::diag::Diagnostic;
+mod group_type;
+
+use crate::diag::{rules, Diagnostic};
 use crate::message::group::GroupType;
 use crate::message::{Element, Message};
-use crate::diag::rules;
+use group_type::check_group_type;
 
 /// The default `MsgBody` limit, in bytes (the API page's 8000; error 80002).
 pub const DEFAULT_MAX_BYTES: usize = 8000;
@@ -291,91 +293,6 @@ fn check_push(message: &Message, out: &mut Vec<Diagnostic>) {
 }
 
 /// "a" or "an" before a group type's name.
-fn article(group_type: GroupType) -> &'static str {
-    if group_type == GroupType::AVChatRoom {
-        "an"
-    } else {
-        "a"
-    }
-}
-
-fn check_group_type(message: &Message, group_type: GroupType, out: &mut Vec<Diagnostic>) {
-    let group_id = message.group_id.as_deref().unwrap_or("");
-    match group_type {
-        GroupType::Community => {
-            if !group_id.starts_with("@TGS#_") && !group_id.is_empty() {
-                out.push(
-                    Diagnostic::new(
-                        &rules::COMMUNITY_GROUP_ID,
-                        format!("`{group_id}` is not a Community group ID"),
-                    )
-                    .at_path("GroupId")
-                    .help("Community group IDs start with `@TGS#_`"),
-                );
-            }
-            let everyone = message
-                .group_at
-                .iter()
-                .enumerate()
-                .filter(|(_, at)| at.all == 1);
-            for (i, _) in everyone {
-                out.push(
-                    Diagnostic::new(
-                        &rules::COMMUNITY_AT_ALL,
-                        "Community groups do not support @all",
-                    )
-                    .at_path(format!("GroupAtInfo[{i}]"))
-                    .help("mention members one by one, or write `\\@all` for the plain text"),
-                );
-            }
-        }
-        GroupType::AVChatRoom => {
-            if message.online_only.is_some() {
-                out.push(
-                    Diagnostic::new(
-                        &rules::AVCHATROOM_ONLINE_ONLY,
-                        "`online-only` is not allowed in an AVChatRoom",
-                    )
-                    .at_path("OnlineOnlyFlag")
-                    .help("AVChatRoom messages are online-only already; remove the line"),
-                );
-            }
-            if !message.send_control.is_empty() {
-                out.push(
-                    Diagnostic::new(&rules::AVCHATROOM_CONTROL, "`control` is not allowed in an AVChatRoom")
-                        .at_path("SendMsgControl")
-                        .help("AVChatRoom groups keep no unread counts or recent contacts; remove the line"),
-                );
-            }
-        }
-        GroupType::Work | GroupType::Public | GroupType::Meeting => {}
-    }
-    if message.topic_id.is_some() && group_type != GroupType::Community {
-        out.push(
-            Diagnostic::new(
-                &rules::TOPIC,
-                format!(
-                    "topics exist only in Community groups, and this is {} {group_type} group",
-                    article(group_type)
-                ),
-            )
-            .at_path("TopicId"),
-        );
-    }
-    if !message.to_account.is_empty()
-        && matches!(group_type, GroupType::AVChatRoom | GroupType::Community)
-    {
-        out.push(
-            Diagnostic::new(
-                &rules::TO_ACCOUNT,
-                format!("targeted messages (`to`) are not supported in {group_type} groups"),
-            )
-            .at_path("To_Account")
-            .help("`to` works in Work, Public and Meeting groups"),
-        );
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,7 +18,7 @@ use crate::template::{self, Template};
 
 /// How an input's results are written out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
+pub enum OutputShape {
     /// One message: pretty JSON for review.
     Single,
     /// Many messages: JSON Lines, one compact request per line.
@@ -35,15 +35,15 @@ pub fn compile_input(
     variables: &Variables,
     options: &Options,
     each: &mut dyn FnMut(Compiled) -> Result<(), Error>,
-) -> Result<Shape, Error> {
+) -> Result<OutputShape, Error> {
     let text = match (kind, std::str::from_utf8(bytes)) {
         (InputKind::Markup, Ok(text)) if template::has_tags(text) || variables.any() => text,
         _ => {
             // Not a template: compiled as it is.
             let shape = if kind == InputKind::JsonLines || variables.data.is_some() {
-                Shape::Lines
+                OutputShape::Lines
             } else {
-                Shape::Single
+                OutputShape::Single
             };
             for compiled in compile_file(name, bytes, kind, options) {
                 each(compiled)?;
@@ -55,19 +55,19 @@ pub fn compile_input(
         Ok(template) => template,
         Err(diagnostics) => {
             each(Compiled::failed(diagnostics))?;
-            return Ok(Shape::Single);
+            return Ok(OutputShape::Single);
         }
     };
     let base = match data::base_vars(variables.vars_file.as_ref(), &variables.vars)? {
         Ok(vars) => minijinja::Value::from(Serde(vars)),
         Err(diagnostic) => {
             each(Compiled::failed(vec![diagnostic]))?;
-            return Ok(Shape::Single);
+            return Ok(OutputShape::Single);
         }
     };
     let Some(rows) = &variables.data else {
         each(compile_template(&template, base, options))?;
-        return Ok(Shape::Single);
+        return Ok(OutputShape::Single);
     };
     let compile_row = |row: Row| {
         let (number, line) = (row.number, row.line);
@@ -103,7 +103,7 @@ pub fn compile_input(
         // Otherwise an empty output (or nothing sent) would pass for a success.
         each(Compiled::failed(vec![data::no_rows(rows)]))?;
     }
-    Ok(Shape::Lines)
+    Ok(OutputShape::Lines)
 }
 
 /// How many threads compile rows: `TIML_THREADS`, else one per core (at most 8).

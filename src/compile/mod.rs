@@ -8,6 +8,9 @@
 //! A `.json` request skips parse and lower, and a `.jsonl` file is one request per
 //! line; their diagnostics are located through the JSON paths the checks name.
 
+pub mod batch;
+pub mod json_input;
+
 use std::ops::Range;
 
 use crate::markup::ast::Document;
@@ -15,7 +18,6 @@ use crate::check::{self, CheckOptions, DEFAULT_MAX_BYTES};
 use crate::diag::{Diagnostic, Severity};
 use crate::message::encode::Encoded;
 use crate::message::group::GroupType;
-use crate::json_input;
 use crate::markup::lower::lower;
 use crate::message::Message;
 use crate::markup::parse::parse;
