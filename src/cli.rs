@@ -9,8 +9,8 @@ use crate::compile::Options;
 use crate::config::{
     CheckConfig, Command, CompileConfig, Format, InputPath, SendConfig, UsersigConfig, Variables,
 };
-use crate::credentials::CredentialFlags;
-use crate::deliver::DeliverOptions;
+use crate::send::credentials::CredentialFlags;
+use crate::send::deliver::DeliverOptions;
 use crate::message::group::GroupType;
 use crate::message::random::RandomChoice;
 
@@ -270,10 +270,10 @@ enum FormatArg {
 
 fn parse_concurrency(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
-        Ok(n) if (1..=crate::deliver::MAX_CONCURRENCY).contains(&n) => Ok(n),
+        Ok(n) if (1..=crate::send::deliver::MAX_CONCURRENCY).contains(&n) => Ok(n),
         _ => Err(format!(
             "expected a number from 1 to {}, not `{text}`",
-            crate::deliver::MAX_CONCURRENCY
+            crate::send::deliver::MAX_CONCURRENCY
         )),
     }
 }

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use crate::compile::Options;
-use crate::credentials::CredentialFlags;
-use crate::deliver::DeliverOptions;
+use crate::send::credentials::CredentialFlags;
+use crate::send::deliver::DeliverOptions;
 
 /// Where an input comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -29,23 +29,16 @@
 
 pub mod check;
 pub mod cli;
-pub mod codes;
 pub mod compile;
 pub mod config;
-pub mod credentials;
-pub mod deliver;
 pub mod diag;
 pub mod error;
-pub mod journal;
 pub mod markup;
 pub mod message;
-pub mod rate;
 pub mod run;
 pub mod send;
 pub mod sending;
 pub mod template;
-pub mod testing;
-pub mod usersig;
 
 pub use compile::{
     compile_file, compile_json, compile_json_lines, compile_markup, Compiled, InputKind, Options,
@@ -55,6 +48,9 @@ pub use message::{encode, group, random};
 pub use markup::{ast, escape, lower, parse, srcmap};
 pub use template::data;
 pub use compile::{batch, json_input};
+pub use send::{codes, credentials, deliver, journal, rate, usersig};
+#[cfg(feature = "testing")]
+pub use send::testing;
 pub use diag::{Diagnostic, Severity};
 pub use error::Error;
 pub use message::Message;

@@ -9,15 +9,17 @@ use serde_json::json;
 
 use crate::compile::batch::compile_input;
 use crate::config::{Format, SendConfig, UsersigConfig};
-use crate::credentials::{self, Auth, Credentials, Found, Redactor};
-use crate::deliver::{deliver_all, Report, Status};
+use crate::send::config_file::config_paths;
+use crate::send::credentials::{self, Auth, Credentials, Found};
+use crate::send::redact::Redactor;
+use crate::send::deliver::{deliver_all, Report, Status};
 use crate::error::Error;
-use crate::journal::Journal;
+use crate::send::journal::Journal;
 use crate::message::random::RandomChoice;
 use crate::diag::render::{self, printable, Colour};
 use crate::run::{input_dir, input_kind, read_input, write_stdout, Outcome, Printer};
-use crate::send::{describe, Delivery, Sender};
-use crate::usersig;
+use crate::send::sender::{describe, Delivery, Sender};
+use crate::send::usersig;
 
 fn environment(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
@@ -33,7 +35,7 @@ pub fn send(config: SendConfig) -> Result<Outcome, Error> {
     let found = credentials::find(
         &config.credentials,
         &environment,
-        &credentials::config_paths(),
+        &config_paths(),
     )?;
     // A dry run needs no credentials (it shows placeholders); a real send needs all.
     let credentials = if config.dry_run {
@@ -355,7 +357,7 @@ pub fn usersig(config: UsersigConfig) -> Result<Outcome, Error> {
     let credentials = credentials::resolve(
         &config.credentials,
         &environment,
-        &credentials::config_paths(),
+        &config_paths(),
     )?;
     let Auth::SecretKey(key) = &credentials.auth else {
         return Err(Error::Usage(

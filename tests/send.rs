@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use timl::credentials::Redactor;
+use timl::send::redact::Redactor;
 use timl::testing::{busiest_second, Elsewhere, FakeConfig, FakeIm};
 
 const KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";

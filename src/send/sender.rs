@@ -10,10 +10,12 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::codes::{self, Retry};
-use crate::credentials::{Auth, Credentials, Redactor, Secret};
-use crate::rate::Schedule;
-use crate::usersig;
+use crate::send::codes::{self, Retry};
+use crate::send::credentials::{Auth, Credentials};
+use crate::send::redact::Redactor;
+use crate::send::secret::Secret;
+use crate::send::rate::Schedule;
+use crate::send::usersig;
 
 /// The path of the REST call.
 pub const PATH: &str = "/v4/group_open_http_svc/send_group_msg";
@@ -198,8 +200,8 @@ impl Sender {
         };
         let mut maybe_this_run = false;
         let too_old = |open_since: Option<u64>| {
-            let age = crate::journal::now_ms().saturating_sub(open_since?);
-            (age >= crate::journal::DEDUP_WINDOW_MS).then_some(age / 1000)
+            let age = crate::send::journal::now_ms().saturating_sub(open_since?);
+            (age >= crate::send::journal::DEDUP_WINDOW_MS).then_some(age / 1000)
         };
         let mut attempt = 0;
         loop {
@@ -225,7 +227,7 @@ impl Sender {
                 schedule.done(ticket);
                 return None;
             }
-            let sent_at = crate::journal::now_ms();
+            let sent_at = crate::send::journal::now_ms();
             let result = self.attempt(body);
             schedule.done(ticket);
             match result {

@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::usersig;
+use crate::send::usersig;
 
 /// What the fake server expects and how slow it is.
 #[derive(Debug, Clone)]
@@ -335,7 +335,7 @@ fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) ->
         );
         return Answer::Redirect(number(1) as u16, location);
     }
-    let authorized = path == crate::send::PATH
+    let authorized = path == crate::send::sender::PATH
         && query.get("sdkappid") == Some(&config.sdkappid.to_string().as_str())
         && query.get("identifier") == Some(&config.identifier.as_str())
         && query.get("contenttype") == Some(&"json")

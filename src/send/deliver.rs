@@ -12,9 +12,9 @@ use std::sync::{mpsc, Mutex};
 use serde::Deserialize;
 
 use crate::error::Error;
-use crate::journal::{self, Journal, Line, Prior, State};
-use crate::rate::{Schedule, GROUP_RATE};
-use crate::send::{Delivery, Policy, Sender, Sent};
+use crate::send::journal::{self, Journal, Line, Prior, State};
+use crate::send::rate::{Schedule, GROUP_RATE};
+use crate::send::sender::{Delivery, Policy, Sender, Sent};
 
 /// The most requests in flight at once (one thread each).
 pub const MAX_CONCURRENCY: usize = 1024;

@@ -1,0 +1,215 @@
+//! `timl.toml`: profiles of credentials, read leniently enough to say where a value is
+//! wrong and never what it is.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use super::secret::Secret;
+
+/// One profile of a config file. (No `Debug`: it holds secrets.)
+#[derive(Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Profile {
+    pub sdkappid: Option<u64>,
+    pub identifier: Option<String>,
+    /// With its place in the file, so that a malformed one is reported by position.
+    pub secret_key: Option<toml::Spanned<String>>,
+    pub secret_key_file: Option<PathBuf>,
+    pub usersig: Option<toml::Spanned<String>>,
+    pub usersig_file: Option<PathBuf>,
+    pub region: Option<String>,
+    pub endpoint: Option<String>,
+}
+
+/// The keys of a profile, for messages.
+const PROFILE_KEYS: &[&str] = &[
+    "sdkappid",
+    "identifier",
+    "secret_key",
+    "secret_key_file",
+    "usersig",
+    "usersig_file",
+    "region",
+    "endpoint",
+];
+
+#[derive(Default, serde::Deserialize)]
+struct ConfigFile {
+    #[serde(default)]
+    profile: std::collections::BTreeMap<String, Profile>,
+}
+
+/// The config files looked at, in order: `./timl.toml`, then the user's.
+pub fn config_paths() -> Vec<PathBuf> {
+    let mut paths = vec![PathBuf::from("timl.toml")];
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")));
+    if let Some(base) = base {
+        paths.push(base.join("timl").join("timl.toml"));
+    }
+    paths
+}
+
+pub(crate) fn read_profile(paths: &[PathBuf], name: &str) -> Result<(Profile, Option<PathBuf>), Error> {
+    for path in paths {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let config: ConfigFile =
+            toml::from_str(&text).map_err(|error| config_error(path, &text, &error))?;
+        if let Some(profile) = config.profile.get(name) {
+            for (key, secret) in [
+                ("secret_key", &profile.secret_key),
+                ("usersig", &profile.usersig),
+            ] {
+                if let Some(secret) = secret {
+                    if let Err(why) = check_secret(secret.get_ref()) {
+                        let (line, column) = line_column(&text, secret.span().start);
+                        return Err(Error::Usage(format!(
+                            "{}:{line}:{column}: `{key}` {why} (the value is not shown)",
+                            path.display()
+                        )));
+                    }
+                }
+            }
+            // Files named in a config file are relative to that file's folder.
+            let mut profile = profile.clone();
+            let folder = path.parent().unwrap_or(Path::new("."));
+            for file in [&mut profile.secret_key_file, &mut profile.usersig_file]
+                .into_iter()
+                .flatten()
+            {
+                if file.is_relative() {
+                    *file = folder.join(&*file);
+                }
+            }
+            return Ok((profile, Some(path.clone())));
+        }
+    }
+    Ok((Profile::default(), None))
+}
+
+pub(crate) fn read_secret(path: &Path, what: &str) -> Result<Secret, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let text = check_secret(&text).map_err(|why| {
+        Error::Usage(format!(
+            "the {what} in `{}` {why} (the file is not shown)",
+            path.display()
+        ))
+    })?;
+    Ok(Secret::new(text))
+}
+
+/// A secret without the white space around it, or why it cannot be one: no key or
+/// UserSig is empty or holds white space or control characters inside.
+fn check_secret(text: &str) -> Result<&str, &'static str> {
+    let text = text.trim();
+    if text.is_empty() {
+        Err("is empty")
+    } else if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Err("holds white space or control characters (a key or UserSig has none)")
+    } else {
+        Ok(text)
+    }
+}
+
+/// A secret from an environment variable, checked.
+pub(crate) fn env_secret(text: String, name: &str) -> Result<Secret, Error> {
+    check_secret(&text)
+        .map(Secret::new)
+        .map_err(|why| Error::Usage(format!("{name} {why} (the value is not shown)")))
+}
+
+/// The text before byte `offset` (moved back to a character boundary), and where
+/// the line holding it starts.
+fn before(text: &str, offset: usize) -> (&str, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    (before, before.rfind('\n').map_or(0, |i| i + 1))
+}
+
+/// The 1-based line and column (in characters) of byte `offset` of `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let (before, line_start) = before(text, offset);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+/// A config file's TOML error as `file:line:column: what`, in timl's own words:
+/// the toml crate's messages quote the value (`invalid type: integer `123``), and a
+/// value there may be a secret key or UserSig written without quotes.
+fn config_error(path: &Path, text: &str, error: &toml::de::Error) -> Error {
+    let offset = error.span().map_or(0, |span| span.start);
+    let (line, column) = line_column(text, offset);
+    // The key on the error's line, if it is one of timl's (never other source text).
+    let line_text = text[before(text, offset).1..].lines().next().unwrap_or("");
+    let key = line_text
+        .split_once('=')
+        .map(|(key, _)| key.trim().trim_matches(['"', '\'']))
+        .and_then(|key| {
+            PROFILE_KEYS
+                .iter()
+                .chain(&["profile"])
+                .find(|known| **known == key)
+        });
+    let message = error.message();
+    let what = if ["invalid type", "invalid value", "invalid length"]
+        .iter()
+        .any(|start| message.starts_with(start))
+    {
+        let expected = message.rsplit_once(", expected ").map_or("", |(_, e)| e);
+        let expected = if expected.contains("string") {
+            "a string in double quotes"
+        } else if expected.contains("u64") || expected.contains("integer") {
+            "a whole number"
+        } else if ["map", "struct", "table"]
+            .iter()
+            .any(|t| expected.contains(t))
+        {
+            "a table"
+        } else {
+            "of another type"
+        };
+        match key {
+            Some(key) => format!("`{key}` must be {expected} (the value is not shown)"),
+            None => format!("a value must be {expected} (the value is not shown)"),
+        }
+    } else if message.starts_with("unknown field") {
+        format!("unknown key; expected one of {}", PROFILE_KEYS.join(", "))
+    } else if message.starts_with("duplicate key") {
+        "a key is given twice".to_owned()
+    } else if quotes_only_grammar(message) {
+        // A syntax error: the parser names what it expected, never the text it met.
+        message.to_owned()
+    } else {
+        "not valid TOML".to_owned()
+    };
+    Error::Usage(format!(
+        "{}:{line}:{column}: not a valid timl config: {what}",
+        path.display()
+    ))
+}
+
+/// Whether `message` quotes nothing but short grammar tokens (`` `#` ``, `` `"` ``):
+/// the toml parser's syntax errors, as opposed to messages that quote a value.
+fn quotes_only_grammar(message: &str) -> bool {
+    let mut parts = message.split('`');
+    let mut outside = parts.next().unwrap_or("").to_owned();
+    loop {
+        match (parts.next(), parts.next()) {
+            (Some(quoted), Some(after)) if quoted.chars().count() <= 3 => outside.push_str(after),
+            (None, _) => break,
+            _ => return false,
+        }
+    }
+    !outside.contains(['"', '\'', '`'])
+}

@@ -1,0 +1,385 @@
+//! Credentials and endpoint: from flags, then the environment, then a config file
+//! (`./timl.toml`, then the user's config folder), each piece on its own. The secret
+//! key and the UserSig are never taken from the command line, and never shown.
+
+use std::path::PathBuf;
+
+use super::config_file::{env_secret, read_profile, read_secret};
+use super::endpoint::{endpoint_url, region_url};
+use super::secret::Secret;
+use crate::error::Error;
+
+/// How requests are signed.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    /// timl signs a UserSig itself (TLSSigAPIv2).
+    SecretKey(Secret),
+    /// A ready UserSig.
+    UserSig(Secret),
+}
+
+/// What is needed to call the REST API.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    /// The app.
+    pub sdkappid: u64,
+    /// The App admin account.
+    pub identifier: String,
+    /// The key or UserSig.
+    pub auth: Auth,
+    /// `https://host` (or a loopback `http://` address), without a path.
+    pub endpoint: String,
+}
+
+/// Credential settings from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct CredentialFlags {
+    /// `--sdkappid`.
+    pub sdkappid: Option<String>,
+    /// `--identifier`.
+    pub identifier: Option<String>,
+    /// `--secret-key-file`.
+    pub secret_key_file: Option<PathBuf>,
+    /// `--usersig-file`.
+    pub usersig_file: Option<PathBuf>,
+    /// `--region`.
+    pub region: Option<String>,
+    /// `--endpoint`.
+    pub endpoint: Option<String>,
+    /// `--profile`.
+    pub profile: Option<String>,
+}
+
+/// What was found of the credentials, each piece from a flag, the environment or the
+/// config file. A dry run needs none of them; [`Found::complete`] says what a real
+/// send still needs.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// The app, if given.
+    pub sdkappid: Option<u64>,
+    /// The App admin account, if given.
+    pub identifier: Option<String>,
+    /// The key or UserSig, if given.
+    pub auth: Option<Auth>,
+    /// `https://host` (or a loopback `http://` address), without a path.
+    pub endpoint: String,
+    /// The profile looked up, for messages.
+    profile: String,
+}
+
+/// Finds every piece: flags, then `env`, then the config file. A piece that is
+/// given but malformed is an error; one that is missing is not (yet).
+pub fn find(
+    flags: &CredentialFlags,
+    env: &dyn Fn(&str) -> Option<String>,
+    paths: &[PathBuf],
+) -> Result<Found, Error> {
+    let profile_name = flags
+        .profile
+        .clone()
+        .unwrap_or_else(|| "default".to_owned());
+    let (file, file_path) = read_profile(paths, &profile_name)?;
+    if flags.profile.is_some() && file_path.is_none() {
+        return Err(Error::Usage(format!(
+            "no profile `{profile_name}` in {}",
+            paths
+                .iter()
+                .map(|p| format!("`{}`", p.display()))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        )));
+    }
+    let sdkappid =
+        match flags.sdkappid.clone().or_else(|| env("TIM_SDKAPPID")) {
+            Some(text) => Some(text.trim().parse().map_err(|_| {
+                Error::Usage(format!("the SDKAppID must be a number, not `{text}`"))
+            })?),
+            None => file.sdkappid,
+        };
+    let identifier = flags
+        .identifier
+        .clone()
+        .or_else(|| env("TIM_IDENTIFIER"))
+        .or(file.identifier);
+    let auth = if let Some(path) = &flags.secret_key_file {
+        Some(Auth::SecretKey(read_secret(path, "secret key")?))
+    } else if let Some(path) = &flags.usersig_file {
+        Some(Auth::UserSig(read_secret(path, "UserSig")?))
+    } else if let Some(key) = env("TIM_SECRET_KEY") {
+        Some(Auth::SecretKey(env_secret(key, "TIM_SECRET_KEY")?))
+    } else if let Some(usersig) = env("TIM_USERSIG") {
+        Some(Auth::UserSig(env_secret(usersig, "TIM_USERSIG")?))
+    } else if let Some(key) = file.secret_key {
+        Some(Auth::SecretKey(Secret::new(key.into_inner().trim())))
+    } else if let Some(path) = &file.secret_key_file {
+        Some(Auth::SecretKey(read_secret(path, "secret key")?))
+    } else if let Some(usersig) = file.usersig {
+        Some(Auth::UserSig(Secret::new(usersig.into_inner().trim())))
+    } else if let Some(path) = &file.usersig_file {
+        Some(Auth::UserSig(read_secret(path, "UserSig")?))
+    } else {
+        None
+    };
+    let endpoint = match (flags.endpoint.clone(), flags.region.clone()) {
+        (Some(url), _) => endpoint_url(&url)?,
+        (None, Some(region)) => region_url(&region)?,
+        (None, None) => match (env("TIM_ENDPOINT"), env("TIM_REGION")) {
+            (Some(url), _) => endpoint_url(&url)?,
+            (None, Some(region)) => region_url(&region)?,
+            (None, None) => match (file.endpoint, file.region) {
+                (Some(url), _) => endpoint_url(&url)?,
+                (None, Some(region)) => region_url(&region)?,
+                (None, None) => region_url("china")?,
+            },
+        },
+    };
+    Ok(Found {
+        sdkappid,
+        identifier,
+        auth,
+        endpoint,
+        profile: profile_name,
+    })
+}
+
+impl Found {
+    /// The pieces a real send needs that are missing, by name.
+    pub fn missing(&self) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        if self.sdkappid.is_none() {
+            missing.push("the SDKAppID");
+        }
+        if self.identifier.is_none() {
+            missing.push("the admin identifier");
+        }
+        if self.auth.is_none() {
+            missing.push("a secret key or UserSig");
+        }
+        missing
+    }
+
+    /// Everything a real send needs, or an error naming the flag, the environment
+    /// variable and the config key that give the first missing piece.
+    pub fn complete(self) -> Result<Credentials, Error> {
+        let profile = &self.profile;
+        let where_to = |flag: &str, var: &str, key: &str| {
+            format!("pass {flag}, set {var}, or add `{key} = ...` under [profile.{profile}] in ./timl.toml")
+        };
+        let sdkappid = self.sdkappid.ok_or_else(|| {
+            Error::Usage(format!(
+                "no SDKAppID: {}",
+                where_to("--sdkappid", "TIM_SDKAPPID", "sdkappid")
+            ))
+        })?;
+        let identifier = self.identifier.clone().ok_or_else(|| {
+            Error::Usage(format!(
+                "no admin identifier: {}",
+                where_to("--identifier", "TIM_IDENTIFIER", "identifier")
+            ))
+        })?;
+        let auth = self.auth.ok_or_else(|| Error::Usage(format!(
+            "no secret key or UserSig: pass --secret-key-file or --usersig-file, set TIM_SECRET_KEY or TIM_USERSIG, or add `secret_key_file = ...` under [profile.{profile}] in ./timl.toml"
+        )))?;
+        Ok(Credentials {
+            sdkappid,
+            identifier,
+            auth,
+            endpoint: self.endpoint,
+        })
+    }
+}
+
+/// Resolves every piece a real send needs: [`find`], then [`Found::complete`].
+pub fn resolve(
+    flags: &CredentialFlags,
+    env: &dyn Fn(&str) -> Option<String>,
+    paths: &[PathBuf],
+) -> Result<Credentials, Error> {
+    find(flags, env, paths)?.complete()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    #[test]
+    fn flags_beat_environment_beat_file() {
+        let dir = std::env::temp_dir().join(format!("timl-cred-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("timl.toml");
+        std::fs::write(&file, "[profile.default]\nsdkappid = 3\nidentifier = \"file\"\nsecret_key = \"k\"\nregion = \"tokyo\"\n").unwrap();
+        let paths = vec![file];
+        let all = resolve(&CredentialFlags::default(), &env(&[]), &paths).unwrap();
+        assert_eq!((all.sdkappid, all.identifier.as_str()), (3, "file"));
+        assert_eq!(all.endpoint, "https://adminapijpn.im.qcloud.com");
+        let from_env = resolve(
+            &CredentialFlags::default(),
+            &env(&[("TIM_SDKAPPID", "2"), ("TIM_REGION", "seoul")]),
+            &paths,
+        )
+        .unwrap();
+        assert_eq!(from_env.sdkappid, 2);
+        assert_eq!(from_env.endpoint, "https://adminapikr.im.qcloud.com");
+        let flags = CredentialFlags {
+            sdkappid: Some("1".into()),
+            ..CredentialFlags::default()
+        };
+        assert_eq!(
+            resolve(&flags, &env(&[("TIM_SDKAPPID", "2")]), &paths)
+                .unwrap()
+                .sdkappid,
+            1
+        );
+    }
+
+    #[test]
+    fn missing_pieces_say_where_to_put_them() {
+        let error = resolve(&CredentialFlags::default(), &env(&[]), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("--sdkappid")
+                && error.contains("TIM_SDKAPPID")
+                && error.contains("timl.toml"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn config_errors_give_the_place_never_the_value() {
+        let dir = std::env::temp_dir().join(format!("timl-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("timl.toml");
+        for (body, place, words) in [
+            (
+                "secret_key = 123456789012",
+                "2:14",
+                "`secret_key` must be a string",
+            ),
+            (
+                "secret_key = 0x1c5a9b7e6f",
+                "2:14",
+                "`secret_key` must be a string",
+            ),
+            (
+                "secret_key = 1234.5678e3",
+                "2:14",
+                "`secret_key` must be a string",
+            ),
+            (
+                "usersig = 1979-05-27T07:32:00",
+                "2:11",
+                "`usersig` must be a string",
+            ),
+            ("usersig = true", "2:11", "`usersig` must be a string"),
+            (
+                "secret_key = [\"5ecret\"]",
+                "2:14",
+                "`secret_key` must be a string",
+            ),
+            (
+                "secret_key = { k = \"5ecret\" }",
+                "2:14",
+                "`secret_key` must be a string",
+            ),
+            ("secret_key = 0123456789", "2:14", "leading zero"),
+            (
+                "secret_key = ab+cd/5ecret==",
+                "2:",
+                "not a valid timl config",
+            ),
+            (
+                "secret_key = \"5ecret\\q\"",
+                "2:",
+                "not a valid timl config",
+            ),
+            ("secret_key = \"\"", "2:14", "`secret_key` is empty"),
+            ("secret_key = \"5ecret 5ecret\"", "2:14", "white space"),
+            (
+                "usersig = \"\"\"\n5ecret\n5ecret\"\"\"",
+                "2:11",
+                "white space",
+            ),
+            (
+                "sdkappid = \"5ecret\"",
+                "2:12",
+                "`sdkappid` must be a whole number",
+            ),
+            (
+                "sdkapid = 5",
+                "2:1",
+                "unknown key; expected one of sdkappid",
+            ),
+            ("5ecret5ecret = 5", "2:1", "unknown key"),
+        ] {
+            std::fs::write(&file, format!("[profile.default]\n{body}\n")).unwrap();
+            let error = resolve(
+                &CredentialFlags::default(),
+                &env(&[]),
+                std::slice::from_ref(&file),
+            )
+            .unwrap_err();
+            assert!(matches!(error, Error::Usage(_)), "{body}");
+            let message = error.to_string();
+            assert!(
+                message.contains(&format!("timl.toml:{place}")),
+                "{body}: {message}"
+            );
+            assert!(message.contains(words), "{body}: {message}");
+            for value in [
+                "5ecret",
+                "123456789012",
+                "0x1c5a",
+                "1c5a9b",
+                "1234.5678",
+                "1979",
+                "true",
+                "0123456789",
+                "ab+cd",
+            ] {
+                assert!(!message.contains(value), "{body}: {message}");
+            }
+        }
+        // Secrets from the environment and from files are checked the same way.
+        let error = resolve(
+            &CredentialFlags::default(),
+            &env(&[
+                ("TIM_SDKAPPID", "1"),
+                ("TIM_IDENTIFIER", "a"),
+                ("TIM_SECRET_KEY", "5ecret 5ecret"),
+            ]),
+            &[],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("TIM_SECRET_KEY") && !error.contains("5ecret"),
+            "{error}"
+        );
+        std::fs::write(&file, "5ecret\n5ecret\n").unwrap();
+        let flags = CredentialFlags {
+            usersig_file: Some(file.clone()),
+            ..CredentialFlags::default()
+        };
+        let error = resolve(
+            &flags,
+            &env(&[("TIM_SDKAPPID", "1"), ("TIM_IDENTIFIER", "a")]),
+            &[],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("white space") && !error.contains("5ecret"),
+            "{error}"
+        );
+    }
+}
