@@ -4,9 +4,10 @@
 
 use std::time::{Duration, Instant};
 
-use timl::credentials::{Auth, Credentials, Secret};
+use timl::credentials::{Auth, Credentials};
 use timl::deliver::{deliver_all, DeliverOptions, Status};
-use timl::send::{Delivery, Sender};
+use timl::send::secret::Secret;
+use timl::send::sender::{Delivery, Sender};
 use timl::testing::{busiest_second, FakeConfig, FakeIm};
 
 const KEY: &str = "bench-key-0123456789abcdef";

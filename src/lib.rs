@@ -27,31 +27,28 @@
 //! );
 //! ```
 
+pub mod app;
 pub mod check;
-pub mod cli;
 pub mod compile;
-pub mod config;
 pub mod diag;
 pub mod error;
 pub mod markup;
 pub mod message;
-pub mod run;
 pub mod send;
-pub mod sending;
 pub mod template;
 
+pub use app::{cli, config, run, Outcome};
+pub use compile::{batch, json_input};
 pub use compile::{
     compile_file, compile_json, compile_json_lines, compile_markup, Compiled, InputKind, Options,
 };
 pub use diag::{diagnostic, render, rules, span};
-pub use message::{encode, group, random};
-pub use markup::{ast, escape, lower, parse, srcmap};
-pub use template::data;
-pub use compile::{batch, json_input};
-pub use send::{codes, credentials, deliver, journal, rate, usersig};
-#[cfg(feature = "testing")]
-pub use send::testing;
 pub use diag::{Diagnostic, Severity};
 pub use error::Error;
+pub use markup::{ast, escape, lower, parse, srcmap};
 pub use message::Message;
-pub use run::{run, Outcome};
+pub use message::{encode, group, random};
+#[cfg(feature = "testing")]
+pub use send::testing;
+pub use send::{codes, credentials, deliver, journal, rate, usersig};
+pub use template::data;

@@ -13,7 +13,11 @@ fn article(group_type: GroupType) -> &'static str {
     }
 }
 
-pub(super) fn check_group_type(message: &Message, group_type: GroupType, out: &mut Vec<Diagnostic>) {
+pub(super) fn check_group_type(
+    message: &Message,
+    group_type: GroupType,
+    out: &mut Vec<Diagnostic>,
+) {
     let group_id = message.group_id.as_deref().unwrap_or("");
     match group_type {
         GroupType::Community => {

@@ -11,9 +11,9 @@ use std::sync::{mpsc, Mutex};
 use minijinja::value::Serde;
 
 use crate::compile::{compile_file, compile_template, Compiled, InputKind, Options};
-use crate::config::Variables;
-use crate::template::data::{self, Row};
 use crate::error::Error;
+use crate::template::data::Variables;
+use crate::template::data::{self, Row};
 use crate::template::{self, Template};
 
 /// How an input's results are written out.

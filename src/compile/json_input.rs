@@ -2,10 +2,10 @@
 //! back to positions in the file, so `timl check request.json` reports
 //! `request.json:7:18` as well as `MsgBody[1].MsgContent.Index`.
 
-use crate::diag::Diagnostic;
-use crate::message::Message;
 use crate::diag::rules;
+use crate::diag::Diagnostic;
 use crate::diag::Span;
+use crate::message::Message;
 
 /// Reads one request body; a parse or shape error, or a value the API does not take,
 /// is a `json` diagnostic.

@@ -13,18 +13,18 @@ pub mod json_input;
 
 use std::ops::Range;
 
-use crate::markup::ast::Document;
 use crate::check::{self, CheckOptions, DEFAULT_MAX_BYTES};
+use crate::diag::rules;
 use crate::diag::{Diagnostic, Severity};
+use crate::diag::{LineIndex, Span};
+use crate::markup::ast::Document;
+use crate::markup::lower::lower;
+use crate::markup::parse::parse;
 use crate::message::encode::Encoded;
 use crate::message::group::GroupType;
-use crate::markup::lower::lower;
-use crate::message::Message;
-use crate::markup::parse::parse;
 use crate::message::random::{self, RandomChoice};
-use crate::diag::rules;
+use crate::message::Message;
 use crate::template::shape::{fill_parse, Shaped};
-use crate::diag::{LineIndex, Span};
 use crate::template::{self, Rendered, Template};
 
 /// Settings from the command line that apply to every input.

@@ -8,14 +8,14 @@ use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::markup::ast::{self, ArgValue, ElementKind};
+use crate::diag::rules;
 use crate::diag::Diagnostic;
+use crate::diag::Span;
+use crate::markup::ast::{self, ArgValue, ElementKind};
 use crate::message::{
     Coordinate, CustomElem, Element, FaceElem, FileElem, ImageElem, ImageInfo, LocationElem,
     SoundElem, VideoElem,
 };
-use crate::diag::rules;
-use crate::diag::Span;
 
 /// What an argument's value must be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -272,7 +272,12 @@ fn bind(
                     let near = signature
                         .params
                         .iter()
-                        .map(|p| (crate::diag::suggest::edit_distance(&key.value, p.name), p.name))
+                        .map(|p| {
+                            (
+                                crate::diag::suggest::edit_distance(&key.value, p.name),
+                                p.name,
+                            )
+                        })
                         .filter(|&(distance, _)| distance <= 2)
                         .min_by_key(|&(distance, _)| distance)
                         .map(|(_, name)| name);

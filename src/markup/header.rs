@@ -1,14 +1,14 @@
 //! Header keys (SPEC 2.1), as a table: each key's name, the JSON field it sets, and
 //! how its value is read. `lower` applies the header through this table.
 
+use crate::diag::Span;
 use crate::markup::ast::Spanned;
+use crate::markup::srcmap::SourceMap;
 use crate::message::group::GroupType;
 use crate::message::{
     AndroidPush, ApnsPush, ForbidCallback, HuaweiImportance, Message, OfflinePush, Priority,
     SendControl,
 };
-use crate::diag::Span;
-use crate::markup::srcmap::SourceMap;
 
 /// What the header writes into: the message, the group type, and where each field
 /// came from.
@@ -263,7 +263,12 @@ pub(crate) fn find(name: &str) -> Option<&'static HeaderKey> {
 pub(crate) fn suggest(name: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
     KEYS.iter()
-        .map(|key| (crate::diag::suggest::edit_distance(&lower, key.name), key.name))
+        .map(|key| {
+            (
+                crate::diag::suggest::edit_distance(&lower, key.name),
+                key.name,
+            )
+        })
         .filter(|&(distance, key)| distance <= if key.len() > 6 { 3 } else { 2 })
         .min_by_key(|&(distance, _)| distance)
         .map(|(_, key)| key)

@@ -7,15 +7,15 @@
 
 use std::collections::HashMap;
 
-use crate::markup::ast::{Document, Inline};
-use crate::diag::Diagnostic;
-use crate::markup::elements::{self, Built};
-use crate::message::group::GroupType;
-use crate::markup::header::{self, HeaderTarget};
-use crate::message::{Element, GroupAt, Message, TextElem};
 use crate::diag::rules;
+use crate::diag::Diagnostic;
 use crate::diag::Span;
+use crate::markup::ast::{Document, Inline};
+use crate::markup::elements::{self, Built};
+use crate::markup::header::{self, HeaderTarget};
 use crate::markup::srcmap::SourceMap;
+use crate::message::group::GroupType;
+use crate::message::{Element, GroupAt, Message, TextElem};
 
 /// A lowered file.
 #[derive(Debug, Clone, Default)]

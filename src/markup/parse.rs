@@ -7,11 +7,13 @@
 use pest::iterators::Pair;
 use pest::Parser as _;
 
-use crate::markup::ast::{Arg, ArgValue, Document, Element, ElementKind, HeaderEntry, Inline, Spanned};
-use crate::diag::Diagnostic;
-use crate::markup::placeholder::VALUE_START;
 use crate::diag::rules;
+use crate::diag::Diagnostic;
 use crate::diag::Span;
+use crate::markup::ast::{
+    Arg, ArgValue, Document, Element, ElementKind, HeaderEntry, Inline, Spanned,
+};
+use crate::markup::placeholder::VALUE_START;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/timl.pest"]

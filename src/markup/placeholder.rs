@@ -91,7 +91,10 @@ mod tests {
         push(&mut text, 0, "bob");
         push(&mut text, 1, "");
         push(&mut text, 12, "x\ny ");
-        assert_eq!(text, "\u{E000}w0\u{E001}\u{E000}e1\u{E001}\u{E000}N12\u{E001}");
+        assert_eq!(
+            text,
+            "\u{E000}w0\u{E001}\u{E000}e1\u{E001}\u{E000}N12\u{E001}"
+        );
         assert_eq!(index("N12"), Some(12));
     }
 

@@ -13,7 +13,6 @@ pub mod group;
 mod push;
 pub mod random;
 
-
 use serde::{Deserialize, Serialize};
 
 pub use bad_value::BadValue;

@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::Error;
 use super::secret::Secret;
+use crate::error::Error;
 
 /// One profile of a config file. (No `Debug`: it holds secrets.)
 #[derive(Clone, Default, serde::Deserialize)]
@@ -51,7 +51,10 @@ pub fn config_paths() -> Vec<PathBuf> {
     paths
 }
 
-pub(crate) fn read_profile(paths: &[PathBuf], name: &str) -> Result<(Profile, Option<PathBuf>), Error> {
+pub(crate) fn read_profile(
+    paths: &[PathBuf],
+    name: &str,
+) -> Result<(Profile, Option<PathBuf>), Error> {
     for path in paths {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;

@@ -7,7 +7,6 @@ use base64::Engine;
 
 use super::credentials::Auth;
 
-
 /// Secrets shorter than this are not redacted: they would blank out ordinary words,
 /// and no real key (64 hex digits) or UserSig (a few hundred characters) is that short.
 const SHORTEST_SECRET: usize = 6;

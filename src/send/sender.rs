@@ -12,9 +12,9 @@ use serde::Deserialize;
 
 use crate::send::codes::{self, Retry};
 use crate::send::credentials::{Auth, Credentials};
+use crate::send::rate::Schedule;
 use crate::send::redact::Redactor;
 use crate::send::secret::Secret;
-use crate::send::rate::Schedule;
 use crate::send::usersig;
 
 /// The path of the REST call.

@@ -12,9 +12,27 @@ use std::sync::Arc;
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use crate::diag::rules;
 use crate::diag::{Diagnostic, Location};
 use crate::error::Error;
-use crate::diag::rules;
+
+/// Where template variables come from.
+#[derive(Debug, Clone, Default)]
+pub struct Variables {
+    /// `--var K=V`, in order.
+    pub vars: Vec<(String, String)>,
+    /// `--vars FILE`.
+    pub vars_file: Option<PathBuf>,
+    /// `--data ROWS`: one message per row.
+    pub data: Option<PathBuf>,
+}
+
+impl Variables {
+    /// True when any variables were given.
+    pub fn any(&self) -> bool {
+        !self.vars.is_empty() || self.vars_file.is_some() || self.data.is_some()
+    }
+}
 
 /// Variables by name.
 pub type Vars = Map<String, Value>;

@@ -14,10 +14,10 @@
 //! to the `{{ ... }}` expression that printed it. [`Rendered::locate`] uses that to
 //! point diagnostics at the template instead of at the rendered text.
 
-mod features;
-mod loader;
 mod context;
 pub mod data;
+mod features;
+mod loader;
 pub mod shape;
 pub mod slots;
 
@@ -33,10 +33,10 @@ use minijinja::{
     AutoEscape, Environment, Error, ErrorKind, OutputSpan, OutputSpanKind, UndefinedBehavior,
 };
 
-use crate::markup::ast::Document;
-use crate::diag::Diagnostic;
 use crate::diag::rules;
+use crate::diag::Diagnostic;
 use crate::diag::{LineIndex, Span};
+use crate::markup::ast::Document;
 
 pub use context::row_context;
 pub use features::{filter_names, test_names};

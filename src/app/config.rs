@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+pub use crate::template::data::Variables;
+
 use crate::compile::Options;
 use crate::send::credentials::CredentialFlags;
 use crate::send::deliver::DeliverOptions;
@@ -24,24 +26,6 @@ pub enum Format {
     Human,
     /// One JSON object per line.
     Json,
-}
-
-/// Where template variables come from.
-#[derive(Debug, Clone, Default)]
-pub struct Variables {
-    /// `--var K=V`, in order.
-    pub vars: Vec<(String, String)>,
-    /// `--vars FILE`.
-    pub vars_file: Option<PathBuf>,
-    /// `--data ROWS`: one message per row.
-    pub data: Option<PathBuf>,
-}
-
-impl Variables {
-    /// True when any variables were given.
-    pub fn any(&self) -> bool {
-        !self.vars.is_empty() || self.vars_file.is_some() || self.data.is_some()
-    }
 }
 
 /// `timl compile`.

@@ -4,15 +4,15 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::check::DEFAULT_MAX_BYTES;
-use crate::compile::Options;
-use crate::config::{
+use crate::app::config::{
     CheckConfig, Command, CompileConfig, Format, InputPath, SendConfig, UsersigConfig, Variables,
 };
-use crate::send::credentials::CredentialFlags;
-use crate::send::deliver::DeliverOptions;
+use crate::check::DEFAULT_MAX_BYTES;
+use crate::compile::Options;
 use crate::message::group::GroupType;
 use crate::message::random::RandomChoice;
+use crate::send::credentials::CredentialFlags;
+use crate::send::deliver::DeliverOptions;
 
 /// Compile, check and send Tencent Cloud IM group messages written as timl files.
 #[derive(Debug, Parser)]

@@ -7,36 +7,33 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
+use super::config::{Format, SendConfig};
+use super::input::{input_dir, input_kind, read_input, write_stdout};
+use super::printer::Printer;
+use super::Outcome;
 use crate::compile::batch::compile_input;
-use crate::config::{Format, SendConfig, UsersigConfig};
-use crate::send::config_file::config_paths;
-use crate::send::credentials::{self, Auth, Credentials, Found};
-use crate::send::redact::Redactor;
-use crate::send::deliver::{deliver_all, Report, Status};
-use crate::error::Error;
-use crate::send::journal::Journal;
-use crate::message::random::RandomChoice;
 use crate::diag::render::{self, printable, Colour};
-use crate::run::{input_dir, input_kind, read_input, write_stdout, Outcome, Printer};
+use crate::error::Error;
+use crate::message::random::RandomChoice;
+use crate::send::config_file::config_paths;
+use crate::send::credentials::{self, Credentials, Found};
+use crate::send::deliver::{deliver_all, Report, Status};
+use crate::send::journal::Journal;
+use crate::send::redact::Redactor;
 use crate::send::sender::{describe, Delivery, Sender};
-use crate::send::usersig;
 
-fn environment(name: &str) -> Option<String> {
+pub(super) fn environment(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
 /// `timl send`.
-pub fn send(config: SendConfig) -> Result<Outcome, Error> {
+pub(super) fn send(config: SendConfig) -> Result<Outcome, Error> {
     if config.journal.is_some() && config.options.random == RandomChoice::Fresh {
         return Err(Error::Usage(
             "--fresh-random cannot go with --journal: every run would make new messages, and a re-run would send them all again".to_owned(),
         ));
     }
-    let found = credentials::find(
-        &config.credentials,
-        &environment,
-        &config_paths(),
-    )?;
+    let found = credentials::find(&config.credentials, &environment, &config_paths())?;
     // A dry run needs no credentials (it shows placeholders); a real send needs all.
     let credentials = if config.dry_run {
         None
@@ -350,29 +347,6 @@ fn stands_in(c: char) -> bool {
         | '\u{200e}'..='\u{200f}'
         | '\u{2028}'..='\u{202e}'
         | '\u{2066}'..='\u{2069}')
-}
-
-/// `timl usersig`.
-pub fn usersig(config: UsersigConfig) -> Result<Outcome, Error> {
-    let credentials = credentials::resolve(
-        &config.credentials,
-        &environment,
-        &config_paths(),
-    )?;
-    let Auth::SecretKey(key) = &credentials.auth else {
-        return Err(Error::Usage(
-            "`timl usersig` signs with the secret key: pass --secret-key-file or set TIM_SECRET_KEY".to_owned(),
-        ));
-    };
-    let usersig = usersig::sign(
-        key.expose(),
-        credentials.sdkappid,
-        &credentials.identifier,
-        usersig::now(),
-        config.expire,
-    );
-    write_stdout(format!("{usersig}\n").as_bytes())?;
-    Ok(Outcome::Success)
 }
 
 #[cfg(test)]

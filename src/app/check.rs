@@ -1,0 +1,118 @@
+//! `timl check`: files and folders in, every problem of every file on standard output,
+//! a summary line, and the outcome.
+
+use std::collections::HashSet;
+use std::io::{self, IsTerminal};
+use std::path::{Path, PathBuf};
+
+use super::config::{CheckConfig, Format, InputPath};
+use super::input::{input_dir, input_kind, read_input, write_stdout};
+use super::printer::Printer;
+use super::Outcome;
+use crate::compile::batch::compile_input;
+use crate::diag::render::{self, Colour};
+use crate::error::Error;
+
+pub(super) fn check(config: CheckConfig) -> Result<Outcome, Error> {
+    let mut files = Vec::new();
+    // A file reached twice (named twice, or through links) is checked once.
+    let mut seen = HashSet::new();
+    let mut first_time =
+        |path: &Path| seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned()));
+    for input in &config.inputs {
+        match input {
+            InputPath::Stdin => files.push(InputPath::Stdin),
+            InputPath::File(path) if path.is_dir() => {
+                let mut found = Vec::new();
+                collect_inputs(path, &mut found)?;
+                found.sort();
+                for file in found {
+                    if first_time(&file) {
+                        files.push(InputPath::File(file));
+                    }
+                }
+            }
+            InputPath::File(path) => {
+                if first_time(path) {
+                    files.push(InputPath::File(path.clone()));
+                }
+            }
+        }
+    }
+    let colour = Colour::for_terminal(io::stdout().is_terminal());
+    let mut printer = Printer::new(config.format, colour);
+    for file in &files {
+        let (name, bytes) = read_input(file)?;
+        printer.new_input();
+        compile_input(
+            &name,
+            &bytes,
+            input_kind(file, &name),
+            &input_dir(file),
+            &config.variables,
+            &config.options,
+            &mut |compiled| {
+                let mut out = String::new();
+                for diagnostic in &compiled.diagnostics {
+                    if let Some(text) = printer.print(diagnostic) {
+                        out.push_str(&text);
+                    }
+                }
+                write_stdout(out.as_bytes())
+            },
+        )?;
+    }
+    let tally = printer.tally;
+    if config.format == Format::Human {
+        let noun = if files.len() == 1 { "file" } else { "files" };
+        let result = render::summary(tally, colour).unwrap_or_else(|| "no problems".to_owned());
+        write_stdout(format!("checked {} {noun}: {result}\n", files.len()).as_bytes())?;
+    }
+    let failed = tally.errors > 0 || (config.deny_warnings && tally.warnings > 0);
+    Ok(if failed {
+        Outcome::InputProblems
+    } else {
+        Outcome::Success
+    })
+}
+
+/// Every `.timl`, `.json` and `.jsonl` file below `dir`, but partials (names
+/// starting with `_`). Links to files are followed; links to folders are not (as
+/// ripgrep and fd do), so a link to `..` or two links into each other's folders
+/// cannot make the walk loop. Only regular files are taken: reading a FIFO would
+/// wait forever.
+fn collect_inputs(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
+    let read_error = |source| Error::Read {
+        path: dir.to_owned(),
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(read_error)? {
+        let entry = entry.map_err(read_error)?;
+        let path = entry.path();
+        let partial = path
+            .file_name()
+            .is_some_and(|name| name.to_string_lossy().starts_with('_'));
+        if partial {
+            // `_footer.timl` and the like are included by other templates.
+            continue;
+        }
+        // The entry itself: a link is not followed here.
+        let kind = entry.file_type().map_err(read_error)?;
+        if kind.is_dir() {
+            collect_inputs(&path, found)?;
+            continue;
+        }
+        let input = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("timl" | "json" | "jsonl")
+        );
+        // A link counts when it leads to a file; a dangling one, or one in a loop of
+        // links, leads nowhere.
+        let file = kind.is_file()
+            || (kind.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_file()));
+        if input && file {
+            found.push(path);
+        }
+    }
+    Ok(())
+}

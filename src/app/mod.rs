@@ -1,0 +1,42 @@
+//! App: the command line in, files read and written and an [`Outcome`] out.
+//!
+//! [`cli`] turns arguments into a plain [`config::Command`]; one module per command
+//! ([`compile`], [`check`], [`send`], [`usersig`]) runs it. Only this folder touches
+//! standard streams and writes files (the journal aside): [`input`] reads inputs,
+//! [`output`] writes `-o` whole or not at all, [`printer`] shows diagnostics.
+
+mod check;
+pub mod cli;
+mod compile;
+pub mod config;
+mod input;
+mod output;
+mod printer;
+mod send;
+mod usersig;
+
+use crate::error::Error;
+use config::Command;
+
+/// How a command that ran to the end went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything was fine.
+    Success,
+    /// The input has errors (or warnings under `--deny-warnings`).
+    InputProblems,
+    /// The server refused at least one message.
+    Refused,
+    /// The server could not be reached for at least one message.
+    Unreachable,
+}
+
+/// Runs `command`.
+pub fn run(command: Command) -> Result<Outcome, Error> {
+    match command {
+        Command::Compile(config) => compile::compile(config),
+        Command::Check(config) => check::check(config),
+        Command::Send(config) => send::send(config),
+        Command::Usersig(config) => usersig::usersig(config),
+    }
+}

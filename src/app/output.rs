@@ -1,0 +1,241 @@
+//! `-o`: compiled messages written whole or not at all, into the right kind of file.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::compile::batch::OutputShape;
+use crate::error::Error;
+
+/// Where `-o` sends the output, decided before anything is compiled.
+enum Destination {
+    /// Standard output: no `-o`, or `-o -`.
+    Stdout,
+    /// A regular file, or a new one: replaced whole by renaming a temporary file over
+    /// `target`, the end of the symlink chain at `shown` (the link stays a link).
+    Replace { shown: PathBuf, target: PathBuf },
+    /// A FIFO, a device or another file that is not regular: written into, because
+    /// renaming over it would replace it (as root, `-o /dev/null` would turn
+    /// /dev/null into a regular file).
+    Into(PathBuf),
+}
+
+impl Destination {
+    fn of(path: Option<&Path>) -> Result<Destination, Error> {
+        let Some(path) = path.filter(|path| *path != Path::new("-")) else {
+            return Ok(Destination::Stdout);
+        };
+        let write_error = |source| Error::Write {
+            path: path.to_owned(),
+            source,
+        };
+        let replace = |target| Destination::Replace {
+            shown: path.to_owned(),
+            target,
+        };
+        // `metadata` follows links as the kernel does (`/dev/stdout` included).
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_file() => {
+                let linked = std::fs::symlink_metadata(path)
+                    .is_ok_and(|metadata| metadata.file_type().is_symlink());
+                Ok(replace(if linked {
+                    std::fs::canonicalize(path).map_err(write_error)?
+                } else {
+                    path.to_owned()
+                }))
+            }
+            // Directories too: opening one for writing fails, and nothing is written.
+            Ok(_) => Ok(Destination::Into(path.to_owned())),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                Ok(replace(chain_end(path).map_err(write_error)?))
+            }
+            Err(error) => Err(write_error(error)),
+        }
+    }
+
+    /// The path errors name: the one the user gave.
+    fn shown(&self) -> PathBuf {
+        match self {
+            Destination::Stdout => PathBuf::from("<stdout>"),
+            Destination::Replace { shown, .. } => shown.clone(),
+            Destination::Into(path) => path.clone(),
+        }
+    }
+}
+
+/// Where the symlink chain at `path` ends, for a path that does not lead to an
+/// existing file: `path` itself, or the missing file a dangling link names (created
+/// there, as a shell's `>` would).
+fn chain_end(path: &Path) -> io::Result<PathBuf> {
+    let mut current = path.to_owned();
+    // The kernel's own limit on links followed in a path.
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&current) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                let link = std::fs::read_link(&current)?;
+                // A relative link is relative to its folder; `join` keeps an absolute one.
+                current = match current.parent() {
+                    Some(parent) => parent.join(link),
+                    None => link,
+                };
+            }
+            Ok(_) => return Ok(current),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(current),
+            Err(error) => return Err(error),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
+}
+
+/// Compiled messages on their way to the output: kept in a temporary file (beside a
+/// regular output file, in the temporary folder otherwise) and moved into place,
+/// or copied to standard output or into a special file, only once every message has
+/// compiled.
+pub(super) struct PendingOutput {
+    destination: Destination,
+    temp: io::BufWriter<tempfile::NamedTempFile>,
+    /// The first message (compact JSON, and the message), held back: alone it is
+    /// written as pretty JSON.
+    first: Option<(String, Option<crate::message::Message>)>,
+    count: usize,
+}
+
+impl PendingOutput {
+    pub(super) fn new(path: Option<&Path>) -> Result<PendingOutput, Error> {
+        let destination = Destination::of(path)?;
+        let temp = match &destination {
+            Destination::Replace { shown, target } => temp_beside(shown, target)?,
+            Destination::Stdout | Destination::Into(_) => {
+                tempfile::NamedTempFile::new().map_err(|source| Error::Write {
+                    path: std::env::temp_dir(),
+                    source,
+                })?
+            }
+        };
+        Ok(PendingOutput {
+            destination,
+            temp: io::BufWriter::with_capacity(1 << 16, temp),
+            first: None,
+            count: 0,
+        })
+    }
+
+    fn write_error(&self, source: io::Error) -> Error {
+        Error::Write {
+            path: self.destination.shown(),
+            source,
+        }
+    }
+
+    /// Adds a message, given as compact JSON (a line of the output, unless it stays
+    /// the only one).
+    pub(super) fn push(
+        &mut self,
+        json: String,
+        message: Option<crate::message::Message>,
+    ) -> Result<(), Error> {
+        self.count += 1;
+        if self.count == 1 {
+            self.first = Some((json, message));
+            return Ok(());
+        }
+        if let Some((first, _)) = self.first.take() {
+            self.write_line(&first)?;
+        }
+        self.write_line(&json)
+    }
+
+    fn write_line(&mut self, json: &str) -> Result<(), Error> {
+        self.temp
+            .write_all(json.as_bytes())
+            .and_then(|()| self.temp.write_all(b"\n"))
+            .map_err(|e| self.write_error(e))
+    }
+
+    /// Writes the output: a single message as pretty JSON (unless the input is a
+    /// batch), otherwise JSON Lines.
+    pub(super) fn finish(mut self, shape: OutputShape) -> Result<(), Error> {
+        if let Some((json, message)) = self.first.take() {
+            match (shape, message) {
+                (OutputShape::Single, Some(message)) => {
+                    let pretty = message.to_pretty_json();
+                    self.temp
+                        .write_all(pretty.as_bytes())
+                        .map_err(|e| self.write_error(e))?;
+                }
+                _ => self.write_line(&json)?,
+            }
+        }
+        let shown = self.destination.shown();
+        let write_error = |source| Error::Write {
+            path: shown.clone(),
+            source,
+        };
+        let temp = self
+            .temp
+            .into_inner()
+            .map_err(|e| write_error(e.into_error()))?;
+        match &self.destination {
+            Destination::Replace { target, .. } => commit(temp, &shown, target),
+            Destination::Stdout => copy(&temp, &mut io::stdout().lock()).map_err(write_error),
+            // Opened only now, with every message compiled: a FIFO's reader gets all
+            // or nothing. No truncation: a FIFO or a device has nothing to cut.
+            Destination::Into(path) => std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .and_then(|mut file| copy(&temp, &mut file))
+                .map_err(write_error),
+        }
+    }
+}
+
+/// Copies the finished temporary file into `sink`.
+fn copy(temp: &tempfile::NamedTempFile, sink: &mut dyn Write) -> io::Result<()> {
+    let mut file = temp.reopen()?;
+    io::copy(&mut file, sink)?;
+    sink.flush()
+}
+
+/// A temporary file beside `target` (where `shown` leads), with the permissions
+/// `target` has (0644 less the umask for a new file, not the temporary file's
+/// private 0600).
+fn temp_beside(shown: &Path, target: &Path) -> Result<tempfile::NamedTempFile, Error> {
+    let write_error = |source| Error::Write {
+        path: shown.to_owned(),
+        source,
+    };
+    let dir = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let permissions = std::fs::metadata(target)
+        .map(|metadata| metadata.permissions())
+        .ok()
+        .or_else(default_permissions);
+    let mut builder = tempfile::Builder::new();
+    if let Some(permissions) = permissions {
+        builder.permissions(permissions);
+    }
+    builder.tempfile_in(dir).map_err(write_error)
+}
+
+/// Moves a finished temporary file over `target` (where `shown` leads).
+fn commit(temp: tempfile::NamedTempFile, shown: &Path, target: &Path) -> Result<(), Error> {
+    let write_error = |source| Error::Write {
+        path: shown.to_owned(),
+        source,
+    };
+    temp.as_file().sync_all().map_err(write_error)?;
+    temp.persist(target).map_err(|e| write_error(e.error))?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    None
+}
