@@ -4,11 +4,11 @@
 
 use std::time::{Duration, Instant};
 
-use timl::credentials::{Auth, Credentials};
-use timl::deliver::{deliver_all, DeliverOptions, Status};
-use timl::send::secret::Secret;
-use timl::send::sender::{Delivery, Sender};
 use timl::testing::{busiest_second, FakeConfig, FakeIm};
+use timl::Secret;
+use timl::{deliver_all, DeliverOptions, Status};
+use timl::{Auth, Credentials};
+use timl::{Delivery, Sender};
 
 const KEY: &str = "bench-key-0123456789abcdef";
 const MESSAGES: usize = 1000;

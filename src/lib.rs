@@ -2,17 +2,22 @@
 //! JSON body of Tencent Cloud IM's `send_group_msg` call, and checks them against the
 //! rules of the target group type before anything reaches a server.
 //!
-//! The pipeline, one module per stage:
+//! One folder per pipeline stage, each depending only on the ones below it
+//! (`ARCHITECTURE.md` draws the picture):
 //!
 //! ```text
-//! parse   markup text        -> ast::Document (spans on every node)
-//! lower   ast::Document      -> message::Message + srcmap::SourceMap
-//! random  Message            -> Message with its Random
-//! check   Message            -> diagnostics named by JSON path
-//! compile bytes              -> Compiled (message + located diagnostics)
-//! render  diagnostics        -> rustc-style text or JSON lines
-//! run     config::Command    -> files written, Outcome
+//! app       command line -> config -> files written, Outcome
+//! compile   bytes -> Compiled (message + located diagnostics); batches of rows
+//! send      compiled bodies -> POSTs at the rate limit, exactly once
+//! check     Message -> rule diagnostics by JSON path
+//! template  template + variables -> markup whose values are data
+//! markup    markup text -> AST -> Message + source map
+//! message   the typed send_group_msg body, its encoding and Random
+//! diag      diagnostics, the rule table, spans, rendering
 //! ```
+//!
+//! The modules are private; what a library user, the tests, the benchmarks and the
+//! fuzz targets need is re-exported here.
 //!
 //! ```
 //! let compiled = timl::compile_markup(
@@ -27,28 +32,43 @@
 //! );
 //! ```
 
-pub mod app;
-pub mod check;
-pub mod compile;
-pub mod diag;
-pub mod error;
-pub mod markup;
-pub mod message;
-pub mod send;
-pub mod template;
+mod app;
+mod check;
+mod compile;
+mod diag;
+mod error;
+mod markup;
+mod message;
+mod send;
+mod template;
 
-pub use app::{cli, config, run, Outcome};
-pub use compile::{batch, json_input};
+// Compiling: the entry points and what they give.
+pub use compile::batch::compile_input;
 pub use compile::{
-    compile_file, compile_json, compile_json_lines, compile_markup, Compiled, InputKind, Options,
+    compile_file, compile_json, compile_json_lines, compile_markup, compile_template, Compiled,
+    InputKind, Options,
 };
-pub use diag::{diagnostic, render, rules, span};
-pub use diag::{Diagnostic, Severity};
-pub use error::Error;
-pub use markup::{ast, escape, lower, parse, srcmap};
-pub use message::Message;
-pub use message::{encode, group, random};
+pub use markup::escape::escape;
+pub use message::{Element, Message};
+pub use template::data::Variables;
+pub use template::{filter_names, test_names, Template};
+
+// Diagnostics: the type, the rule table, rendering.
+pub use diag::{render, rules, Diagnostic, Rule, Severity};
+
+// Sending.
+pub use send::credentials::{Auth, Credentials};
+pub use send::deliver::{deliver_all, DeliverOptions, Status};
+pub use send::redact::Redactor;
+pub use send::secret::Secret;
+pub use send::sender::{Delivery, Sender};
+/// The fake Tencent IM server the tests and benchmarks start on 127.0.0.1 (feature
+/// `testing`; not in the release binary).
 #[cfg(feature = "testing")]
 pub use send::testing;
-pub use send::{codes, credentials, deliver, journal, rate, usersig};
-pub use template::data;
+pub use send::{journal, usersig};
+
+// The command line, for `main`.
+pub use app::cli::Cli;
+pub use app::{run, Outcome};
+pub use error::Error;

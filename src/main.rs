@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use timl::cli::Cli;
+use timl::Cli;
 use timl::{Error, Outcome};
 
 fn main() -> ExitCode {

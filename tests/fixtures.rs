@@ -10,9 +10,9 @@
 use std::fs;
 use std::path::Path;
 
-use timl::batch::compile_input;
-use timl::config::Variables;
+use timl::compile_input;
 use timl::render::{self, Colour};
+use timl::Variables;
 use timl::{Compiled, InputKind, Options, Severity};
 
 fn name_of(path: &Path) -> String {

@@ -1,7 +1,7 @@
 //! Property tests: escaping round-trips, and hostile input never panics.
 
 use proptest::prelude::*;
-use timl::message::Element;
+use timl::Element;
 use timl::{compile_file, compile_markup, InputKind, Options};
 
 const HEADER: &str = "---\ngroup: @TGS#2C5SZEAEF\ntype: work\n---\n";
@@ -44,7 +44,7 @@ proptest! {
     #[test]
     fn escaped_text_compiles_back_to_exactly_that_text(text in markup_heavy()) {
         prop_assume!(representable(&text));
-        let source = format!("{HEADER}{}", timl::escape::escape(&text));
+        let source = format!("{HEADER}{}", timl::escape(&text));
         let compiled = compile_markup("p.timl", &source, &Options::default());
         let message = compiled.message.expect("escaped text always compiles");
         prop_assert!(message.group_at.is_empty(), "escaped text mentions nobody");

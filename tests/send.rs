@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use timl::send::redact::Redactor;
 use timl::testing::{busiest_second, Elsewhere, FakeConfig, FakeIm};
+use timl::Redactor;
 
 const KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 const SDKAPPID: u64 = 1400000000;

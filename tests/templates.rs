@@ -8,10 +8,10 @@ use std::process::Output;
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use timl::compile::compile_template;
-use timl::message::{Element, Message};
-use timl::template::Template;
+use timl::compile_template;
+use timl::Template;
 use timl::{Compiled, Options, Severity};
+use timl::{Element, Message};
 
 // ---------------------------------------------------------------------------------
 // Helpers (in the style of tests/cli.rs)

@@ -12,9 +12,9 @@ use std::fs;
 use minijinja::context;
 use proptest::prelude::*;
 use serde_json::Value as Json;
-use timl::compile::compile_template;
-use timl::template::{filter_names, test_names, Template};
+use timl::compile_template;
 use timl::Options;
+use timl::{filter_names, test_names, Template};
 
 mod common;
 use common::*;

@@ -10,8 +10,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use minijinja::context;
-use timl::compile::compile_template;
-use timl::template::Template;
+use timl::compile_template;
+use timl::Template;
 use timl::{compile_file, Compiled, InputKind, Options};
 
 fuzz_target!(|data: &[u8]| {

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use super::config::{CheckConfig, Format, InputPath};
 use super::input::{input_dir, input_kind, read_input, write_stdout};
+use super::outcome::Outcome;
 use super::printer::Printer;
-use super::Outcome;
 use crate::compile::batch::compile_input;
 use crate::diag::render::{self, Colour};
 use crate::error::Error;

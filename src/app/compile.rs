@@ -5,9 +5,9 @@ use std::io::{self, IsTerminal, Write};
 
 use super::config::{CompileConfig, Format};
 use super::input::{input_dir, input_kind, read_input};
+use super::outcome::Outcome;
 use super::output::PendingOutput;
 use super::printer::Printer;
-use super::Outcome;
 use crate::compile::batch::compile_input;
 use crate::diag::render::{self, Colour};
 use crate::error::Error;

@@ -10,6 +10,7 @@ pub mod cli;
 mod compile;
 pub mod config;
 mod input;
+mod outcome;
 mod output;
 mod printer;
 mod send;
@@ -17,19 +18,7 @@ mod usersig;
 
 use crate::error::Error;
 use config::Command;
-
-/// How a command that ran to the end went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Everything was fine.
-    Success,
-    /// The input has errors (or warnings under `--deny-warnings`).
-    InputProblems,
-    /// The server refused at least one message.
-    Refused,
-    /// The server could not be reached for at least one message.
-    Unreachable,
-}
+pub use outcome::Outcome;
 
 /// Runs `command`.
 pub fn run(command: Command) -> Result<Outcome, Error> {

@@ -9,8 +9,8 @@ use serde_json::json;
 
 use super::config::{Format, SendConfig};
 use super::input::{input_dir, input_kind, read_input, write_stdout};
+use super::outcome::Outcome;
 use super::printer::Printer;
-use super::Outcome;
 use crate::compile::batch::compile_input;
 use crate::diag::render::{self, printable, Colour};
 use crate::error::Error;

@@ -2,8 +2,8 @@
 
 use super::config::UsersigConfig;
 use super::input::write_stdout;
+use super::outcome::Outcome;
 use super::send::environment;
-use super::Outcome;
 use crate::error::Error;
 use crate::send::config_file::config_paths;
 use crate::send::credentials::{self, Auth};

@@ -42,6 +42,7 @@ impl Default for CheckOptions {
 }
 
 /// Runs every rule of SPEC 4 on `message`.
+#[cfg(test)]
 pub fn check(message: &Message, options: &CheckOptions) -> Vec<Diagnostic> {
     check_sized(message, options, message.body_bytes())
 }

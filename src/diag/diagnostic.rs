@@ -4,9 +4,9 @@
 //! JSON path into the message (the checks see only the message). The public entry
 //! points resolve both into a [`Location`] once; `render` then prints them.
 
-use super::Rule;
-use super::Severity;
-use super::{LineIndex, Span};
+use super::rules::Rule;
+use super::severity::Severity;
+use super::span::{LineIndex, Span};
 
 /// Where a diagnostic points, once resolved against its file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use unicode_width::UnicodeWidthChar;
 
-use super::{Diagnostic, Severity, Tally};
+use super::diagnostic::{Diagnostic, Tally};
+use super::severity::Severity;
 
 /// ANSI colour on or off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -4,7 +4,7 @@
 //! Diagnostics refer to a rule by `&'static Rule`, so the name a user sees, the
 //! severity and the documentation in the README come from one table.
 
-use super::Severity;
+use super::severity::Severity;
 
 /// One rule: what is checked, how serious a breach is, and what the server would say.
 #[derive(Debug, PartialEq, Eq)]

@@ -10,7 +10,6 @@
 use sha2::{Digest, Sha256};
 
 use crate::message::encode::Encoded;
-use crate::message::Message;
 
 /// How to choose `Random`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -25,7 +24,8 @@ pub enum RandomChoice {
 }
 
 /// The number derived from `message`'s content (its own `Random` is ignored).
-pub fn derive(message: &Message) -> u32 {
+#[cfg(test)]
+pub fn derive(message: &crate::message::Message) -> u32 {
     derive_encoded(&Encoded::new(message))
 }
 
@@ -61,6 +61,7 @@ pub fn fresh() -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::message::Message;
     use crate::message::{Element, TextElem};
 
     fn message(text: &str) -> Message {

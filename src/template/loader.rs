@@ -4,13 +4,25 @@
 //! folder) that leads anywhere outside the folder, is refused. Names may come from
 //! data (`{% include name %}`); this is where they are held to the folder.
 
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use minijinja::{Error, ErrorKind};
 
-use super::{slots, Source, Sources};
-use crate::template::reserved_char;
+use super::slots::{self, reserved_char};
+
+/// A template source: the name it is shown under and its text.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The path as shown in diagnostics.
+    pub path: String,
+    /// The text as read.
+    pub text: Arc<str>,
+}
+
+/// Template sources by minijinja template name (the main one and every include).
+pub(super) type Sources = Arc<Mutex<HashMap<String, Source>>>;
 
 /// The loader for templates in `dir` (none for standard input: no includes), which
 /// records every source it reads in `sources`.

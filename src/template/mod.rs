@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 use std::rc::Rc;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::Value;
@@ -40,23 +40,14 @@ use crate::markup::ast::Document;
 
 pub use context::row_context;
 pub use features::{filter_names, test_names};
+pub use loader::Source;
+use loader::Sources;
+pub use slots::reserved_char;
 
 /// The work one rendering may do, in minijinja fuel: one unit per instruction and per
 /// 64 bytes of data made. The example templates need under 100; this bound keeps a
 /// runaway loop to milliseconds and the data a template makes to 6.4 MB.
 pub const FUEL: u64 = 100_000;
-
-/// A template source: the name it is shown under and its text.
-#[derive(Debug, Clone)]
-pub struct Source {
-    /// The path as shown in diagnostics.
-    pub path: String,
-    /// The text as read.
-    pub text: Arc<str>,
-}
-
-/// Template sources by minijinja template name (the main one and every include).
-type Sources = Arc<Mutex<HashMap<String, Source>>>;
 
 /// A template, compiled once and rendered per message.
 pub struct Template {
@@ -102,19 +93,6 @@ impl fmt::Debug for Template {
 /// True when `text` has template tags (`{{`, `{%` or `{#`).
 pub fn has_tags(text: &str) -> bool {
     text.contains("{{") || text.contains("{%") || text.contains("{#")
-}
-
-/// The first template-reserved character in `text`, as a diagnostic.
-pub fn reserved_char(text: &str) -> Option<Diagnostic> {
-    let at = text.find(slots::is_reserved)?;
-    Some(
-        Diagnostic::new(
-            &rules::TEMPLATE,
-            "U+E000 to U+E00B are reserved by timl for template values",
-        )
-        .at(Span::new(at, at + '\u{E000}'.len_utf8()))
-        .help("remove the character"),
-    )
 }
 
 impl Template {

@@ -19,6 +19,8 @@ use std::sync::OnceLock;
 
 use minijinja::{Error, ErrorKind};
 
+use crate::diag::{rules, Diagnostic, Span};
+
 pub use crate::markup::placeholder::is_reserved;
 use crate::markup::placeholder::{VALUE_END, VALUE_START};
 
@@ -51,6 +53,19 @@ fn nonce() -> u32 {
         let _ = getrandom::fill(&mut bytes);
         u32::from_le_bytes(bytes)
     })
+}
+
+/// The first template-reserved character in `text`, as a diagnostic.
+pub fn reserved_char(text: &str) -> Option<Diagnostic> {
+    let at = text.find(is_reserved)?;
+    Some(
+        Diagnostic::new(
+            &rules::TEMPLATE,
+            "U+E000 to U+E00B are reserved by timl for template values",
+        )
+        .at(Span::new(at, at + '\u{E000}'.len_utf8()))
+        .help("remove the character"),
+    )
 }
 
 /// Runs `render` with a fresh value table that holds at most `cap` bytes, and returns
