@@ -74,6 +74,220 @@ struct Job {
     open_since: Option<u64>,
 }
 
+impl Job {
+    /// A journal line about this job.
+    fn line(&self, sender: &Sender, state: State, outcome: Outcome) -> Line {
+        Line {
+            key: self.key.clone(),
+            state,
+            // For people reading the journal; it comes from the data, so it goes
+            // through the redactor like everything timl writes.
+            group: Some(sender.redact(&self.group)),
+            random: Some(self.random),
+            code: outcome.code,
+            seq: outcome.seq,
+            maybe: outcome.maybe,
+            time: journal::now_ms(),
+        }
+    }
+}
+
+/// What a journal line says about a message's end, besides its state.
+#[derive(Default)]
+struct Outcome {
+    code: Option<i64>,
+    seq: Option<u64>,
+    maybe: Option<bool>,
+}
+
+/// The journal line for how a message ended; none for a message held back (nothing
+/// was sent by that check: if a retry of this run may have arrived, its `sending` line
+/// keeps the window open).
+fn ending(delivery: &Delivery, maybe_arrived: bool) -> Option<(State, Outcome)> {
+    // Refused now, but an earlier attempt of this run may have arrived: `maybe` keeps
+    // the message uncertain.
+    let maybe = Some(maybe_arrived);
+    Some(match delivery {
+        Delivery::Delivered { seq, .. } => (
+            State::Delivered,
+            Outcome {
+                seq: Some(*seq),
+                ..Outcome::default()
+            },
+        ),
+        Delivery::Refused { code, .. } => (
+            State::Refused,
+            Outcome {
+                code: Some(*code),
+                maybe,
+                ..Outcome::default()
+            },
+        ),
+        Delivery::Dropped { .. } => (
+            State::Refused,
+            Outcome {
+                maybe,
+                ..Outcome::default()
+            },
+        ),
+        Delivery::Unreachable { .. } => (
+            State::Unreachable,
+            Outcome {
+                maybe,
+                ..Outcome::default()
+            },
+        ),
+        Delivery::Uncertain { .. } => return None,
+    })
+}
+
+/// What the producer and the workers of one batch share.
+struct Batch<'a> {
+    sender: &'a Sender,
+    options: &'a DeliverOptions,
+    journal: Option<Mutex<Journal>>,
+    schedule: Schedule,
+    /// Set by the first failure (of the journal): no more requests leave.
+    stop: AtomicBool,
+    failure: Mutex<Option<Error>>,
+}
+
+impl Batch<'_> {
+    fn fail(&self, error: Error) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.failure
+            .lock()
+            .expect("not poisoned")
+            .get_or_insert(error);
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
+    /// Writes `line` to the journal (if any); false when that failed.
+    fn record(&self, line: impl FnOnce() -> Line) -> bool {
+        let Some(journal) = &self.journal else {
+            return true;
+        };
+        match journal.lock().expect("not poisoned").record(line()) {
+            Ok(()) => true,
+            Err(error) => {
+                self.fail(error);
+                false
+            }
+        }
+    }
+
+    /// Reads requests, skips what the journal shows delivered, queues the rest.
+    fn produce(
+        &self,
+        requests: impl Iterator<Item = String>,
+        jobs: mpsc::SyncSender<Job>,
+        reports: mpsc::Sender<Report>,
+    ) {
+        for (index, json) in requests.enumerate() {
+            if self.stopped() {
+                break;
+            }
+            let head: Head = serde_json::from_str(&json).unwrap_or(Head {
+                group: String::new(),
+                random: 0,
+            });
+            let key = journal::key(&json);
+            let prior = self.journal.as_ref().map_or(Prior::New, |journal| {
+                journal.lock().expect("not poisoned").prior(&key)
+            });
+            let open_since = match prior {
+                Prior::New => None,
+                Prior::Uncertain(at) => Some(at),
+                Prior::Delivered => {
+                    let _ = reports.send(Report {
+                        index,
+                        group: head.group,
+                        random: head.random,
+                        key,
+                        status: Status::AlreadyDelivered,
+                    });
+                    continue;
+                }
+            };
+            let job = Job {
+                index,
+                json,
+                group: head.group,
+                random: head.random,
+                key,
+                open_since,
+            };
+            if jobs.send(job).is_err() {
+                break;
+            }
+        }
+    }
+
+    /// One worker: takes jobs until the queue closes.
+    fn work(&self, jobs: &Mutex<mpsc::Receiver<Job>>, reports: mpsc::Sender<Report>) {
+        loop {
+            let Ok(job) = jobs.lock().expect("not poisoned").recv() else {
+                return;
+            };
+            // After a failure, keep taking jobs (so the producer never waits on a
+            // full queue) but send nothing.
+            if self.stopped() {
+                continue;
+            }
+            if let Some(report) = self.send(job) {
+                let _ = reports.send(report);
+            }
+        }
+    }
+
+    /// Sends one message, journalled: `sending` right before its first request, its
+    /// ending after the last.
+    fn send(&self, job: Job) -> Option<Report> {
+        let policy = Policy {
+            retries: self.options.retries,
+            open_since: job.open_since,
+            resend_uncertain: self.options.resend_uncertain,
+        };
+        let mut before_first = || {
+            self.record(|| job.line(self.sender, State::Sending, Outcome::default()))
+        };
+        let Sent {
+            delivery,
+            maybe_arrived,
+        } = self.sender.send_with_retries(
+            &job.json,
+            &job.group,
+            &self.schedule,
+            policy,
+            &mut before_first,
+        )?;
+        if let Some((state, outcome)) = ending(&delivery, maybe_arrived) {
+            self.record(|| job.line(self.sender, state, outcome));
+        }
+        Some(Report {
+            index: job.index,
+            group: job.group,
+            random: job.random,
+            key: job.key,
+            status: Status::Sent(delivery),
+        })
+    }
+
+    /// The journal written through to disk, and the first failure, if any.
+    fn finish(self) -> Result<(), Error> {
+        if let Some(journal) = &self.journal {
+            journal.lock().expect("not poisoned").sync()?;
+        }
+        match self.failure.into_inner().expect("not poisoned") {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Sends every request of `requests` (compact JSON, one each) and hands each result
 /// to `report`, as it happens. With a `journal` (opened, and so locked, by the caller
 /// before anything else), what it shows as delivered is skipped and every attempt is
@@ -85,13 +299,13 @@ pub fn deliver_all(
     journal: Option<Journal>,
     report: &mut dyn FnMut(Report),
 ) -> Result<(), Error> {
-    let journal = journal.map(Mutex::new);
-    let schedule = Schedule::new(options.rate, GROUP_RATE);
-    let stop = AtomicBool::new(false);
-    let failure: Mutex<Option<Error>> = Mutex::new(None);
-    let fail = |error: Error| {
-        stop.store(true, Ordering::SeqCst);
-        failure.lock().expect("not poisoned").get_or_insert(error);
+    let batch = Batch {
+        sender,
+        options,
+        journal: journal.map(Mutex::new),
+        schedule: Schedule::new(options.rate, GROUP_RATE),
+        stop: AtomicBool::new(false),
+        failure: Mutex::new(None),
     };
     let concurrency = options.concurrency.clamp(1, MAX_CONCURRENCY);
     let (job_tx, job_rx) = mpsc::sync_channel::<Job>(concurrency * 2);
@@ -99,140 +313,12 @@ pub fn deliver_all(
     let job_rx = Mutex::new(job_rx);
     std::thread::scope(|scope| {
         for _ in 0..concurrency {
-            let report_tx = report_tx.clone();
-            let (job_rx, journal, schedule, stop, fail) =
-                (&job_rx, &journal, &schedule, &stop, &fail);
-            scope.spawn(move || loop {
-                let job = match job_rx.lock().expect("not poisoned").recv() {
-                    Ok(job) => job,
-                    Err(_) => return,
-                };
-                // After a failure, keep taking jobs (so the producer never waits on a
-                // full queue) but send nothing.
-                if stop.load(Ordering::SeqCst) {
-                    continue;
-                }
-                let line = |state, code, seq, maybe| Line {
-                    key: job.key.clone(),
-                    state,
-                    // For people reading the journal; it comes from the data, so it
-                    // goes through the redactor like everything timl writes.
-                    group: Some(sender.redact(&job.group)),
-                    random: Some(job.random),
-                    code,
-                    seq,
-                    maybe,
-                    time: journal::now_ms(),
-                };
-                let policy = Policy {
-                    retries: options.retries,
-                    open_since: job.open_since,
-                    resend_uncertain: options.resend_uncertain,
-                };
-                // The `sending` line is on disk right before the request leaves.
-                let mut before_first = || match journal {
-                    Some(journal) => {
-                        let sending = line(State::Sending, None, None, None);
-                        match journal.lock().expect("not poisoned").record(sending) {
-                            Ok(()) => true,
-                            Err(error) => {
-                                fail(error);
-                                false
-                            }
-                        }
-                    }
-                    None => true,
-                };
-                let Some(Sent {
-                    delivery,
-                    maybe_arrived,
-                }) = sender.deliver(&job.json, &job.group, schedule, policy, &mut before_first)
-                else {
-                    continue;
-                };
-                if let Some(journal) = journal {
-                    let outcome = match &delivery {
-                        Delivery::Delivered { seq, .. } => {
-                            Some(line(State::Delivered, None, Some(*seq), None))
-                        }
-                        // Refused now, but an earlier attempt of this run may have
-                        // arrived: `maybe` keeps the message uncertain.
-                        Delivery::Refused { code, .. } => {
-                            Some(line(State::Refused, Some(*code), None, Some(maybe_arrived)))
-                        }
-                        Delivery::Dropped { .. } => {
-                            Some(line(State::Refused, None, None, Some(maybe_arrived)))
-                        }
-                        Delivery::Unreachable { .. } => {
-                            Some(line(State::Unreachable, None, None, Some(maybe_arrived)))
-                        }
-                        // Nothing was sent by this check (if a retry of this run may
-                        // have arrived, its `sending` line keeps the window open).
-                        Delivery::Uncertain { .. } => None,
-                    };
-                    if let Some(outcome) = outcome {
-                        if let Err(error) = journal.lock().expect("not poisoned").record(outcome) {
-                            fail(error);
-                        }
-                    }
-                }
-                let _ = report_tx.send(Report {
-                    index: job.index,
-                    group: job.group,
-                    random: job.random,
-                    key: job.key,
-                    status: Status::Sent(delivery),
-                });
-            });
+            let (batch, job_rx, report_tx) = (&batch, &job_rx, report_tx.clone());
+            scope.spawn(move || batch.work(job_rx, report_tx));
         }
         let producer = {
-            let report_tx = report_tx.clone();
-            let (journal, stop) = (&journal, &stop);
-            scope.spawn(move || {
-                for (index, json) in requests.enumerate() {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let head: Head = serde_json::from_str(&json).unwrap_or(Head {
-                        group: String::new(),
-                        random: 0,
-                    });
-                    let key = journal::key(&json);
-                    let prior = journal
-                        .as_ref()
-                        .map_or(Prior::New, |j| j.lock().expect("not poisoned").prior(&key));
-                    let (skipped, open_since) = match prior {
-                        Prior::New => (None, None),
-                        Prior::Delivered => (Some(Status::AlreadyDelivered), None),
-                        Prior::Uncertain(at) => (None, Some(at)),
-                    };
-                    match skipped {
-                        Some(status) => {
-                            let _ = report_tx.send(Report {
-                                index,
-                                group: head.group,
-                                random: head.random,
-                                key,
-                                status,
-                            });
-                        }
-                        None => {
-                            let job = Job {
-                                index,
-                                json,
-                                group: head.group,
-                                random: head.random,
-                                key,
-                                open_since,
-                            };
-                            if job_tx.send(job).is_err() {
-                                break;
-                            }
-                        }
-                    }
-                }
-                drop(job_tx);
-            })
+            let (batch, report_tx) = (&batch, report_tx.clone());
+            scope.spawn(move || batch.produce(requests, job_tx, report_tx))
         };
         drop(report_tx);
         for result in report_rx {
@@ -240,11 +326,5 @@ pub fn deliver_all(
         }
         let _ = producer.join();
     });
-    if let Some(journal) = &journal {
-        journal.lock().expect("not poisoned").sync()?;
-    }
-    match failure.into_inner().expect("not poisoned") {
-        Some(error) => Err(error),
-        None => Ok(()),
-    }
+    batch.finish()
 }

@@ -183,9 +183,8 @@ impl Sender {
     /// attempt and retrying passing failures as `policy` allows. `before_first` runs
     /// right before the first request leaves (to journal it); if it fails, nothing is
     /// sent. Before every attempt the age of any request that may have arrived is
-    /// checked: past the server's five minutes of memory, sending again could deliver
-    /// twice, so the message is reported as uncertain instead.
-    pub fn deliver(
+    /// checked (see [`Window`]).
+    pub fn send_with_retries(
         &self,
         body: &str,
         group: &str,
@@ -193,35 +192,18 @@ impl Sender {
         policy: Policy,
         before_first: &mut dyn FnMut() -> bool,
     ) -> Option<Sent> {
-        let mut open_since = if policy.resend_uncertain {
-            None
-        } else {
-            policy.open_since
-        };
-        let mut maybe_this_run = false;
-        let too_old = |open_since: Option<u64>| {
-            let age = crate::send::journal::now_ms().saturating_sub(open_since?);
-            (age >= crate::send::journal::DEDUP_WINDOW_MS).then_some(age / 1000)
-        };
+        let mut window = Window::new(&policy);
         let mut attempt = 0;
         loop {
             // Checked before waiting for a slot (a held message takes none) and again
             // right before sending.
-            if let Some(age) = too_old(open_since) {
-                let delivery = Delivery::Uncertain { age };
-                return Some(Sent {
-                    delivery,
-                    maybe_arrived: maybe_this_run,
-                });
+            if let Some(held) = window.held_back() {
+                return Some(held);
             }
             let ticket = schedule.admit(group);
-            if let Some(age) = too_old(open_since) {
+            if let Some(held) = window.held_back() {
                 schedule.done(ticket);
-                let delivery = Delivery::Uncertain { age };
-                return Some(Sent {
-                    delivery,
-                    maybe_arrived: maybe_this_run,
-                });
+                return Some(held);
             }
             if attempt == 0 && !before_first() {
                 schedule.done(ticket);
@@ -231,45 +213,17 @@ impl Sender {
             let result = self.attempt(body);
             schedule.done(ticket);
             match result {
-                Attempt::Done(delivery) => {
-                    // A final unreachable (a redirect) after an attempt that may have
-                    // arrived: the report says so, as the journal will.
-                    let delivery = match delivery {
-                        Delivery::Unreachable {
-                            reason,
-                            maybe_arrived,
-                        } => Delivery::Unreachable {
-                            reason,
-                            maybe_arrived: maybe_arrived || maybe_this_run,
-                        },
-                        other => other,
-                    };
-                    return Some(Sent {
-                        delivery,
-                        maybe_arrived: maybe_this_run,
-                    });
-                }
+                Attempt::Done(delivery) => return Some(window.ended(delivery)),
                 Attempt::Again {
                     last,
                     rate_limited,
                     maybe_arrived,
                 } => {
                     if maybe_arrived {
-                        open_since.get_or_insert(sent_at);
-                        maybe_this_run = true;
+                        window.opened(sent_at);
                     }
                     if attempt >= policy.retries {
-                        let delivery = match last {
-                            Delivery::Unreachable { reason, .. } => Delivery::Unreachable {
-                                reason,
-                                maybe_arrived: maybe_this_run,
-                            },
-                            other => other,
-                        };
-                        return Some(Sent {
-                            delivery,
-                            maybe_arrived: maybe_this_run,
-                        });
+                        return Some(window.ended(last));
                     }
                     let pause = backoff(attempt);
                     if rate_limited {
@@ -282,6 +236,7 @@ impl Sender {
         }
     }
 
+    /// One request, and what its answer means.
     fn attempt(&self, body: &str) -> Attempt {
         let usersig = self.usersig();
         let url = self.url(usersig.expose(), crate::message::random::fresh());
@@ -298,20 +253,7 @@ impl Sender {
         };
         let status = response.status().as_u16();
         if (300..400).contains(&status) {
-            let location = response
-                .headers()
-                .get("location")
-                .map(|value| value.to_str().ok());
-            let target = redirect_target(location, &self.credentials.endpoint);
-            // Not stored by Tencent IM (it answered with a redirect), and trying again
-            // gets the same answer.
-            return Attempt::Done(Delivery::Unreachable {
-                reason: format!(
-                    "HTTP {status}: the endpoint redirects to {}; timl never follows a redirect (check --endpoint and --region)",
-                    self.redact(&target)
-                ),
-                maybe_arrived: false,
-            });
+            return self.redirected(status, &response);
         }
         let text = match response.body_mut().read_to_string() {
             Ok(text) => text,
@@ -330,15 +272,36 @@ impl Sender {
                 maybe_arrived: false,
             };
         }
-        let reply = match serde_json::from_str::<Reply>(&text) {
-            Ok(reply) if status == 200 && !reply.action_status.is_empty() => reply,
-            _ => return Attempt::Done(Delivery::Refused {
+        match serde_json::from_str::<Reply>(&text) {
+            Ok(reply) if status == 200 && !reply.action_status.is_empty() => self.answered(reply),
+            _ => Attempt::Done(Delivery::Refused {
                 code: i64::from(status),
                 info: format!("HTTP {status} with a body that is not a send_group_msg reply"),
                 explanation:
                     "the endpoint did not answer like Tencent IM (check --endpoint and --region)",
             }),
-        };
+        }
+    }
+
+    /// A redirect: not stored by Tencent IM (it answered with a redirect), and trying
+    /// again gets the same answer.
+    fn redirected(&self, status: u16, response: &ureq::http::Response<ureq::Body>) -> Attempt {
+        let location = response
+            .headers()
+            .get("location")
+            .map(|value| value.to_str().ok());
+        let target = redirect_target(location, &self.credentials.endpoint);
+        Attempt::Done(Delivery::Unreachable {
+            reason: format!(
+                "HTTP {status}: the endpoint redirects to {}; timl never follows a redirect (check --endpoint and --region)",
+                self.redact(&target)
+            ),
+            maybe_arrived: false,
+        })
+    }
+
+    /// What a `send_group_msg` reply means.
+    fn answered(&self, reply: Reply) -> Attempt {
         if reply.action_status == "OK" && reply.error_code == 0 {
             if reply.msg_drop_reason.is_empty() {
                 return Attempt::Done(Delivery::Delivered {
@@ -353,13 +316,7 @@ impl Sender {
         let (explanation, mut retry) = codes::explain(reply.error_code);
         // A long run can outlive the UserSig: with the key, sign a new one and retry.
         if let (70001, Auth::SecretKey(key)) = (reply.error_code, &self.credentials.auth) {
-            let renewed = sign(&self.credentials, key);
-            // Redactable before it can be sent, and so before any answer echoes it.
-            self.redactor
-                .write()
-                .expect("not poisoned")
-                .add(renewed.expose());
-            *self.usersig.write().expect("not poisoned") = renewed;
+            self.renew_usersig(key);
             retry = Retry::Transient;
         }
         let refused = Delivery::Refused {
@@ -381,6 +338,73 @@ impl Sender {
                 rate_limited: true,
                 maybe_arrived: false,
             },
+        }
+    }
+
+    /// Signs a new UserSig with `key` and uses it from now on.
+    fn renew_usersig(&self, key: &Secret) {
+        let renewed = sign(&self.credentials, key);
+        // Redactable before it can be sent, and so before any answer echoes it.
+        self.redactor
+            .write()
+            .expect("not poisoned")
+            .add(renewed.expose());
+        *self.usersig.write().expect("not poisoned") = renewed;
+    }
+}
+
+/// Since when a request of one message may have arrived (this run's, or an earlier
+/// run's from the journal), and whether one of this run's may have. Sending again is
+/// safe only while the server still drops repeats of the `Random`; past that it could
+/// deliver twice, so the message is held back as uncertain.
+struct Window {
+    open_since: Option<u64>,
+    maybe_this_run: bool,
+}
+
+impl Window {
+    fn new(policy: &Policy) -> Window {
+        Window {
+            open_since: if policy.resend_uncertain {
+                None
+            } else {
+                policy.open_since
+            },
+            maybe_this_run: false,
+        }
+    }
+
+    /// A request sent at `at` may have arrived.
+    fn opened(&mut self, at: u64) {
+        self.open_since.get_or_insert(at);
+        self.maybe_this_run = true;
+    }
+
+    /// The message held back, when the window is past the server's memory.
+    fn held_back(&self) -> Option<Sent> {
+        let age = crate::send::journal::now_ms().saturating_sub(self.open_since?);
+        (age >= crate::send::journal::DEDUP_WINDOW_MS).then(|| Sent {
+            delivery: Delivery::Uncertain { age: age / 1000 },
+            maybe_arrived: self.maybe_this_run,
+        })
+    }
+
+    /// How the message ended: an unreachable ending says whether any request of this
+    /// run may have arrived, as the journal will.
+    fn ended(&self, delivery: Delivery) -> Sent {
+        let delivery = match delivery {
+            Delivery::Unreachable {
+                reason,
+                maybe_arrived,
+            } => Delivery::Unreachable {
+                reason,
+                maybe_arrived: maybe_arrived || self.maybe_this_run,
+            },
+            other => other,
+        };
+        Sent {
+            delivery,
+            maybe_arrived: self.maybe_this_run,
         }
     }
 }
