@@ -13,6 +13,7 @@ mod input;
 mod outcome;
 mod output;
 mod printer;
+mod report;
 mod send;
 mod usersig;
 

@@ -148,6 +148,27 @@ pub fn printable(text: &str) -> String {
     out
 }
 
+/// `json` (JSON text) with the characters that [`printable`] would show as stand-ins
+/// and that serde writes as they are (DEL, C1 controls, bidirectional controls, line
+/// separators) written as `\uXXXX` escapes: the same JSON value, safe on a terminal.
+/// They can only occur inside strings, where an escape means the same. C0 controls
+/// are left to serde, which escapes them.
+pub fn json_safe(json: &str) -> String {
+    let stands_in = |c: char| c > '\u{1f}' && shown_char(c) != Some(c);
+    if !json.contains(stands_in) {
+        return json.to_owned();
+    }
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if stands_in(c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Display width of the text before the span and of the span itself (at least 1,
 /// to the end of the line for a span that continues on later lines).
 fn underline(location: &crate::diag::Location) -> (usize, usize) {
@@ -297,5 +318,19 @@ mod tests {
         d.resolve("a.timl", &LineIndex::new(""));
         assert!(!human(&d, Colour(false)).contains('\x1b'));
         assert!(human(&d, Colour(true)).contains('\x1b'));
+    }
+
+    #[test]
+    fn json_safe_escapes_what_printable_replaces_and_keeps_the_value() {
+        let json =
+            serde_json::json!({"info": "a\u{1b}[31m\u{9b}b\u{202e}c\u{7f}\r\u{2028}é"}).to_string();
+        let safe = json_safe(&json);
+        assert_eq!(
+            safe,
+            r#"{"info":"a\u001b[31m\u009bb\u202ec\u007f\r\u2028é"}"#
+        );
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back.to_string(), json);
+        assert!(!printable(&safe).contains('\u{fffd}'));
     }
 }

@@ -251,9 +251,8 @@ impl Batch<'_> {
             open_since: job.open_since,
             resend_uncertain: self.options.resend_uncertain,
         };
-        let mut before_first = || {
-            self.record(|| job.line(self.sender, State::Sending, Outcome::default()))
-        };
+        let mut before_first =
+            || self.record(|| job.line(self.sender, State::Sending, Outcome::default()));
         let Sent {
             delivery,
             maybe_arrived,

@@ -383,7 +383,7 @@ impl Window {
     /// The message held back, when the window is past the server's memory.
     fn held_back(&self) -> Option<Sent> {
         let age = crate::send::journal::now_ms().saturating_sub(self.open_since?);
-        (age >= crate::send::journal::DEDUP_WINDOW_MS).then(|| Sent {
+        (age >= crate::send::journal::DEDUP_WINDOW_MS).then_some(Sent {
             delivery: Delivery::Uncertain { age: age / 1000 },
             maybe_arrived: self.maybe_this_run,
         })
