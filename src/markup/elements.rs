@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use sha2::{Digest, Sha256};
 
 use crate::diag::rules;
+use crate::diag::suggest::edit_distance;
 use crate::diag::Diagnostic;
 use crate::diag::Span;
 use crate::markup::ast::{self, ArgValue, ElementKind};
@@ -237,6 +238,9 @@ impl Bound {
     }
 }
 
+/// Binds the arguments of `element` to the parameters of `signature`: each value
+/// converted into `bound`, each problem (an unknown, repeated, empty, ill-typed or
+/// missing argument) into `problems`.
 fn bind(
     element: &ast::Element,
     signature: &Signature,
@@ -246,61 +250,14 @@ fn bind(
     let name = element.kind.value.name();
     let mut seen: HashMap<&'static str, Span> = HashMap::new();
     for arg in &element.args {
-        let param = match &arg.key {
-            // A positional argument fills the first positional slot not given yet,
-            // so `[face index=6 "abc"]` reads as index 6, data "abc".
-            None => match signature.positional.iter().find(|p| !seen.contains_key(*p)) {
-                Some(&param) => signature.params.iter().find(|p| p.name == param),
-                None => {
-                    problems.push(
-                        Diagnostic::new(
-                            &rules::ELEMENT_ARGS,
-                            format!("`[{name}` takes no more positional arguments"),
-                        )
-                        .at(arg.span)
-                        .help(format!(
-                            "name it: `[{name}` takes {}",
-                            list_params(signature)
-                        )),
-                    );
-                    continue;
-                }
-            },
-            Some(key) => {
-                let found = signature.params.iter().find(|p| p.name == key.value);
-                if found.is_none() {
-                    let near = signature
-                        .params
-                        .iter()
-                        .map(|p| {
-                            (
-                                crate::diag::suggest::edit_distance(&key.value, p.name),
-                                p.name,
-                            )
-                        })
-                        .filter(|&(distance, _)| distance <= 2)
-                        .min_by_key(|&(distance, _)| distance)
-                        .map(|(_, name)| name);
-                    let help = match near {
-                        Some(near) => format!("did you mean `{near}`?"),
-                        None => format!("`[{name}` takes {}", list_params(signature)),
-                    };
-                    problems.push(
-                        Diagnostic::new(
-                            &rules::ELEMENT_ARGS,
-                            format!("unknown argument `{}` for `[{name}`", key.value),
-                        )
-                        .at(key.span)
-                        .help(help),
-                    );
-                    continue;
-                }
-                found
+        let param = match parameter(arg, signature, &seen, name) {
+            Ok(param) => param,
+            Err(problem) => {
+                problems.push(problem);
+                continue;
             }
         };
-        let param = param.expect("positional names are parameters");
-        if let Some(first) = seen.insert(param.name, arg.span) {
-            let _ = first;
+        if seen.insert(param.name, arg.span).is_some() {
             problems.push(
                 Diagnostic::new(
                     &rules::ELEMENT_ARGS,
@@ -311,36 +268,14 @@ fn bind(
             );
             continue;
         }
-        let Some(value) = &arg.value else {
-            problems.push(
-                Diagnostic::new(
-                    &rules::ELEMENT_ARGS,
-                    format!("`{}=` has no value", param.name),
-                )
-                .at(arg.span)
-                .help(format!(
-                    "write `{}=VALUE`; quote a value with spaces",
-                    param.name
-                )),
-            );
-            continue;
-        };
-        match convert(param, &value.value) {
-            Ok(converted) => {
+        match bind_value(arg, param, name) {
+            Ok((converted, bare)) => {
                 bound.values.insert(param.name, converted);
-                if matches!(value.value, ArgValue::Bare(_)) {
+                if bare {
                     bound.bare.push(param.name);
                 }
             }
-            Err(message) => problems.push(
-                Diagnostic::new(&rules::ELEMENT_ARGS, message)
-                    .at(value.span)
-                    .help(format!(
-                        "`{}` of `[{name}` is {}",
-                        param.name,
-                        param.kind.describe()
-                    )),
-            ),
+            Err(problem) => problems.push(problem),
         }
     }
     for param in signature
@@ -361,6 +296,80 @@ fn bind(
             )),
         );
     }
+}
+
+/// The parameter `arg` gives: by its key, or the first positional one not given yet
+/// (so `[face index=6 "abc"]` reads as index 6, data "abc").
+fn parameter<'s>(
+    arg: &ast::Arg,
+    signature: &'s Signature,
+    seen: &HashMap<&'static str, Span>,
+    name: &str,
+) -> Result<&'s Param, Diagnostic> {
+    let Some(key) = &arg.key else {
+        let free = signature.positional.iter().find(|p| !seen.contains_key(*p));
+        return match free {
+            Some(&param) => Ok(signature
+                .params
+                .iter()
+                .find(|p| p.name == param)
+                .expect("positional names are parameters")),
+            None => Err(Diagnostic::new(
+                &rules::ELEMENT_ARGS,
+                format!("`[{name}` takes no more positional arguments"),
+            )
+            .at(arg.span)
+            .help(format!(
+                "name it: `[{name}` takes {}",
+                list_params(signature)
+            ))),
+        };
+    };
+    if let Some(found) = signature.params.iter().find(|p| p.name == key.value) {
+        return Ok(found);
+    }
+    let near = signature
+        .params
+        .iter()
+        .map(|p| (edit_distance(&key.value, p.name), p.name))
+        .filter(|&(distance, _)| distance <= 2)
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, name)| name);
+    let help = match near {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!("`[{name}` takes {}", list_params(signature)),
+    };
+    Err(Diagnostic::new(
+        &rules::ELEMENT_ARGS,
+        format!("unknown argument `{}` for `[{name}`", key.value),
+    )
+    .at(key.span)
+    .help(help))
+}
+
+/// The value of `arg` converted for `param`, and whether it was written bare.
+fn bind_value(arg: &ast::Arg, param: &Param, name: &str) -> Result<(Value, bool), Diagnostic> {
+    let Some(value) = &arg.value else {
+        return Err(Diagnostic::new(
+            &rules::ELEMENT_ARGS,
+            format!("`{}=` has no value", param.name),
+        )
+        .at(arg.span)
+        .help(format!(
+            "write `{}=VALUE`; quote a value with spaces",
+            param.name
+        )));
+    };
+    let converted = convert(param, &value.value).map_err(|message| {
+        Diagnostic::new(&rules::ELEMENT_ARGS, message)
+            .at(value.span)
+            .help(format!(
+                "`{}` of `[{name}` is {}",
+                param.name,
+                param.kind.describe()
+            ))
+    })?;
+    Ok((converted, matches!(value.value, ArgValue::Bare(_))))
 }
 
 fn list_params(signature: &Signature) -> String {
@@ -441,19 +450,10 @@ pub fn url_uuid(url: &str) -> String {
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The element (or mention) that bound arguments `b` describe.
 fn assemble(kind: ElementKind, mut b: Bound) -> Built {
     let element = match kind {
-        ElementKind::At => {
-            // `[at all]` is everyone; `[at "all"]` or a value `all` is an account.
-            let everyone = b.bare.contains(&"id");
-            let id = b.text("id").unwrap_or_default();
-            let name = b.text("name");
-            let shown = name.unwrap_or_else(|| id.clone());
-            return Built::Mention {
-                text: format!("@{shown}"),
-                account: (!(everyone && id == "all")).then_some(id),
-            };
-        }
+        ElementKind::At => return mention(&mut b),
         ElementKind::Face => Element::TIMFaceElem(FaceElem {
             index: b.whole("index").unwrap_or_default() as u32,
             data: b.text("data").unwrap_or_default(),
@@ -469,32 +469,7 @@ fn assemble(kind: ElementKind, mut b: Bound) -> Built {
             ext: b.text("ext"),
             sound: b.text("sound"),
         }),
-        ElementKind::Image => {
-            let url = b.text("url").unwrap_or_default();
-            let mut info = vec![ImageInfo {
-                kind: 1,
-                size: b.whole("size"),
-                width: b.whole("width"),
-                height: b.whole("height"),
-                url: url.clone(),
-            }];
-            for (name, kind) in [("large", 2), ("thumb", 3)] {
-                if let Some(url) = b.text(name) {
-                    info.push(ImageInfo {
-                        kind,
-                        size: b.whole(&format!("{name}-size")),
-                        width: b.whole(&format!("{name}-width")),
-                        height: b.whole(&format!("{name}-height")),
-                        url,
-                    });
-                }
-            }
-            Element::TIMImageElem(ImageElem {
-                uuid: b.text("uuid").unwrap_or_else(|| url_uuid(&url)),
-                format: b.whole("format").map(|f| f as u32),
-                info,
-            })
-        }
+        ElementKind::Image => image(&mut b),
         ElementKind::Sound => {
             let url = b.text("url").unwrap_or_default();
             Element::TIMSoundElem(SoundElem {
@@ -515,27 +490,71 @@ fn assemble(kind: ElementKind, mut b: Bound) -> Built {
                 download_flag: 2,
             })
         }
-        ElementKind::Video => {
-            let url = b.text("url").unwrap_or_default();
-            let thumb_url = b.text("thumb").unwrap_or_default();
-            Element::TIMVideoFileElem(VideoElem {
-                uuid: b.text("uuid").unwrap_or_else(|| url_uuid(&url)),
-                url,
-                size: b.whole("size"),
-                seconds: b.whole("seconds"),
-                format: b.text("format"),
-                download_flag: 2,
-                thumb_uuid: b.text("thumb-uuid").unwrap_or_else(|| url_uuid(&thumb_url)),
-                thumb_url,
-                thumb_size: None,
-                thumb_width: b.whole("thumb-width").unwrap_or_default(),
-                thumb_height: b.whole("thumb-height").unwrap_or_default(),
-                thumb_format: None,
-                thumb_download_flag: 2,
-            })
-        }
+        ElementKind::Video => video(&mut b),
     };
     Built::Element(element)
+}
+
+/// `[at id name]`: `[at all]` is everyone; `[at "all"]` or a value `all` is an
+/// account.
+fn mention(b: &mut Bound) -> Built {
+    let everyone = b.bare.contains(&"id");
+    let id = b.text("id").unwrap_or_default();
+    let name = b.text("name");
+    let shown = name.unwrap_or_else(|| id.clone());
+    Built::Mention {
+        text: format!("@{shown}"),
+        account: (!(everyone && id == "all")).then_some(id),
+    }
+}
+
+/// `[image ...]`: the original, and the large and thumbnail versions when given.
+fn image(b: &mut Bound) -> Element {
+    let url = b.text("url").unwrap_or_default();
+    let mut info = vec![ImageInfo {
+        kind: 1,
+        size: b.whole("size"),
+        width: b.whole("width"),
+        height: b.whole("height"),
+        url: url.clone(),
+    }];
+    for (name, kind) in [("large", 2), ("thumb", 3)] {
+        if let Some(url) = b.text(name) {
+            info.push(ImageInfo {
+                kind,
+                size: b.whole(&format!("{name}-size")),
+                width: b.whole(&format!("{name}-width")),
+                height: b.whole(&format!("{name}-height")),
+                url,
+            });
+        }
+    }
+    Element::TIMImageElem(ImageElem {
+        uuid: b.text("uuid").unwrap_or_else(|| url_uuid(&url)),
+        format: b.whole("format").map(|f| f as u32),
+        info,
+    })
+}
+
+/// `[video ...]`: the video and its thumbnail, both downloaded by URL.
+fn video(b: &mut Bound) -> Element {
+    let url = b.text("url").unwrap_or_default();
+    let thumb_url = b.text("thumb").unwrap_or_default();
+    Element::TIMVideoFileElem(VideoElem {
+        uuid: b.text("uuid").unwrap_or_else(|| url_uuid(&url)),
+        url,
+        size: b.whole("size"),
+        seconds: b.whole("seconds"),
+        format: b.text("format"),
+        download_flag: 2,
+        thumb_uuid: b.text("thumb-uuid").unwrap_or_else(|| url_uuid(&thumb_url)),
+        thumb_url,
+        thumb_size: None,
+        thumb_width: b.whole("thumb-width").unwrap_or_default(),
+        thumb_height: b.whole("thumb-height").unwrap_or_default(),
+        thumb_format: None,
+        thumb_download_flag: 2,
+    })
 }
 
 #[cfg(test)]
