@@ -60,44 +60,10 @@ pub fn decode_json_escapes(raw: &str) -> Result<String, (usize, usize, String)> 
             'r' => out.push('\r'),
             't' => out.push('\t'),
             'u' => {
-                let high = hex4(raw, at)?;
-                let code = if (0xD800..0xDC00).contains(&high) {
-                    // A high surrogate must be followed by `\u` and a low one.
-                    let low = raw
-                        .get(at + 6..at + 8)
-                        .filter(|s| *s == "\\u")
-                        .and_then(|_| hex4(raw, at + 6).ok())
-                        .filter(|low| (0xDC00..0xE000).contains(low))
-                        .ok_or((
-                            at,
-                            6,
-                            format!("`{}` is half of a surrogate pair", &raw[at..at + 6]),
-                        ))?;
-                    for _ in 0..6 {
-                        chars.next();
-                    }
-                    0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
-                } else {
-                    high
-                };
-                let c = char::from_u32(code).ok_or((
-                    at,
-                    6,
-                    format!("`{}` is not a character", &raw[at..at + 6]),
-                ))?;
-                // An escape must not forge what only a template value may hold.
-                if is_reserved(c) {
-                    return Err((
-                        at,
-                        6,
-                        format!(
-                            "`{}` is reserved by timl for template values",
-                            &raw[at..at + 6]
-                        ),
-                    ));
-                }
+                let (c, length) = unicode_escape(raw, at)?;
                 out.push(c);
-                for _ in 0..4 {
+                // The `u` is read; skip the rest of the escape.
+                for _ in 2..length {
                     chars.next();
                 }
             }
@@ -111,6 +77,45 @@ pub fn decode_json_escapes(raw: &str) -> Result<String, (usize, usize, String)> 
         }
     }
     Ok(out)
+}
+
+/// The character a `\uXXXX` escape at `at` stands for (a surrogate pair joined),
+/// and the escape's length in bytes.
+fn unicode_escape(raw: &str, at: usize) -> Result<(char, usize), (usize, usize, String)> {
+    let high = hex4(raw, at)?;
+    let (code, length) = if (0xD800..0xDC00).contains(&high) {
+        // A high surrogate must be followed by `\u` and a low one.
+        let low = raw
+            .get(at + 6..at + 8)
+            .filter(|s| *s == "\\u")
+            .and_then(|_| hex4(raw, at + 6).ok())
+            .filter(|low| (0xDC00..0xE000).contains(low))
+            .ok_or((
+                at,
+                6,
+                format!("`{}` is half of a surrogate pair", &raw[at..at + 6]),
+            ))?;
+        (0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00), 12)
+    } else {
+        (high, 6)
+    };
+    let c = char::from_u32(code).ok_or((
+        at,
+        6,
+        format!("`{}` is not a character", &raw[at..at + 6]),
+    ))?;
+    // An escape must not forge what only a template value may hold.
+    if is_reserved(c) {
+        return Err((
+            at,
+            6,
+            format!(
+                "`{}` is reserved by timl for template values",
+                &raw[at..at + 6]
+            ),
+        ));
+    }
+    Ok((c, length))
 }
 
 /// The four hex digits after the `\u` at `at`.

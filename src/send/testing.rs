@@ -288,95 +288,155 @@ fn error(code: i64, info: &str) -> Answer {
     )
 }
 
+/// One request as the fake server reads it: the path, the query, the body and the
+/// fault its group ID asks for (`flaky-10002-2`: kind, then numbers).
+struct Request<'a> {
+    target: &'a str,
+    path: &'a str,
+    raw_query: &'a str,
+    query: HashMap<&'a str, &'a str>,
+    message: Value,
+    group: String,
+    random: u32,
+}
+
+impl<'a> Request<'a> {
+    fn read(target: &'a str, body: &[u8]) -> Request<'a> {
+        let (path, raw_query) = target.split_once('?').unwrap_or((target, ""));
+        let query = raw_query
+            .split('&')
+            .filter_map(|p| p.split_once('='))
+            .collect();
+        let message: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        Request {
+            target,
+            path,
+            raw_query,
+            query,
+            group: message["GroupId"].as_str().unwrap_or("").to_owned(),
+            random: message["Random"].as_u64().unwrap_or(0) as u32,
+            message,
+        }
+    }
+
+    /// The fault kind: the group ID up to its first `-`.
+    fn kind(&self) -> &str {
+        self.group.split('-').next().unwrap_or("")
+    }
+
+    /// The `i`th number of the fault (0 when missing).
+    fn number(&self, i: usize) -> u64 {
+        self.group
+            .split('-')
+            .nth(i)
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// The query names the app and the identifier, and its UserSig verifies.
+    fn authorized(&self, config: &FakeConfig) -> bool {
+        let query = &self.query;
+        self.path == crate::send::sender::PATH
+            && query.get("sdkappid") == Some(&config.sdkappid.to_string().as_str())
+            && query.get("identifier") == Some(&config.identifier.as_str())
+            && query.get("contenttype") == Some(&"json")
+            && query
+                .get("random")
+                .is_some_and(|r| r.parse::<u32>().is_ok())
+            && query.get("usersig").is_some_and(|sig| {
+                usersig::verify(sig, &config.key, usersig::now()).is_ok_and(|c| {
+                    c.sdkappid == config.sdkappid && c.identifier == config.identifier
+                })
+            })
+    }
+}
+
+fn ok_reply(seq: u64, drop_reason: &str) -> Value {
+    json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "MsgTime": usersig::now(), "MsgSeq": seq, "MsgDropReason": drop_reason})
+}
+
+/// Misbehaving answers that do not depend on the request being authorized: escape
+/// sequences, echoed secrets, redirects.
+fn misbehaving(request: &Request<'_>, config: &FakeConfig) -> Option<Answer> {
+    let answer = match request.kind() {
+        "ansi" => error(80001, TERMINAL_ESCAPES),
+        "ansidrop" => Answer::Json(200, ok_reply(0, TERMINAL_ESCAPES), Duration::ZERO),
+        kind @ ("echo" | "echodrop") => {
+            let usersig = percent_decode(request.query.get("usersig").unwrap_or(&""));
+            let text = format!(
+                "bad request {} usersig {} key {}",
+                request.target,
+                echoes(&usersig),
+                echoes(&config.key)
+            );
+            if kind == "echo" {
+                error(70003, &text)
+            } else {
+                Answer::Json(200, ok_reply(0, &text), Duration::ZERO)
+            }
+        }
+        "redirect" => {
+            let location = format!(
+                "http://127.0.0.1:{}/landing/page?{}#frag",
+                request.number(2),
+                request.raw_query
+            );
+            Answer::Redirect(request.number(1) as u16, location)
+        }
+        _ => return None,
+    };
+    Some(answer)
+}
+
+/// A fault injected for this attempt of the group's, or the delay to answer with.
+fn injected(request: &Request<'_>, attempt: u32) -> Result<Duration, Answer> {
+    let within = |n: u64| u64::from(attempt) <= n;
+    match request.kind() {
+        "flaky" if within(request.number(2)) => Err(error(request.number(1) as i64, "injected")),
+        "http500" if within(request.number(1)) => Err(Answer::Json(
+            500,
+            json!({"error": "injected"}),
+            Duration::ZERO,
+        )),
+        "reset" if within(request.number(1)) => Err(Answer::Reset),
+        "slow" if within(request.number(2)) => Ok(Duration::from_millis(request.number(1))),
+        "final" => Err(error(request.number(1) as i64, "injected final error")),
+        "drop" => Err(Answer::Json(
+            200,
+            ok_reply(0, "MsgFreqCtrl"),
+            Duration::ZERO,
+        )),
+        _ => Ok(Duration::ZERO),
+    }
+}
+
 fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) -> Answer {
-    let (path, raw_query) = target.split_once('?').unwrap_or((target, ""));
-    let query: HashMap<&str, &str> = raw_query
-        .split('&')
-        .filter_map(|p| p.split_once('='))
-        .collect();
-    let message: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-    let group = message["GroupId"].as_str().unwrap_or("").to_owned();
-    let random = message["Random"].as_u64().unwrap_or(0) as u32;
+    let request = Request::read(target, body);
     let mut seen = seen.lock().expect("not poisoned");
     let now = Instant::now();
-    seen.requests.push((now, group.clone(), random));
-    let parts: Vec<&str> = group.split('-').collect();
-    let number = |i: usize| {
-        parts
-            .get(i)
-            .and_then(|p| p.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    // Misbehaving answers that do not depend on the request being authorized.
-    if matches!(parts.first(), Some(&"ansi" | &"ansidrop")) {
-        if parts.first() == Some(&"ansi") {
-            return error(80001, TERMINAL_ESCAPES);
-        }
-        let reply = json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "MsgTime": usersig::now(), "MsgSeq": 0, "MsgDropReason": TERMINAL_ESCAPES});
-        return Answer::Json(200, reply, Duration::ZERO);
+    seen.requests
+        .push((now, request.group.clone(), request.random));
+    if let Some(answer) = misbehaving(&request, config) {
+        return answer;
     }
-    if matches!(parts.first(), Some(&"echo" | &"echodrop")) {
-        let usersig = percent_decode(query.get("usersig").unwrap_or(&""));
-        let text = format!(
-            "bad request {target} usersig {} key {}",
-            echoes(&usersig),
-            echoes(&config.key)
-        );
-        if parts.first() == Some(&"echo") {
-            return error(70003, &text);
-        }
-        let reply = json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "MsgTime": usersig::now(), "MsgSeq": 0, "MsgDropReason": text});
-        return Answer::Json(200, reply, Duration::ZERO);
-    }
-    if parts.first() == Some(&"redirect") {
-        let location = format!(
-            "http://127.0.0.1:{}/landing/page?{raw_query}#frag",
-            number(2)
-        );
-        return Answer::Redirect(number(1) as u16, location);
-    }
-    let authorized = path == crate::send::sender::PATH
-        && query.get("sdkappid") == Some(&config.sdkappid.to_string().as_str())
-        && query.get("identifier") == Some(&config.identifier.as_str())
-        && query.get("contenttype") == Some(&"json")
-        && query
-            .get("random")
-            .is_some_and(|r| r.parse::<u32>().is_ok())
-        && query.get("usersig").is_some_and(|sig| {
-            usersig::verify(sig, &config.key, usersig::now())
-                .is_ok_and(|c| c.sdkappid == config.sdkappid && c.identifier == config.identifier)
-        });
-    if !authorized {
+    if !request.authorized(config) {
         seen.unauthorized += 1;
         return error(70009, "bad query or UserSig");
     }
-    if message.is_null() {
+    if request.message.is_null() {
         return error(60003, "the body is not JSON");
     }
     let attempt = {
-        let count = seen.attempts.entry(group.clone()).or_default();
+        let count = seen.attempts.entry(request.group.clone()).or_default();
         *count += 1;
         *count
     };
-    let mut delay = Duration::ZERO;
-    let held = parts.first() == Some(&"hold") && u64::from(attempt) <= number(1);
-    match parts.first().copied() {
-        Some("flaky") if u64::from(attempt) <= number(2) => {
-            return error(number(1) as i64, "injected")
-        }
-        Some("http500") if u64::from(attempt) <= number(1) => {
-            return Answer::Json(500, json!({"error": "injected"}), Duration::ZERO)
-        }
-        Some("reset") if u64::from(attempt) <= number(1) => return Answer::Reset,
-        Some("slow") if u64::from(attempt) <= number(2) => delay = Duration::from_millis(number(1)),
-        Some("final") => return error(number(1) as i64, "injected final error"),
-        _ => {}
-    }
-    if parts.first() == Some(&"drop") {
-        let reply = json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "MsgTime": usersig::now(), "MsgSeq": 0, "MsgDropReason": "MsgFreqCtrl"});
-        return Answer::Json(200, reply, delay);
-    }
-    let key = (group.clone(), random);
+    let delay = match injected(&request, attempt) {
+        Ok(delay) => delay,
+        Err(answer) => return answer,
+    };
+    // Stored once per (group, Random) within five minutes, as the server does.
+    let key = (request.group.clone(), request.random);
     if seen
         .recent
         .get(&key)
@@ -386,15 +446,14 @@ fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) ->
     } else {
         seen.recent.insert(key, now);
         seen.stored.push(Stored {
-            group: group.clone(),
-            random,
-            body: message,
+            group: request.group.clone(),
+            random: request.random,
+            body: request.message.clone(),
             at: now,
         });
     }
-    let seq = seen.stored.len() as u64;
-    let reply = json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "MsgTime": usersig::now(), "MsgSeq": seq});
-    if held {
+    let reply = ok_reply(seen.stored.len() as u64, "");
+    if request.kind() == "hold" && u64::from(attempt) <= request.number(1) {
         return Answer::Held(reply);
     }
     Answer::Json(200, reply, delay)
