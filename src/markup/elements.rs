@@ -253,7 +253,7 @@ fn bind(
         let param = match parameter(arg, signature, &seen, name) {
             Ok(param) => param,
             Err(problem) => {
-                problems.push(problem);
+                problems.push(*problem);
                 continue;
             }
         };
@@ -275,7 +275,7 @@ fn bind(
                     bound.bare.push(param.name);
                 }
             }
-            Err(problem) => problems.push(problem),
+            Err(problem) => problems.push(*problem),
         }
     }
     for param in signature
@@ -305,7 +305,7 @@ fn parameter<'s>(
     signature: &'s Signature,
     seen: &HashMap<&'static str, Span>,
     name: &str,
-) -> Result<&'s Param, Diagnostic> {
+) -> Result<&'s Param, Box<Diagnostic>> {
     let Some(key) = &arg.key else {
         let free = signature.positional.iter().find(|p| !seen.contains_key(*p));
         return match free {
@@ -314,15 +314,17 @@ fn parameter<'s>(
                 .iter()
                 .find(|p| p.name == param)
                 .expect("positional names are parameters")),
-            None => Err(Diagnostic::new(
-                &rules::ELEMENT_ARGS,
-                format!("`[{name}` takes no more positional arguments"),
-            )
-            .at(arg.span)
-            .help(format!(
-                "name it: `[{name}` takes {}",
-                list_params(signature)
-            ))),
+            None => Err(Box::new(
+                Diagnostic::new(
+                    &rules::ELEMENT_ARGS,
+                    format!("`[{name}` takes no more positional arguments"),
+                )
+                .at(arg.span)
+                .help(format!(
+                    "name it: `[{name}` takes {}",
+                    list_params(signature)
+                )),
+            )),
         };
     };
     if let Some(found) = signature.params.iter().find(|p| p.name == key.value) {
@@ -339,35 +341,41 @@ fn parameter<'s>(
         Some(near) => format!("did you mean `{near}`?"),
         None => format!("`[{name}` takes {}", list_params(signature)),
     };
-    Err(Diagnostic::new(
-        &rules::ELEMENT_ARGS,
-        format!("unknown argument `{}` for `[{name}`", key.value),
-    )
-    .at(key.span)
-    .help(help))
+    Err(Box::new(
+        Diagnostic::new(
+            &rules::ELEMENT_ARGS,
+            format!("unknown argument `{}` for `[{name}`", key.value),
+        )
+        .at(key.span)
+        .help(help),
+    ))
 }
 
 /// The value of `arg` converted for `param`, and whether it was written bare.
-fn bind_value(arg: &ast::Arg, param: &Param, name: &str) -> Result<(Value, bool), Diagnostic> {
+fn bind_value(arg: &ast::Arg, param: &Param, name: &str) -> Result<(Value, bool), Box<Diagnostic>> {
     let Some(value) = &arg.value else {
-        return Err(Diagnostic::new(
-            &rules::ELEMENT_ARGS,
-            format!("`{}=` has no value", param.name),
-        )
-        .at(arg.span)
-        .help(format!(
-            "write `{}=VALUE`; quote a value with spaces",
-            param.name
-        )));
+        return Err(Box::new(
+            Diagnostic::new(
+                &rules::ELEMENT_ARGS,
+                format!("`{}=` has no value", param.name),
+            )
+            .at(arg.span)
+            .help(format!(
+                "write `{}=VALUE`; quote a value with spaces",
+                param.name
+            )),
+        ));
     };
     let converted = convert(param, &value.value).map_err(|message| {
-        Diagnostic::new(&rules::ELEMENT_ARGS, message)
-            .at(value.span)
-            .help(format!(
-                "`{}` of `[{name}` is {}",
-                param.name,
-                param.kind.describe()
-            ))
+        Box::new(
+            Diagnostic::new(&rules::ELEMENT_ARGS, message)
+                .at(value.span)
+                .help(format!(
+                    "`{}` of `[{name}` is {}",
+                    param.name,
+                    param.kind.describe()
+                )),
+        )
     })?;
     Ok((converted, matches!(value.value, ArgValue::Bare(_))))
 }
