@@ -19,7 +19,7 @@ fn main() -> ExitCode {
             .collect();
         eprintln!("error: {}", shown.join("\n"));
     }
-    // The exit-code table of SPEC 7, in one place.
+    // The exit-code table (the README's), in one place.
     ExitCode::from(match result {
         Ok(Outcome::Success) => 0,
         Ok(Outcome::InputProblems) => 1,

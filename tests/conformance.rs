@@ -1,5 +1,5 @@
 //! The send_group_msg page's request examples, written as timl: each must compile to
-//! exactly the expected body, byte for byte (pretty JSON, SPEC 5 key order).
+//! exactly the expected body, byte for byte (pretty JSON, the API page's key order).
 
 use std::fs;
 use std::path::Path;

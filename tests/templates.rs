@@ -1,4 +1,4 @@
-//! Templates (SPEC 2.2-2.3, 7): values are data wherever they land, `--var`, `--vars`
+//! Templates: values are data wherever they land, `--var`, `--vars`
 //! and `--data` inputs, row errors, includes and macros. The first part runs the built
 //! binary; the property tests at the end go through the library.
 
@@ -108,7 +108,7 @@ fn body_values_with_quotes_brackets_newlines_dashes_and_tags_stay_text() {
 
 #[test]
 fn values_keep_their_own_leading_and_trailing_white_space() {
-    // SPEC 2.2 drops leading blank lines and trailing white space of the *file*; a
+    // The markup drops leading blank lines and trailing white space of the *file*; a
     // value is data and is kept exactly, even at the start or the end of the body.
     let dir = scratch("body-space");
     let file = write(&dir, "a.timl", &format!("{HEAD}\n\n{{{{ v }}}}  \n\n"));

@@ -1,5 +1,5 @@
-//! The `send` and `usersig` commands: compile every input first (nothing is sent if
-//! any has an error), then deliver, report and map the outcome to an exit code.
+//! `timl send`: compile every input first (nothing is sent if any has an error), then
+//! deliver, report and map the outcome to an exit code.
 
 use std::io::{self, BufRead, BufReader, IsTerminal, Seek, Write};
 use std::path::PathBuf;

@@ -41,7 +41,7 @@ impl Default for CheckOptions {
     }
 }
 
-/// Runs every rule of SPEC 4 on `message`.
+/// Runs every rule on `message`.
 #[cfg(test)]
 pub fn check(message: &Message, options: &CheckOptions) -> Vec<Diagnostic> {
     check_sized(message, options, message.body_bytes())

@@ -20,6 +20,7 @@ use crate::diag::{LineIndex, Span};
 use crate::markup::ast::Document;
 use crate::markup::lower::lower;
 use crate::markup::parse::parse;
+use crate::markup::source::without_bom;
 use crate::message::encode::Encoded;
 use crate::message::group::GroupType;
 use crate::message::random::{self, RandomChoice};
@@ -145,9 +146,8 @@ fn not_utf8(name: &str, bytes: &[u8], error: std::str::Utf8Error) -> Compiled {
 
 /// Compiles timl markup (a file without template tags, or one rendered elsewhere).
 pub fn compile_markup(name: &str, text: &str, options: &Options) -> Compiled {
-    // A UTF-8 byte-order mark is not part of the text (editors on Windows add it).
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let text = &*crate::markup::parse::normalize_line_endings(text);
+    let text = without_bom(text);
+    let text = &*crate::markup::source::normalize_line_endings(text);
     let index = LineIndex::new(text);
     let origin = Origin::File {
         name,
@@ -191,10 +191,7 @@ pub fn compile_template(
 ) -> Compiled {
     match template.render(context, markup_cap(options.max_bytes)) {
         Ok(rendered) => {
-            let text = rendered
-                .text
-                .strip_prefix('\u{FEFF}')
-                .unwrap_or(&rendered.text);
+            let text = without_bom(&rendered.text);
             // Rows of one template mostly share a shape: parse each shape once.
             let shaped = Shaped::new(text, &rendered.values);
             let parsed = template.parse_shape(&shaped.text);
@@ -304,13 +301,13 @@ fn compile_document(
 
 /// Checks a compiled request body.
 pub fn compile_json(name: &str, text: &str, options: &Options) -> Compiled {
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let text = without_bom(text);
     compile_json_at(name, &LineIndex::new(text), text, 0..text.len(), options)
 }
 
 /// Checks compiled request bodies, one per line; blank lines are skipped.
 pub fn compile_json_lines(name: &str, text: &str, options: &Options) -> Vec<Compiled> {
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let text = without_bom(text);
     let index = LineIndex::new(text);
     let mut start = 0;
     let mut out = Vec::new();

@@ -45,7 +45,7 @@ rules! {
     TEMPLATE = "template", Error, None, "a template error: bad syntax, an undefined variable, a failed filter or include, a reserved character";
     DATA = "data", Error, None, "a data row or variables file that cannot be read as variables";
     JSON = "json", Error, Some(60003), "a compiled request that is not JSON or not a send_group_msg body";
-    // The rules of SPEC 4.
+    // The rules over a message, in the order the checks run.
     GROUP_ID = "group-id", Error, Some(10015), "the group ID is missing, not printable ASCII, or over 48 bytes";
     COMMUNITY_GROUP_ID = "community-group-id", Error, Some(10015), "a Community group ID that does not start with `@TGS#_`";
     TOPIC = "topic", Error, Some(10004), "a topic outside a Community group, not `<group>@TOPIC#_...`, or over 96 bytes";

@@ -60,7 +60,7 @@ pub enum Inline {
     Element(Element),
 }
 
-/// The element names of SPEC 2.2.
+/// The element names the markup knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ElementKind {
     /// `[at id "name"]`

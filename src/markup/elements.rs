@@ -1,4 +1,4 @@
-//! Element arguments (SPEC 2.2): each element's parameters as data, binding the
+//! Element arguments: each element's parameters as data, binding the
 //! written arguments to them, and building the `MsgBody` item.
 //!
 //! Takes an [`ast::Element`]; gives a [`Built`] element or mention, or

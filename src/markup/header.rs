@@ -1,4 +1,4 @@
-//! Header keys (SPEC 2.1), as a table: each key's name, the JSON field it sets, and
+//! Header keys, as a table: each key's name, the JSON field it sets, and
 //! how its value is read. `lower` applies the header through this table.
 
 use crate::diag::Span;
@@ -55,7 +55,7 @@ macro_rules! key {
     };
 }
 
-/// Every header key, in the order of SPEC 2.1.
+/// Every header key, in the order of the README's header table.
 pub(crate) static KEYS: &[HeaderKey] = &[
     key!("group", "GroupId", |t, v| set(
         &mut t.message.group_id,

@@ -17,4 +17,5 @@ pub(crate) mod header;
 pub mod lower;
 pub mod parse;
 pub mod placeholder;
+pub mod source;
 pub mod srcmap;

@@ -75,17 +75,6 @@ fn pest_failure(error: pest::error::Error<Rule>, offset: usize) -> Diagnostic {
         .at(Span::point(at + offset))
 }
 
-/// A file written with classic Mac line endings (CR only, no LF anywhere) read as
-/// lines: each CR becomes LF, which keeps every offset. A lone CR in a file that has
-/// LF line endings stays what it is (text).
-pub fn normalize_line_endings(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.contains('\r') && !text.contains('\n') {
-        std::borrow::Cow::Owned(text.replace('\r', "\n"))
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    }
-}
-
 /// Parses a whole file.
 pub fn parse(text: &str) -> (Document, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
@@ -99,7 +88,7 @@ pub fn parse(text: &str) -> (Document, Vec<Diagnostic>) {
                 let header = pairs.next().expect("the header rule yields one pair");
                 body_start = header.as_span().end();
                 let mut header_diagnostics = Vec::new();
-                let shape = lower_header(header, &mut document.header, &mut header_diagnostics);
+                let shape = read_header(header, &mut document.header, &mut header_diagnostics);
                 match (shape.close, shape.first_bad_line) {
                     (Some(close), _) => {
                         header_close = Some(close);
@@ -200,7 +189,7 @@ struct HeaderShape {
 }
 
 /// Turns the header pair into entries, reporting lines that are not `key: value`.
-fn lower_header(
+fn read_header(
     header: Pair<'_, Rule>,
     entries: &mut Vec<HeaderEntry>,
     diagnostics: &mut Vec<Diagnostic>,

@@ -18,7 +18,7 @@ pub struct Encoded {
     body_bytes: usize,
 }
 
-/// The fields of [`Message`] before `Random`, in SPEC 5 order.
+/// The fields of [`Message`] before `Random`, in the API page's order.
 #[derive(Serialize)]
 struct Head<'a> {
     #[serde(rename = "GroupId", skip_serializing_if = "Option::is_none")]
@@ -29,7 +29,7 @@ struct Head<'a> {
     from_account: Option<&'a str>,
 }
 
-/// The fields of [`Message`] after `Random`, in SPEC 5 order.
+/// The fields of [`Message`] after `Random`, in the API page's order.
 #[derive(Serialize)]
 struct Tail<'a> {
     #[serde(rename = "MsgPriority", skip_serializing_if = "Option::is_none")]

@@ -1,6 +1,6 @@
 //! `Message`: the typed body of a `send_group_msg` request.
 //!
-//! Field order is the order of SPEC 5, and every optional field is skipped when unset,
+//! Field order is the order of the API page's field table, and every optional field is skipped when unset,
 //! so `serde_json` writes the exact body. Deserializing refuses unknown fields at
 //! every level (a misspelled `GroupAt_account` in a hand-written `.json` is an error,
 //! not a silent drop), and [`Message::bad_values`] lists the numbers the types let
@@ -35,7 +35,7 @@ pub struct Message {
         skip_serializing_if = "Option::is_none"
     )]
     pub from_account: Option<String>,
-    /// The de-duplication number: a repeat within 5 minutes is dropped.
+    /// The de-duplication number: the server drops a repeat of (`GroupId`, `Random`).
     #[serde(rename = "Random", default, skip_serializing_if = "Option::is_none")]
     pub random: Option<u32>,
     /// `High`, `Normal` or `Low`.

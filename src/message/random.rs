@@ -1,10 +1,10 @@
-//! `Random` (SPEC 3): where a message's de-duplication number comes from.
+//! `Random`: where a message's de-duplication number comes from.
 //!
 //! Unless the header or the command line fixes it, `Random` is derived from the
 //! message itself: the first four bytes, big-endian, of the SHA-256 of the compact
 //! JSON of the body with `Random` left out. The same message always gets the same
 //! number, so compiling twice gives the same bytes and the server drops an accidental
-//! second send within five minutes. Changing this function changes what counts as a
+//! second send as a repeat. Changing this function changes what counts as a
 //! duplicate, so it is fixed and pinned by a test.
 
 use sha2::{Digest, Sha256};

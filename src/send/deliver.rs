@@ -1,8 +1,8 @@
 //! Deliver: compiled requests in, each sent at most once, results out.
 //!
 //! A producer reads the requests and consults the journal (skipping what it shows as
-//! delivered or refused, holding back what may have arrived more than five minutes
-//! ago); `concurrency` workers send through the shared rate schedule, writing a
+//! delivered, holding back what may have arrived before the server's de-duplication
+//! window); `concurrency` workers send through the shared rate schedule, writing a
 //! `sending` line before each request and the outcome after it; results come back to
 //! the caller as they happen.
 

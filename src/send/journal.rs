@@ -7,9 +7,9 @@
 //! `unreachable` (with `maybe`: whether a request may have reached the server). On a
 //! re-run a delivered message is skipped. A message that may have arrived, from the
 //! earliest such `sending` line on, can be sent again with the same `Random` only
-//! while the server still drops repeats (five minutes); after that it is held back
-//! and listed, unless `--resend-uncertain`. The sender checks that age again before
-//! every attempt.
+//! while the server still drops repeats ([`DEDUP_WINDOW_MS`]); after that it is held
+//! back and listed, unless `--resend-uncertain`. The sender checks that age again
+//! before every attempt.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions, TryLockError};
@@ -21,7 +21,9 @@ use sha2::{Digest, Sha256};
 
 use crate::error::Error;
 
-/// How long the server remembers a `Random`: five minutes, less a margin for clocks.
+/// How long timl counts on the server to drop a repeated (`GroupId`, `Random`): the
+/// server remembers a `Random` for five minutes; this leaves 30 seconds for clocks
+/// and requests in flight. Every "may have arrived too long ago" in timl is this.
 pub const DEDUP_WINDOW_MS: u64 = 4 * 60 * 1000 + 30 * 1000;
 
 /// One line of the journal.

@@ -1,4 +1,4 @@
-//! Send: one compiled request body in, one POST to `send_group_msg` out, retried with
+//! Sender: one compiled request body in, one POST to `send_group_msg` out, retried with
 //! backoff while the failure is passing, always with the same body and `Random`.
 //!
 //! The UserSig is signed once per run (or given), travels only in the query of the
@@ -53,7 +53,8 @@ pub enum Delivery {
         maybe_arrived: bool,
     },
     /// Not sent (again): an earlier request, this many seconds ago, may have
-    /// arrived, and the server no longer drops a repeat after five minutes.
+    /// arrived, and it is past the server's de-duplication window
+    /// ([`DEDUP_WINDOW_MS`](crate::send::journal::DEDUP_WINDOW_MS)).
     Uncertain {
         /// Seconds since that request.
         age: u64,

@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 use crate::diag::rules;
 use crate::diag::{Diagnostic, Location};
 use crate::error::Error;
+use crate::markup::source::{without_bom, without_bom_bytes};
 
 /// Where template variables come from.
 #[derive(Debug, Clone, Default)]
@@ -227,7 +228,7 @@ pub fn for_each_row(
     let mut reader = BufReader::with_capacity(1 << 16, file);
     let (first, first_line) = {
         let buffer = reader.fill_buf().map_err(|e| read_error(path, e))?;
-        let text = buffer.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(buffer);
+        let text = without_bom_bytes(buffer);
         let line = text.split(|b| *b == b'\n').next().unwrap_or_default();
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         (
@@ -270,7 +271,7 @@ fn json_lines(
             }
             Err(error) => return Err(read_error(path, error)),
         };
-        let text = line.trim_start_matches('\u{FEFF}').trim();
+        let text = without_bom(&line).trim();
         if text.is_empty() {
             continue;
         }
@@ -310,10 +311,7 @@ fn csv_rows(
             return each(Row::read(0, 1, vars));
         }
     };
-    let headers: Vec<String> = headers
-        .iter()
-        .map(|h| h.trim_start_matches('\u{FEFF}').to_owned())
-        .collect();
+    let headers: Vec<String> = headers.iter().map(|h| without_bom(h).to_owned()).collect();
     if let Some(diagnostic) = duplicate_column(path, &headers, header_line) {
         return each(Row::read(0, 1, Err(diagnostic)));
     }

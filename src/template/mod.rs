@@ -1,4 +1,4 @@
-//! Render: a template source and variables in, markup text out, in which every value
+//! Template: a template source and variables in, markup text out, in which every value
 //! is data and every byte can be traced back to the template source.
 //!
 //! minijinja renders with `trim_blocks`, `lstrip_blocks`, strict undefined variables,
@@ -99,7 +99,7 @@ impl Template {
     /// Compiles the template at `path` (shown as given) with source `text`; includes
     /// and imports are read from `dir` (none for standard input).
     pub fn new(path: &str, text: &str, dir: Option<&Path>) -> Result<Template, Vec<Diagnostic>> {
-        let text = &*crate::markup::parse::normalize_line_endings(text);
+        let text = &*crate::markup::source::normalize_line_endings(text);
         if let Some(mut diagnostic) = reserved_char(text) {
             diagnostic.resolve(path, &LineIndex::new(text));
             return Err(vec![diagnostic]);
