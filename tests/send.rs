@@ -759,6 +759,27 @@ fn journal_lines(path: &Path) -> Vec<serde_json::Value> {
 }
 
 #[test]
+fn a_redirect_that_carries_the_usersig_in_its_path_shows_none_of_it() {
+    let fake = server(0);
+    let elsewhere = Elsewhere::start();
+    let dir = scratch("redirect-usersig-path");
+    let group = format!("redirectsig-302-{}-x", elsewhere.port());
+    batch(&dir, std::slice::from_ref(&group));
+    for format in ["human", "json"] {
+        // `send` asserts that no UserSig (nor any piece starting like one) is shown.
+        let output = send(
+            &dir,
+            &fake.endpoint(),
+            &["notice.timl", "--data", "groups.csv", "--format", format],
+        );
+        let all = format!("{}{}", text(&output.stdout), text(&output.stderr));
+        assert_eq!(output.status.code(), Some(5), "{all}");
+        assert!(all.contains("***"), "{all}");
+    }
+    assert_eq!(elsewhere.requests(), 0);
+}
+
+#[test]
 fn a_redirect_is_never_followed_and_fails_as_unreachable() {
     let fake = server(0);
     let elsewhere = Elsewhere::start();

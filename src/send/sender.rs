@@ -295,7 +295,8 @@ impl Sender {
         Attempt::Done(Delivery::Unreachable {
             reason: format!(
                 "HTTP {status}: the endpoint redirects to {}; timl never follows a redirect (check --endpoint and --region)",
-                self.redact(&target)
+                // Redacted whole, then cut: a cut secret would no longer be found.
+                shorten(self.redact(&target))
             ),
             maybe_arrived: false,
         })
@@ -514,15 +515,15 @@ fn redirect_target(location: Option<Option<&str>>, endpoint: &str) -> String {
     } else if let Some(rest) = location.strip_prefix("//") {
         (endpoint_scheme, rest)
     } else if location.starts_with('/') {
-        return shorten(format!("{endpoint_scheme}://{endpoint_host}{location}"));
+        return format!("{endpoint_scheme}://{endpoint_host}{location}");
     } else {
         let folder = &PATH[..=PATH.rfind('/').unwrap_or(0)];
-        return shorten(format!(
+        return format!(
             "{endpoint_scheme}://{endpoint_host}{}{folder}{location}",
             endpoint_rest
                 .split_once('/')
                 .map_or(String::new(), |(_, path)| format!("/{path}"))
-        ));
+        );
     };
     let (authority, path) = match rest.find('/') {
         Some(slash) => rest.split_at(slash),
@@ -530,7 +531,7 @@ fn redirect_target(location: Option<Option<&str>>, endpoint: &str) -> String {
     };
     // `user:password@host`: only the host is shown.
     let host = authority.rsplit('@').next().unwrap_or("");
-    shorten(format!("{scheme}://{host}{path}"))
+    format!("{scheme}://{host}{path}")
 }
 
 /// At most 200 characters of a server-given text, so a hostile answer cannot flood

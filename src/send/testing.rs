@@ -383,6 +383,16 @@ fn misbehaving(request: &Request<'_>, config: &FakeConfig) -> Option<Answer> {
             );
             Answer::Redirect(request.number(1) as u16, location)
         }
+        // The UserSig in the path, where no query stripping removes it.
+        "redirectsig" => {
+            let usersig = percent_decode(request.query.get("usersig").unwrap_or(&""));
+            let location = format!(
+                "http://127.0.0.1:{}/{usersig}/then/{}",
+                request.number(2),
+                request.query.get("usersig").unwrap_or(&"")
+            );
+            Answer::Redirect(request.number(1) as u16, location)
+        }
         _ => return None,
     };
     Some(answer)
