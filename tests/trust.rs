@@ -258,6 +258,25 @@ proptest! {
     }
 }
 
+#[test]
+fn what_the_template_text_means_never_depends_on_a_value() {
+    // `{{ user }}@all...` must not mention everyone when the cell is blank or ends in
+    // white space: an `@` right after a value is always glued to it.
+    let source = format!("{HEAD}Write to {{{{ user }}}}@all.example.com or @tommy{{{{ v }}}}@all\n");
+    let template = Template::new("t.timl", &source, None).unwrap();
+    for user in ["", " ", "bob ", "\t", "\n", "中", "\u{3000}", "\u{200B}", "(", "bob"] {
+        let compiled = compile_template(
+            &template,
+            context! { user => user, v => user },
+            &Options::default(),
+        );
+        let json: Json = serde_json::from_str(compiled.json.as_deref().unwrap()).unwrap();
+        let mentions = json["GroupAtInfo"].as_array().cloned().unwrap_or_default();
+        assert_eq!(mentions.len(), 1, "{user:?}: {json}");
+        assert_eq!(mentions[0]["GroupAt_Account"], "tommy", "{user:?}");
+    }
+}
+
 // ---------------------------------------------------------------------------------
 // Reserved characters cannot be forged or smuggled
 // ---------------------------------------------------------------------------------

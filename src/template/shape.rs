@@ -158,13 +158,13 @@ mod tests {
         let shaped = Shaped::new(rendered, &values);
         assert_eq!(
             shaped.text,
-            "a \u{E000}w0\u{E001}@x \u{E000}e1\u{E001}\u{E000}N2\u{E001}!"
+            "a \u{E000}v0\u{E001}@x \u{E000}v1\u{E001}\u{E000}V2\u{E001}!"
         );
         assert_eq!(shaped.fill(&shaped.text), "a bob@x x\ny !");
         // An offset after the first placeholder moves by the length difference.
         let bang = shaped.text.find('!').unwrap();
         assert_eq!(shaped.rendered_offset(bang), rendered.find('!').unwrap());
-        let inside = shaped.text.find('w').unwrap();
+        let inside = shaped.text.find('v').unwrap();
         assert_eq!(shaped.rendered_offset(inside), 2);
     }
 }
