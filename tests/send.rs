@@ -759,6 +759,63 @@ fn journal_lines(path: &Path) -> Vec<serde_json::Value> {
 }
 
 #[test]
+fn a_message_that_holds_the_secret_key_is_never_sent_nor_shown() {
+    let fake = server(0);
+    let dir = scratch("secret-in-body");
+    fs::write(
+        dir.join("card.timl"),
+        "---\ngroup: @TGS#2C5SZEAEF\n---\nYour card: {{ card }}\n",
+    )
+    .unwrap();
+    // The key itself, and its base64 and percent forms, as a value a row could hold.
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(KEY);
+    for card in [KEY.to_owned(), encoded, KEY.to_uppercase()] {
+        for dry_run in [false, true] {
+            let mut args = vec!["card.timl", "--var"];
+            let var = format!("card={card}");
+            args.push(&var);
+            if dry_run {
+                args.push("--dry-run");
+            }
+            let output = send(&dir, &fake.endpoint(), &args);
+            let all = format!("{}{}", text(&output.stdout), text(&output.stderr));
+            assert_eq!(output.status.code(), Some(1), "{all}");
+            assert!(all.contains("holds the secret key or the UserSig"), "{all}");
+            assert!(text(&output.stdout).is_empty(), "{all}");
+        }
+    }
+    assert!(fake.seen().requests.is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_include_named_by_data_cannot_pull_in_the_config_file() {
+    let fake = server(0);
+    let dir = scratch("include-config");
+    fs::write(
+        dir.join("timl.toml"),
+        format!("[profile.default]\nsecret_key = \"{KEY}\"\n"),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("t.timl"),
+        "---\ngroup: @TGS#2C5SZEAEF\n---\nYour card: {% include card %}\n",
+    )
+    .unwrap();
+    fs::write(dir.join("rows.csv"), "card\ntiml.toml\n").unwrap();
+    std::os::unix::fs::symlink("timl.toml", dir.join("config.timl")).unwrap();
+    fs::write(dir.join("rows2.csv"), "card\nconfig.timl\n").unwrap();
+    for rows in ["rows.csv", "rows2.csv"] {
+        let output = send(&dir, &fake.endpoint(), &["t.timl", "--data", rows]);
+        let all = format!("{}{}", text(&output.stdout), text(&output.stderr));
+        assert_eq!(output.status.code(), Some(1), "{all}");
+        assert!(all.contains("not a template"), "{all}");
+    }
+    assert!(fake.seen().requests.is_empty());
+}
+
+#[test]
 fn a_redirect_that_carries_the_usersig_in_its_path_shows_none_of_it() {
     let fake = server(0);
     let elsewhere = Elsewhere::start();

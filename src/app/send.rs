@@ -111,6 +111,7 @@ fn compile_all(config: &SendConfig, redactor: &Redactor) -> Result<Option<Reques
     let mut printer = Printer::new(Format::Human, colour);
     let mut requests = io::BufWriter::new(tempfile::tempfile().map_err(temp_error)?);
     let mut total = 0usize;
+    let mut leaks = 0usize;
     for input in &config.inputs {
         let (name, bytes) = read_input(input)?;
         compile_input(
@@ -131,14 +132,24 @@ fn compile_all(config: &SendConfig, redactor: &Redactor) -> Result<Option<Reques
                 }
                 if let Some(json) = compiled.compact_json() {
                     total += 1;
+                    // A message that would carry the key or the UserSig (a value or an
+                    // include put it there) is never sent, nor shown as `***`.
+                    if redactor.redact(&json) != json {
+                        leaks += 1;
+                        eprintln!(
+                            "error: message {total} holds the secret key or the UserSig; timl does not send it"
+                        );
+                    }
                     writeln!(requests, "{json}").map_err(temp_error)?;
                 }
                 Ok(())
             },
         )?;
     }
-    if printer.tally.errors > 0 {
-        if let Some(summary) = render::summary(printer.tally, colour) {
+    if printer.tally.errors > 0 || leaks > 0 {
+        let mut tally = printer.tally;
+        tally.errors += leaks;
+        if let Some(summary) = render::summary(tally, colour) {
             eprintln!("{summary}: nothing was sent");
         }
         return Ok(None);

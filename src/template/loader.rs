@@ -1,8 +1,9 @@
-//! Includes and imports: a name in, the text of a file inside the template's folder
-//! out. The folder is taken as it really is (symlinks resolved), and so is every file
-//! asked for: a name with `..` or an absolute path, or a symlink (to a file or a
-//! folder) that leads anywhere outside the folder, is refused. Names may come from
-//! data (`{% include name %}`); this is where they are held to the folder.
+//! Includes and imports: a name in, the text of a `.timl` file inside the template's
+//! folder out. The folder is taken as it really is (symlinks resolved), and so is
+//! every file asked for: a name with `..` or an absolute path, a symlink (to a file or
+//! a folder) that leads anywhere outside the folder, and a file that is not a `.timl`
+//! template (`timl.toml`, with its secret key, sits in such folders) are refused.
+//! Names may come from data (`{% include name %}`); this is where they are held.
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
@@ -105,6 +106,13 @@ fn inside(root: &Path, name: &str) -> Result<Option<PathBuf>, Error> {
     }
     if !real.is_file() {
         return Err(failed(format!("`{name}` is not a file")));
+    }
+    // Only templates: a name from data must not pull `timl.toml` (the secret key) or
+    // any other file of the folder into a message.
+    if real.extension().and_then(|e| e.to_str()) != Some("timl") {
+        return Err(failed(format!(
+            "`{name}` is not a template: includes and imports read `.timl` files only"
+        )));
     }
     Ok(Some(real))
 }
