@@ -12,33 +12,30 @@
 //! inside it.
 
 use minijinja::value::{Kwargs, Rest, Value};
-use minijinja::{filters as f, functions, tests as t, Environment, Error, ErrorKind, State};
+use minijinja::{functions, tests as t, Environment, Error, ErrorKind, State, UndefinedBehavior};
 
 use super::slots;
 
 /// Registers every allowed filter, test and function in `env` (built empty).
 pub fn register(env: &mut Environment<'static>) {
-    for (name, filter) in text_filters() {
-        env.add_filter(name, move |state: &mut State, args: Rest<Value>| {
-            filter.call(state, &as_text(&args)?)
+    for &name in TEXT_FILTERS {
+        env.add_filter(name, move |state: &State, args: Rest<Value>| {
+            builtin(state, name, &as_text(&args)?, false)
         });
     }
     env.add_filter("safe", keep_as_data);
     env.add_filter("escape", keep_as_data);
     env.add_filter("e", keep_as_data);
-    let default = Value::from_function(f::default);
-    env.add_filter("default", {
-        let default = default.clone();
-        move |state: &mut State, args: Rest<Value>| default.call(state, &args)
-    });
-    env.add_filter("d", move |state: &mut State, args: Rest<Value>| {
-        default.call(state, &args)
-    });
+    for name in ["default", "d"] {
+        env.add_filter(name, move |state: &State, args: Rest<Value>| {
+            builtin(state, "default", &args, false)
+        });
+    }
     env.add_filter("trim", trim);
     env.add_filter("tojson", tojson);
-    for (name, test) in tests() {
-        env.add_test(name, move |state: &mut State, args: Rest<Value>| {
-            Ok::<_, Error>(test.call(state, &as_text(&args)?)?.is_true())
+    for &name in TESTS {
+        env.add_test(name, move |state: &State, args: Rest<Value>| {
+            Ok::<_, Error>(builtin(state, name, &as_text(&args)?, true)?.is_true())
         });
     }
     env.add_test("safe", t::is_safe);
@@ -52,116 +49,124 @@ pub fn register(env: &mut Environment<'static>) {
 
 /// The names of every filter [`register`] adds (for tests that try them all).
 pub fn filter_names() -> Vec<&'static str> {
-    let mut names: Vec<_> = text_filters().into_iter().map(|(name, _)| name).collect();
+    let mut names = TEXT_FILTERS.to_vec();
     names.extend(["safe", "escape", "e", "default", "d", "trim", "tojson"]);
     names
 }
 
 /// The names of every test [`register`] adds.
 pub fn test_names() -> Vec<&'static str> {
-    let mut names: Vec<_> = tests().into_iter().map(|(name, _)| name).collect();
+    let mut names = TESTS.to_vec();
     names.extend(["safe", "escaped"]);
     names
 }
 
 /// minijinja's builtin filters that read their string arguments as text.
-fn text_filters() -> Vec<(&'static str, Value)> {
-    let length = Value::from_function(f::length);
-    vec![
-        ("lower", Value::from_function(f::lower)),
-        ("upper", Value::from_function(f::upper)),
-        ("title", Value::from_function(f::title)),
-        ("capitalize", Value::from_function(f::capitalize)),
-        ("replace", Value::from_function(f::replace)),
-        ("length", length.clone()),
-        ("count", length),
-        ("dictsort", Value::from_function(f::dictsort)),
-        ("items", Value::from_function(f::items)),
-        ("reverse", Value::from_function(f::reverse)),
-        ("join", Value::from_function(f::join)),
-        ("split", Value::from_function(f::split)),
-        ("lines", Value::from_function(f::lines)),
-        ("round", Value::from_function(f::round)),
-        ("abs", Value::from_function(f::abs)),
-        ("int", Value::from_function(f::int)),
-        ("float", Value::from_function(f::float)),
-        ("attr", Value::from_function(f::attr)),
-        ("first", Value::from_function(f::first)),
-        ("last", Value::from_function(f::last)),
-        ("min", Value::from_function(f::min)),
-        ("max", Value::from_function(f::max)),
-        ("sort", Value::from_function(f::sort)),
-        ("list", Value::from_function(f::list)),
-        ("string", Value::from_function(f::string)),
-        ("bool", Value::from_function(f::bool)),
-        ("batch", Value::from_function(f::batch)),
-        ("slice", Value::from_function(f::slice)),
-        ("sum", Value::from_function(f::sum)),
-        ("indent", Value::from_function(f::indent)),
-        ("select", Value::from_function(f::select)),
-        ("reject", Value::from_function(f::reject)),
-        ("selectattr", Value::from_function(f::selectattr)),
-        ("rejectattr", Value::from_function(f::rejectattr)),
-        ("map", Value::from_function(f::map)),
-        ("groupby", Value::from_function(f::groupby)),
-        ("unique", Value::from_function(f::unique)),
-        ("chain", Value::from_function(f::chain)),
-        ("zip", Value::from_function(f::zip)),
-        ("pprint", Value::from_function(f::pprint)),
-        ("format", Value::from_function(f::format)),
-    ]
-}
+const TEXT_FILTERS: &[&str] = &[
+    "lower",
+    "upper",
+    "title",
+    "capitalize",
+    "replace",
+    "length",
+    "count",
+    "dictsort",
+    "items",
+    "reverse",
+    "join",
+    "split",
+    "lines",
+    "round",
+    "abs",
+    "int",
+    "float",
+    "attr",
+    "first",
+    "last",
+    "min",
+    "max",
+    "sort",
+    "list",
+    "string",
+    "bool",
+    "batch",
+    "slice",
+    "sum",
+    "indent",
+    "select",
+    "reject",
+    "selectattr",
+    "rejectattr",
+    "map",
+    "groupby",
+    "unique",
+    "chain",
+    "zip",
+    "pprint",
+    "format",
+];
 
 /// minijinja's builtin tests but `safe`/`escaped`, which read strings as text.
-fn tests() -> Vec<(&'static str, Value)> {
-    let is_eq = Value::from_function(t::is_eq);
-    let is_ne = Value::from_function(t::is_ne);
-    let is_lt = Value::from_function(t::is_lt);
-    let is_le = Value::from_function(t::is_le);
-    let is_gt = Value::from_function(t::is_gt);
-    let is_ge = Value::from_function(t::is_ge);
-    vec![
-        ("undefined", Value::from_function(t::is_undefined)),
-        ("defined", Value::from_function(t::is_defined)),
-        ("none", Value::from_function(t::is_none)),
-        ("boolean", Value::from_function(t::is_boolean)),
-        ("odd", Value::from_function(t::is_odd)),
-        ("even", Value::from_function(t::is_even)),
-        ("divisibleby", Value::from_function(t::is_divisibleby)),
-        ("number", Value::from_function(t::is_number)),
-        ("integer", Value::from_function(t::is_integer)),
-        ("int", Value::from_function(t::is_integer)),
-        ("float", Value::from_function(t::is_float)),
-        ("string", Value::from_function(t::is_string)),
-        ("sequence", Value::from_function(t::is_sequence)),
-        ("iterable", Value::from_function(t::is_iterable)),
-        ("mapping", Value::from_function(t::is_mapping)),
-        ("startingwith", Value::from_function(t::is_startingwith)),
-        ("endingwith", Value::from_function(t::is_endingwith)),
-        ("lower", Value::from_function(t::is_lower)),
-        ("upper", Value::from_function(t::is_upper)),
-        ("sameas", Value::from_function(t::is_sameas)),
-        ("eq", is_eq.clone()),
-        ("equalto", is_eq.clone()),
-        ("==", is_eq),
-        ("ne", is_ne.clone()),
-        ("!=", is_ne),
-        ("lt", is_lt.clone()),
-        ("lessthan", is_lt.clone()),
-        ("<", is_lt),
-        ("le", is_le.clone()),
-        ("<=", is_le),
-        ("gt", is_gt.clone()),
-        ("greaterthan", is_gt.clone()),
-        (">", is_gt),
-        ("ge", is_ge.clone()),
-        (">=", is_ge),
-        ("in", Value::from_function(t::is_in)),
-        ("true", Value::from_function(t::is_true)),
-        ("false", Value::from_function(t::is_false)),
-        ("filter", Value::from_function(t::is_filter)),
-        ("test", Value::from_function(t::is_test)),
-    ]
+const TESTS: &[&str] = &[
+    "undefined",
+    "defined",
+    "none",
+    "boolean",
+    "odd",
+    "even",
+    "divisibleby",
+    "number",
+    "integer",
+    "int",
+    "float",
+    "string",
+    "sequence",
+    "iterable",
+    "mapping",
+    "startingwith",
+    "endingwith",
+    "lower",
+    "upper",
+    "sameas",
+    "eq",
+    "equalto",
+    "==",
+    "ne",
+    "!=",
+    "lt",
+    "lessthan",
+    "<",
+    "le",
+    "<=",
+    "gt",
+    "greaterthan",
+    ">",
+    "ge",
+    ">=",
+    "in",
+    "true",
+    "false",
+    "filter",
+    "test",
+];
+
+/// The builtin filter or test `name` of minijinja itself, applied to `args` with the
+/// fuel the rendering has left: the builtins' own fuel accounting (for `indent`,
+/// `reverse`, `length`, ...) counts against the rendering, as if they ran in it.
+fn builtin(state: &State, name: &str, args: &[Value], test: bool) -> Result<Value, Error> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_fuel(state.fuel_levels().map(|(_, remaining)| remaining));
+    let mut inner = env.empty_state();
+    let result = if test {
+        inner.perform_test(name, args).map(Value::from)
+    } else {
+        inner.apply_filter(name, args)
+    };
+    if let Some((used, _)) = inner.fuel_levels() {
+        state.consume_fuel(used)?;
+    }
+    result
 }
 
 /// Arguments with every string read as text: slots replaced by their values, and

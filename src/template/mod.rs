@@ -267,6 +267,36 @@ impl Template {
     }
 }
 
+/// A value that is not a string (a list, a map, a number) as text, written only as far
+/// as the rendering has room: a huge (or endlessly lazy) list stops at the cap
+/// instead of being written out whole.
+fn displayed(value: &Value) -> Result<String, Error> {
+    struct Bounded {
+        text: String,
+        room: usize,
+    }
+    impl fmt::Write for Bounded {
+        fn write_str(&mut self, piece: &str) -> fmt::Result {
+            if self.text.len() + piece.len() > self.room {
+                return Err(fmt::Error);
+            }
+            self.text.push_str(piece);
+            Ok(())
+        }
+    }
+    let mut out = Bounded {
+        text: String::new(),
+        room: slots::room(),
+    };
+    fmt::Write::write_fmt(&mut out, format_args!("{value}")).map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            "the value printed here is longer than any message can hold",
+        )
+    })?;
+    Ok(out.text)
+}
+
 /// `start..end` of `text`, clamped to it and widened to whole characters (minijinja's
 /// ranges may split a character it could not read).
 fn snap(text: &str, start: usize, end: usize) -> Span {
@@ -342,7 +372,7 @@ fn format_value(
     // Plain text may hold slots (a slice of markup): they read as their values.
     let text = match value.as_str() {
         Some(text) => slots::resolve(text)?.into_owned(),
-        None => slots::resolve(&value.to_string())?.into_owned(),
+        None => slots::resolve(&displayed(value)?)?.into_owned(),
     };
     out.write_str(&slots::slot(text)?)?;
     Ok(())

@@ -128,6 +128,14 @@ fn read_digits(text: &str) -> Option<String> {
         .collect()
 }
 
+/// How many more bytes of values this rendering may print.
+pub fn room() -> usize {
+    TABLE.with(|table| {
+        let table = table.borrow();
+        table.cap.saturating_sub(table.bytes)
+    })
+}
+
 /// A slot found in a text: where it is and the index of its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Found {
