@@ -5,7 +5,7 @@
 use crate::diag::rules;
 use crate::diag::Diagnostic;
 use crate::diag::Span;
-use crate::message::Message;
+use crate::message::{BadValue, Message};
 
 /// Reads one request body; a parse or shape error, or a value the API does not take,
 /// is a `json` diagnostic.
@@ -37,8 +37,17 @@ pub fn read_message(text: &str) -> Result<Message, Box<Diagnostic>> {
         Box::new(diagnostic)
     })?;
     // The first bad value in the file, at the value itself.
-    let first = message
-        .bad_values()
+    let mut bad_values = message.bad_values();
+    if message.to_account.is_empty() && given_empty(text, "To_Account") {
+        // Left out of the output, the request would differ from the one reviewed.
+        bad_values.push(BadValue {
+            path: "To_Account".to_owned(),
+            problem: "`To_Account` is an empty list".to_owned(),
+            help: "leave `To_Account` out to send to every member, or name the members"
+                .to_owned(),
+        });
+    }
+    let first = bad_values
         .into_iter()
         .map(|bad| (locate(text, &bad.path), bad))
         .min_by_key(|(span, _)| span.start);
@@ -53,6 +62,14 @@ pub fn read_message(text: &str) -> Result<Message, Box<Diagnostic>> {
             .help(bad.help),
         )),
     }
+}
+
+/// Whether the top-level `key` of the JSON `text` is an empty list.
+fn given_empty(text: &str, key: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|json| json.get(key).cloned())
+        .is_some_and(|value| value.as_array().is_some_and(Vec::is_empty))
 }
 
 /// serde words an unknown key beside `MsgType` and `MsgContent` (in an adjacently
@@ -490,5 +507,26 @@ mod tests {
             "{}",
             error.message
         );
+    }
+
+    #[test]
+    fn lists_compiling_would_change_are_refused() {
+        let base = r#"{"GroupId":"g","MsgBody":[{"MsgType":"TIMTextElem","MsgContent":{"Text":"x"}}]"#;
+        for (extra, problem) in [
+            (r#","To_Account":[]}"#, "`To_Account` is an empty list"),
+            (
+                r#","SendMsgControl":["NoUnread","NoUnread"]}"#,
+                "listed twice in `SendMsgControl`",
+            ),
+            (
+                r#","ForbidCallbackControl":["ForbidBeforeSendMsgCallback","ForbidBeforeSendMsgCallback"]}"#,
+                "listed twice in `ForbidCallbackControl`",
+            ),
+        ] {
+            let text = format!("{base}{extra}");
+            let error = read_message(&text).unwrap_err();
+            assert!(error.message.contains(problem), "{}", error.message);
+        }
+        assert!(read_message(&format!("{base},\"To_Account\":[\"a\"]}}")).is_ok());
     }
 }

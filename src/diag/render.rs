@@ -245,7 +245,8 @@ pub fn json(diagnostic: &Diagnostic) -> String {
         server_error: diagnostic.rule.server_error,
         notes: &diagnostic.notes,
     };
-    let mut line = serde_json::to_string(&record).expect("diagnostics serialize");
+    // File names, source lines and values in it are shown, never obeyed.
+    let mut line = json_safe(&serde_json::to_string(&record).expect("diagnostics serialize"));
     line.push('\n');
     line
 }

@@ -207,6 +207,32 @@ impl Message {
         }
         out.number("", &READ_RECEIPT, self.need_read_receipt);
         out.number("", &EXTENSION, self.support_extension);
+        self.bad_lists(&mut out);
         out.0
+    }
+
+    /// A word listed twice in `SendMsgControl` or `ForbidCallbackControl` (an error in
+    /// the header too).
+    fn bad_lists(&self, out: &mut BadValues) {
+        let twice = |words: Vec<String>, field: &str, out: &mut BadValues| {
+            for (i, word) in words.iter().enumerate() {
+                if words[..i].contains(word) {
+                    out.push(
+                        format!("{field}[{i}]"),
+                        format!("`{word}` is listed twice in `{field}`"),
+                        "list each word once",
+                    );
+                }
+            }
+        };
+        let words = |json: serde_json::Value| -> Vec<String> {
+            json.as_array()
+                .map(|items| items.iter().map(|item| item.to_string()).collect())
+                .unwrap_or_default()
+        };
+        let control = serde_json::to_value(&self.send_control).unwrap_or_default();
+        twice(words(control), "SendMsgControl", out);
+        let callback = serde_json::to_value(&self.forbid_callback).unwrap_or_default();
+        twice(words(callback), "ForbidCallbackControl", out);
     }
 }

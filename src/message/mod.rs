@@ -15,6 +15,7 @@ pub mod random;
 
 use serde::{Deserialize, Serialize};
 
+pub use bad_value::BadValue;
 pub use element::*;
 pub use push::*;
 

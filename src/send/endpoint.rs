@@ -46,13 +46,21 @@ pub fn endpoint_url(url: &str) -> Result<String, Error> {
         )));
     }
     let url = url.trim_end_matches('/');
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    if let Some((_, host)) = authority.rsplit_once('@') {
+        // Not shown: the part before `@` may be a password.
+        return Err(Error::Usage(format!(
+            "`{scheme}://***@{host}{path}` is not a usable endpoint: a user name or password in the URL is not allowed"
+        )));
+    }
     let bad = |why: &str| Error::Usage(format!("`{url}` is not a usable endpoint: {why}"));
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| bad("expected https://host[:port]"))?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if authority.contains('@') {
-        return Err(bad("a user name or password in the URL is not allowed"));
+    if scheme.is_empty() {
+        return Err(bad("expected https://host[:port]"));
+    }
+    // timl adds the API path; a path of the endpoint's own would move every request.
+    if !path.is_empty() {
+        return Err(bad("give only https://host[:port], without a path"));
     }
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad("it contains white space"));
@@ -74,7 +82,8 @@ pub fn endpoint_url(url: &str) -> Result<String, Error> {
     if host.is_empty() || !host.chars().all(host_chars) {
         return Err(bad("the host is missing or malformed"));
     }
-    if port.is_some_and(|port| port.parse::<u16>().map_or(true, |p| p == 0)) {
+    let digits = |port: &str| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());
+    if port.is_some_and(|port| !digits(port) || port.parse::<u16>().map_or(true, |p| p == 0)) {
         return Err(bad("the port must be a number from 1 to 65535"));
     }
     match scheme.to_ascii_lowercase().as_str() {
@@ -113,6 +122,26 @@ mod tests {
         );
         assert!(endpoint_url("http://127.0.0.1:99999").is_err());
         assert!(endpoint_url("https://exa mple.com").is_err());
+        assert_eq!(endpoint_url("https://h.example/").unwrap(), "https://h.example");
+    }
+
+    #[test]
+    fn only_scheme_host_and_port() {
+        for url in [
+            "http://127.0.0.1:18080/path",
+            "http://127.0.0.1:1/%3Fa",
+            "https://x/..",
+            "https://x/;x",
+            "http://127.0.0.1:+1",
+            "http://127.0.0.1:",
+        ] {
+            assert!(endpoint_url(url).is_err(), "{url}");
+        }
+        let Err(Error::Usage(message)) = endpoint_url("http://user:hunter2secret@127.0.0.1:1")
+        else {
+            panic!("a password in the endpoint is refused");
+        };
+        assert!(!message.contains("hunter2"), "{message}");
     }
 
     #[test]

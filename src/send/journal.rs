@@ -173,6 +173,13 @@ impl Journal {
             path: path.to_owned(),
             source,
         };
+        // A FIFO would block and a device would swallow the lines: only a regular
+        // file (or a new one) can remember what was sent.
+        if std::fs::metadata(path).is_ok_and(|metadata| !metadata.is_file()) {
+            return Err(unusable(
+                "a journal must be a regular file (not a device, a FIFO or a folder)".to_owned(),
+            ));
+        }
         let mut file = OpenOptions::new()
             .read(true)
             .append(true)
