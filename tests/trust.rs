@@ -262,9 +262,12 @@ proptest! {
 fn what_the_template_text_means_never_depends_on_a_value() {
     // `{{ user }}@all...` must not mention everyone when the cell is blank or ends in
     // white space: an `@` right after a value is always glued to it.
-    let source = format!("{HEAD}Write to {{{{ user }}}}@all.example.com or @tommy{{{{ v }}}}@all\n");
+    let source =
+        format!("{HEAD}Write to {{{{ user }}}}@all.example.com or @tommy{{{{ v }}}}@all\n");
     let template = Template::new("t.timl", &source, None).unwrap();
-    for user in ["", " ", "bob ", "\t", "\n", "中", "\u{3000}", "\u{200B}", "(", "bob"] {
+    for user in [
+        "", " ", "bob ", "\t", "\n", "中", "\u{3000}", "\u{200B}", "(", "bob",
+    ] {
         let compiled = compile_template(
             &template,
             context! { user => user, v => user },
@@ -497,6 +500,41 @@ fn huge_markup_is_refused_before_it_is_read() {
     let output = timl_limited(400, &["compile", &file]);
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("the message body is"));
+}
+
+#[test]
+fn inputs_are_read_only_up_to_their_cap() {
+    // Standard input and files: no more than the cap (and one byte) is read.
+    let big = format!("{HEAD}{}", "x".repeat(400 * 1024));
+    let output = timl_with_stdin(&["compile", "-"], Some(big.as_bytes()));
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("error[too-long]"),
+        "{}",
+        stderr(&output)
+    );
+    let dir = scratch("trust-caps");
+    let file = write(
+        &dir,
+        "big.json",
+        &format!("{{\"GroupId\":\"{}\"}}", "g".repeat(300 * 1024)),
+    );
+    let output = timl(&["check", &file]);
+    assert_eq!(code(&output), 1);
+    assert!(
+        stdout(&output).contains("error[too-long]"),
+        "{}",
+        stdout(&output)
+    );
+    let template = write(&dir, "t.timl", &format!("{HEAD}{{{{ v }}}}\n"));
+    let vars = write(
+        &dir,
+        "vars.json",
+        &format!("{{\"v\":\"{}\"}}", "v".repeat(17 << 20)),
+    );
+    let output = timl(&["compile", &template, "--vars", &vars]);
+    assert_ne!(code(&output), 0);
+    assert!(stderr(&output).contains("over"), "{}", stderr(&output));
 }
 
 // ---------------------------------------------------------------------------------

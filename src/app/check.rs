@@ -6,7 +6,7 @@ use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 
 use super::config::{CheckConfig, Format, InputPath};
-use super::input::{input_dir, input_kind, read_input, write_stdout};
+use super::input::{input_cap, input_dir, input_kind, read_input, write_stdout};
 use super::outcome::Outcome;
 use super::printer::Printer;
 use crate::compile::batch::compile_input;
@@ -42,7 +42,7 @@ pub(super) fn check(config: CheckConfig) -> Result<Outcome, Error> {
     let colour = Colour::for_terminal(io::stdout().is_terminal());
     let mut printer = Printer::new(config.format, colour);
     for file in &files {
-        let (name, bytes) = read_input(file)?;
+        let (name, bytes) = read_input(file, input_cap(file, &config.options))?;
         printer.new_input();
         compile_input(
             &name,

@@ -4,7 +4,7 @@
 use std::io::{self, IsTerminal, Write};
 
 use super::config::{CompileConfig, Format};
-use super::input::{input_dir, input_kind, read_input};
+use super::input::{input_cap, input_dir, input_kind, read_input};
 use super::outcome::Outcome;
 use super::output::PendingOutput;
 use super::printer::Printer;
@@ -13,7 +13,7 @@ use crate::diag::render::{self, Colour};
 use crate::error::Error;
 
 pub(super) fn compile(config: CompileConfig) -> Result<Outcome, Error> {
-    let (name, bytes) = read_input(&config.input)?;
+    let (name, bytes) = read_input(&config.input, input_cap(&config.input, &config.options))?;
     let kind = input_kind(&config.input, &name);
     let colour = Colour::for_terminal(io::stderr().is_terminal());
     let mut printer = Printer::new(Format::Human, colour);

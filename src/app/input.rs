@@ -28,26 +28,39 @@ pub(crate) fn input_dir(input: &InputPath) -> PathBuf {
     }
 }
 
-pub(crate) fn read_input(input: &InputPath) -> Result<(String, Vec<u8>), Error> {
-    match input {
-        InputPath::Stdin => {
-            let mut bytes = Vec::new();
-            io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|source| Error::Read {
-                    path: PathBuf::from("<stdin>"),
-                    source,
-                })?;
-            Ok(("<stdin>".to_owned(), bytes))
-        }
+/// Reads `input` whole, but never more than `cap` bytes and one: an input over its cap
+/// (an endless pipe, a device, a huge file) is refused by the compiler, never read
+/// into memory.
+pub(crate) fn read_input(input: &InputPath, cap: usize) -> Result<(String, Vec<u8>), Error> {
+    let (name, path, reader): (String, PathBuf, Box<dyn Read>) = match input {
+        InputPath::Stdin => (
+            "<stdin>".to_owned(),
+            PathBuf::from("<stdin>"),
+            Box::new(io::stdin()),
+        ),
         InputPath::File(path) => {
-            let bytes = std::fs::read(path).map_err(|source| Error::Read {
+            let file = std::fs::File::open(path).map_err(|source| Error::Read {
                 path: path.clone(),
                 source,
             })?;
-            Ok((path.display().to_string(), bytes))
+            (path.display().to_string(), path.clone(), Box::new(file))
         }
-    }
+    };
+    let mut bytes = Vec::new();
+    reader
+        .take(cap as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::Read { path, source })?;
+    Ok((name, bytes))
+}
+
+/// The cap of `input` (see [`crate::compile::input_cap`]).
+pub(crate) fn input_cap(input: &InputPath, options: &crate::compile::Options) -> usize {
+    let kind = match input {
+        InputPath::Stdin => crate::compile::InputKind::Markup,
+        InputPath::File(path) => crate::compile::InputKind::of_path(&path.display().to_string()),
+    };
+    crate::compile::input_cap(kind, options.max_bytes)
 }
 
 pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Error> {

@@ -5,7 +5,7 @@ use std::io::{self, BufRead, BufReader, IsTerminal, Seek, Write};
 use std::path::PathBuf;
 
 use super::config::{Format, SendConfig};
-use super::input::{input_dir, input_kind, read_input, write_stdout};
+use super::input::{input_cap, input_dir, input_kind, read_input, write_stdout};
 use super::outcome::Outcome;
 use super::printer::Printer;
 use super::report::{said, Summary};
@@ -113,7 +113,7 @@ fn compile_all(config: &SendConfig, redactor: &Redactor) -> Result<Option<Reques
     let mut total = 0usize;
     let mut leaks = 0usize;
     for input in &config.inputs {
-        let (name, bytes) = read_input(input)?;
+        let (name, bytes) = read_input(input, input_cap(input, &config.options))?;
         compile_input(
             &name,
             &bytes,

@@ -36,6 +36,11 @@ pub fn compile_input(
     options: &Options,
     each: &mut dyn FnMut(Compiled) -> Result<(), Error>,
 ) -> Result<OutputShape, Error> {
+    let cap = crate::compile::input_cap(kind, options.max_bytes);
+    if bytes.len() > cap {
+        each(crate::compile::too_big(name, cap, options))?;
+        return Ok(OutputShape::Single);
+    }
     let text = match (kind, std::str::from_utf8(bytes)) {
         (InputKind::Markup, Ok(text)) if template::has_tags(text) || variables.any() => text,
         _ => {

@@ -43,8 +43,7 @@ pub fn read_message(text: &str) -> Result<Message, Box<Diagnostic>> {
         bad_values.push(BadValue {
             path: "To_Account".to_owned(),
             problem: "`To_Account` is an empty list".to_owned(),
-            help: "leave `To_Account` out to send to every member, or name the members"
-                .to_owned(),
+            help: "leave `To_Account` out to send to every member, or name the members".to_owned(),
         });
     }
     let first = bad_values
@@ -511,7 +510,8 @@ mod tests {
 
     #[test]
     fn lists_compiling_would_change_are_refused() {
-        let base = r#"{"GroupId":"g","MsgBody":[{"MsgType":"TIMTextElem","MsgContent":{"Text":"x"}}]"#;
+        let base =
+            r#"{"GroupId":"g","MsgBody":[{"MsgType":"TIMTextElem","MsgContent":{"Text":"x"}}]"#;
         for (extra, problem) in [
             (r#","To_Account":[]}"#, "`To_Account` is an empty list"),
             (

@@ -115,6 +115,10 @@ impl Compiled {
 /// Compiles the bytes of the file called `name`: one result for markup and `.json`,
 /// one per non-blank line for `.jsonl`.
 pub fn compile_file(name: &str, bytes: &[u8], kind: InputKind, options: &Options) -> Vec<Compiled> {
+    let cap = input_cap(kind, options.max_bytes);
+    if bytes.len() > cap {
+        return vec![too_big(name, cap, options)];
+    }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => return vec![not_utf8(name, bytes, error)],
@@ -158,21 +162,33 @@ pub fn compile_markup(name: &str, text: &str, options: &Options) -> Compiled {
     }
     let cap = markup_cap(options.max_bytes);
     if text.len() > cap {
-        let diagnostic = Diagnostic::new(
-            &rules::TOO_LONG,
-            format!(
-                "the file is {} bytes, more than any message can hold; timl stops before reading it",
-                text.len()
-            ),
-        )
-        .at(Span::point(0))
-        .help(format!(
-            "a message body is at most {} bytes of JSON; markup over {cap} bytes cannot fit",
-            options.max_bytes
-        ));
-        return finish_diagnostics(&origin, None, vec![diagnostic], |_| None);
+        return too_big(name, cap, options);
     }
     compile_text(text, &origin, options)
+}
+
+/// The most of an input file timl reads: markup and a `.json` request hold one
+/// message ([`markup_cap`]); a `.jsonl` file holds many, up to 64 MiB (split a bigger
+/// one, or compile its rows from a template with `--data`, which streams).
+pub fn input_cap(kind: InputKind, max_bytes: usize) -> usize {
+    match kind {
+        InputKind::Markup | InputKind::Json => markup_cap(max_bytes),
+        InputKind::JsonLines => 64 << 20,
+    }
+}
+
+/// The error for an input over its cap (of which no more than the cap was read).
+pub fn too_big(name: &str, cap: usize, options: &Options) -> Compiled {
+    let mut diagnostic = Diagnostic::new(
+        &rules::TOO_LONG,
+        format!("the file is over {cap} bytes, more than timl reads for it; it stops there"),
+    )
+    .help(format!(
+        "a message body is at most {} bytes of JSON (`--max-bytes`)",
+        options.max_bytes
+    ));
+    diagnostic.resolve(name, &LineIndex::new(""));
+    Compiled::failed(vec![diagnostic])
 }
 
 /// The most markup (a file, or a template's rendering) timl reads for one message:

@@ -62,7 +62,9 @@ pub fn ends_glued(before: &str) -> Option<bool> {
 
 /// Whether a placeholder in `raw` holds a value with a line break.
 pub fn has_line_break(raw: &str) -> bool {
-    raw.split(VALUE_START).skip(1).any(|run| run.starts_with('V'))
+    raw.split(VALUE_START)
+        .skip(1)
+        .any(|run| run.starts_with('V'))
 }
 
 #[cfg(test)]

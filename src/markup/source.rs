@@ -3,6 +3,25 @@
 
 use std::borrow::Cow;
 
+/// Reads the text file at `path`, at most `cap` bytes of it: a bigger file (or an
+/// endless pipe or device) is an error, never read into memory. A leading byte-order
+/// mark is dropped.
+pub fn read_text(path: &std::path::Path, cap: usize) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(cap as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > cap {
+        return Err(std::io::Error::other(format!(
+            "the file is over {cap} bytes, more than timl reads for it"
+        )));
+    }
+    let text = String::from_utf8(without_bom_bytes(&bytes).to_vec())
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8"))?;
+    Ok(text)
+}
+
 /// The UTF-8 byte-order mark some editors (on Windows) put at the start of a file.
 const BOM: char = '\u{FEFF}';
 

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::secret::Secret;
 use crate::error::Error;
+use crate::markup::source::read_text;
 
 /// One profile of a config file. (No `Debug`: it holds secrets.)
 #[derive(Clone, Default, serde::Deserialize)]
@@ -56,9 +57,14 @@ pub(crate) fn read_profile(
     name: &str,
 ) -> Result<(Profile, Option<PathBuf>), Error> {
     for path in paths {
-        let Ok(text) = std::fs::read_to_string(path) else {
+        // Found by looking (none may exist); a FIFO or a device there is not one.
+        if !path.is_file() {
             continue;
-        };
+        }
+        let text = read_text(path, 1 << 20).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
         let config: ConfigFile =
             toml::from_str(&text).map_err(|error| config_error(path, &text, &error))?;
         if let Some(profile) = config.profile.get(name) {
@@ -94,7 +100,8 @@ pub(crate) fn read_profile(
 }
 
 pub(crate) fn read_secret(path: &Path, what: &str) -> Result<Secret, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+    // A key is 64 hex digits, a UserSig a few hundred characters.
+    let text = read_text(path, 64 << 10).map_err(|source| Error::Read {
         path: path.to_owned(),
         source,
     })?;

@@ -122,7 +122,10 @@ mod tests {
         );
         assert!(endpoint_url("http://127.0.0.1:99999").is_err());
         assert!(endpoint_url("https://exa mple.com").is_err());
-        assert_eq!(endpoint_url("https://h.example/").unwrap(), "https://h.example");
+        assert_eq!(
+            endpoint_url("https://h.example/").unwrap(),
+            "https://h.example"
+        );
     }
 
     #[test]

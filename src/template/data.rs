@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 use crate::diag::rules;
 use crate::diag::{Diagnostic, Location};
 use crate::error::Error;
-use crate::markup::source::{without_bom, without_bom_bytes};
+use crate::markup::source::{read_text, without_bom, without_bom_bytes};
 
 /// Where template variables come from.
 #[derive(Debug, Clone, Default)]
@@ -90,7 +90,8 @@ fn read_error(path: &Path, source: io::Error) -> Error {
 
 /// Reads a variables file: a JSON object, or TOML (by the `.toml` extension).
 pub fn read_vars_file(path: &Path) -> Result<Result<Vars, Diagnostic>, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| read_error(path, e))?;
+    // Variables for messages, not a database: 16 MiB is far more than any needs.
+    let text = read_text(path, 16 << 20).map_err(|e| read_error(path, e))?;
     let is_toml = path.extension().and_then(|e| e.to_str()) == Some("toml");
     let parsed: Result<Value, String> = if is_toml {
         toml::from_str::<toml::Table>(&text)
