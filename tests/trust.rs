@@ -486,6 +486,33 @@ fn hostile_templates_end_with_an_error_within_bounded_memory() {
 
 #[cfg(unix)]
 #[test]
+fn work_minijinja_fuel_misses_ends_at_the_deadline() {
+    // Lazily repeated and concatenated lists: minijinja folds, compares and searches
+    // them without fuel; timl's deadline ends the run (a template needs microseconds).
+    let dir = scratch("trust-deadline");
+    for (name, body) in [
+        (
+            "doubling-list",
+            "{% set ns = namespace(s=[1]) %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}x",
+        ),
+        ("folded-in", "{% if false %}{{ 5 in ([1] * 100000000) }}{% endif %}x"),
+        (
+            "folded-concat",
+            "{% if false %}{{ ([1000000000] * 100000000) ~ '' }}{% endif %}x",
+        ),
+        ("compare", "{{ ([1] * 100000000) < ([1] * 100000000) }}"),
+    ] {
+        let file = write(&dir, &format!("{name}.timl"), &format!("{HEAD}{body}\n"));
+        let output = timl_limited(1500, &["compile", &file]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{name}: {stderr}");
+        assert!(stderr.contains("error[template]"), "{name}: {stderr}");
+        assert!(output.stdout.is_empty(), "{name}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
 fn huge_markup_is_refused_before_it_is_read() {
     let dir = scratch("trust-huge");
     let mentions = format!("{HEAD}{}", "@a ".repeat(3_500_000));

@@ -23,6 +23,8 @@ pub use outcome::Outcome;
 
 /// Runs `command`.
 pub fn run(command: Command) -> Result<Outcome, Error> {
+    // A template needs microseconds; two seconds is work the fuel missed.
+    crate::template::watchdog::enable(std::time::Duration::from_secs(2));
     match command {
         Command::Compile(config) => compile::compile(config),
         Command::Check(config) => check::check(config),

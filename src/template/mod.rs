@@ -20,6 +20,7 @@ mod features;
 mod loader;
 pub mod shape;
 pub mod slots;
+pub mod watchdog;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -133,10 +134,12 @@ impl Template {
             sources,
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         };
-        if let Err(error) = template
-            .env
-            .add_template_owned(path.to_owned(), text.to_owned())
-        {
+        let added = watchdog::guard(path, || {
+            template
+                .env
+                .add_template_owned(path.to_owned(), text.to_owned())
+        });
+        if let Err(error) = added {
             return Err(vec![template.diagnostic(&error)]);
         }
         Ok(template)
@@ -148,8 +151,10 @@ impl Template {
         let failed = |error: Error| Box::new(self.diagnostic(&error));
         let template = self.env.get_template(&self.name).map_err(failed)?;
         let mut output = Capped::new(cap);
-        let (result, values) = slots::recording(cap, || {
-            template.render_captured_to(context.clone(), &mut output)
+        let (result, values) = watchdog::guard(&self.name, || {
+            slots::recording(cap, || {
+                template.render_captured_to(context.clone(), &mut output)
+            })
         });
         if output.overflowed {
             return Err(Box::new(too_long_rendering(cap, &self.main_source())));
@@ -170,10 +175,12 @@ impl Template {
     /// for the few renderings that have diagnostics (rendering is deterministic).
     fn output_spans(&self, context: Value, cap: usize) -> Vec<OutputSpan> {
         let template = self.env.get_template(&self.name);
-        slots::recording(cap, || template.and_then(|t| t.render_with_spans(context)))
-            .0
-            .map(|(_, spans)| spans)
-            .unwrap_or_default()
+        watchdog::guard(&self.name, || {
+            slots::recording(cap, || template.and_then(|t| t.render_with_spans(context)))
+        })
+        .0
+        .map(|(_, spans)| spans)
+        .unwrap_or_default()
     }
 
     /// The parse of a rendered shape, from the cache when this shape was seen.
