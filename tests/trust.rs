@@ -280,6 +280,37 @@ fn what_the_template_text_means_never_depends_on_a_value() {
     }
 }
 
+#[test]
+fn a_value_is_one_item_of_a_header_list() {
+    let source = "---\ngroup: @TGS#2C5SZEAEF\nrandom: 1\nto: x, {{ v }}\npush.desc: {{ v }}\ncontrol: {{ c }}\n---\nhi\n";
+    let template = Template::new("t.timl", source, None).unwrap();
+    let compiled = compile_template(
+        &template,
+        context! { v => "a, b,c", c => "no-unread" },
+        &Options::default(),
+    );
+    let json: Json = serde_json::from_str(compiled.json.as_deref().unwrap()).unwrap();
+    assert_eq!(json["To_Account"], serde_json::json!(["x", "a, b,c"]));
+    assert_eq!(json["OfflinePushInfo"]["Desc"], "a, b,c");
+    // One value is one word too: `no-unread,no-last-msg` is not two controls.
+    let compiled = compile_template(
+        &template,
+        context! { v => "y", c => "no-unread,no-last-msg" },
+        &Options::default(),
+    );
+    assert!(compiled.json.is_none());
+    // The template's own commas still make a list from many values.
+    let source = "---\ngroup: @TGS#2C5SZEAEF\nrandom: 1\nto: {% for u in users %}{{ u }}{% if not loop.last %}, {% endif %}{% endfor %}\n\n---\nhi\n";
+    let template = Template::new("t.timl", source, None).unwrap();
+    let compiled = compile_template(
+        &template,
+        context! { users => ["a", "b"] },
+        &Options::default(),
+    );
+    let json: Json = serde_json::from_str(compiled.json.as_deref().unwrap()).unwrap();
+    assert_eq!(json["To_Account"], serde_json::json!(["a", "b"]));
+}
+
 // ---------------------------------------------------------------------------------
 // Reserved characters cannot be forged or smuggled
 // ---------------------------------------------------------------------------------

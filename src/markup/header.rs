@@ -3,6 +3,7 @@
 
 use crate::diag::Span;
 use crate::markup::ast::Spanned;
+use crate::markup::placeholder::restore_commas;
 use crate::markup::srcmap::SourceMap;
 use crate::message::group::GroupType;
 use crate::message::{
@@ -53,6 +54,12 @@ macro_rules! key {
             apply: $apply,
         }
     };
+}
+
+/// Whether the key `name` takes a comma-separated list (its items are split before
+/// the commas inside values are put back).
+pub(crate) fn is_list(name: &str) -> bool {
+    matches!(name, "to" | "control" | "forbid-callback")
 }
 
 /// Every header key, in the order of the README's header table.
@@ -356,6 +363,8 @@ fn list(value: &Spanned<String>) -> Result<Vec<Spanned<String>>, String> {
     for part in value.value.split(',') {
         let lead = part.len() - part.trim_start().len();
         let item = part.trim();
+        // Commas inside a template value were kept out of the split.
+        let item = &*restore_commas(item);
         let span = if exact {
             let start = value.span.start + offset + lead;
             Span::new(start, start + item.len())

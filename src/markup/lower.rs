@@ -5,14 +5,16 @@
 //! signatures in `elements`. Text and mentions between elements merge into one
 //! `TIMTextElem`, and every mention adds its `GroupAtInfo` entry in body order.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::diag::rules;
 use crate::diag::Diagnostic;
 use crate::diag::Span;
-use crate::markup::ast::{Document, Inline};
+use crate::markup::ast::{Document, Inline, Spanned};
 use crate::markup::elements::{self, Built};
 use crate::markup::header::{self, HeaderTarget};
+use crate::markup::placeholder::restore_commas;
 use crate::markup::srcmap::SourceMap;
 use crate::message::group::GroupType;
 use crate::message::{Element, GroupAt, Message, TextElem};
@@ -80,7 +82,12 @@ fn lower_header(document: &Document, lowered: &mut Lowered, diagnostics: &mut Ve
             group_type: &mut lowered.group_type,
             spans: &mut lowered.spans,
         };
-        match (key.apply)(&mut target, &entry.value) {
+        // A value's commas are commas again, but where a list still splits them.
+        let value = match restore_commas(&entry.value.value) {
+            Cow::Owned(text) if !header::is_list(name) => Spanned::new(text, entry.value.span),
+            _ => entry.value.clone(),
+        };
+        match (key.apply)(&mut target, &value) {
             Ok(()) => {
                 lowered.spans.insert(path, entry.value.span);
             }

@@ -16,6 +16,19 @@ pub const VALUE_START: char = '\u{E000}';
 /// Ends a template value in rendered markup.
 pub const VALUE_END: char = '\u{E001}';
 
+/// A comma inside a value in a header line, until the header's lists are split: a
+/// value is one list item (`to: {{ v }}` with `a, b` names one account `a, b`).
+pub const VALUE_COMMA: char = '\u{E002}';
+
+/// `text` with [`VALUE_COMMA`] back to commas.
+pub fn restore_commas(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(VALUE_COMMA) {
+        std::borrow::Cow::Owned(text.replace(VALUE_COMMA, ","))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// Whether timl reserves `c` for template values (U+E000 to U+E00B): refused in
 /// templates, values and escapes, so that only a printed value can make one.
 pub fn is_reserved(c: char) -> bool {

@@ -64,6 +64,16 @@ impl<'r> Shaped<'r> {
 
     /// `text` (a string from the parse of the shape) with its values put back.
     pub fn fill<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        self.fill_with(text, false)
+    }
+
+    /// `text` with its values put back, the commas inside them as
+    /// [`placeholder::VALUE_COMMA`] (header values, whose lists split on commas).
+    fn fill_header<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        self.fill_with(text, true)
+    }
+
+    fn fill_with<'t>(&self, text: &'t str, mark_commas: bool) -> Cow<'t, str> {
         if !text.contains(VALUE_START) {
             return Cow::Borrowed(text);
         }
@@ -78,6 +88,12 @@ impl<'r> Shaped<'r> {
             };
             let index = placeholder::index(&after[..end]);
             match index.and_then(|i| self.values.get(i)) {
+                Some(value) if mark_commas => {
+                    out.extend(value.chars().map(|c| match c {
+                        ',' => placeholder::VALUE_COMMA,
+                        c => c,
+                    }));
+                }
                 Some(value) => out.push_str(value),
                 None => out.push_str(&rest[start..start + VALUE_START.len_utf8() + end + 1]),
             }
@@ -107,7 +123,9 @@ pub fn fill_parse(
 ) -> (Document, Vec<Diagnostic>) {
     let mut document = document.clone();
     for entry in &mut document.header {
-        fill_string(&mut entry.value.value, shaped);
+        if let Cow::Owned(filled) = shaped.fill_header(&entry.value.value) {
+            entry.value.value = filled;
+        }
     }
     for inline in &mut document.body {
         match inline {
