@@ -1,9 +1,11 @@
 //! App: the command line in, files read and written and an [`Outcome`] out.
 //!
 //! [`cli`] turns arguments into a plain [`config::Command`]; one module per command
-//! ([`compile`], [`check`], [`send`], [`usersig`]) runs it. Only this folder touches
-//! standard streams and writes files (the journal aside): [`input`] reads inputs,
-//! [`output`] writes `-o` whole or not at all, [`printer`] shows diagnostics.
+//! ([`compile`], [`check`], [`send`], [`usersig`]) runs it. This folder reads the
+//! inputs ([`input`]), writes `-o` whole or not at all ([`output`]) and the standard
+//! streams ([`printer`], the send reports); elsewhere only the journal writes a file,
+//! the template loader and the data rows read theirs, and the template deadline may
+//! print its one error before it ends the process.
 
 mod check;
 pub mod cli;

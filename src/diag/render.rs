@@ -135,7 +135,8 @@ fn shown_char(c: char) -> Option<char> {
     }
 }
 
-/// `text` as it is shown: see [`shown_char`]. Every untrusted string (a file name, a
+/// `text` as it is shown: control and bidirectional characters as visible stand-ins,
+/// tabs as spaces. Every untrusted string (a file name, a
 /// value, a server's text) reaches the terminal through this.
 pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

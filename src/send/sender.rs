@@ -184,7 +184,8 @@ impl Sender {
     /// attempt and retrying passing failures as `policy` allows. `before_first` runs
     /// right before the first request leaves (to journal it); if it fails, nothing is
     /// sent. Before every attempt the age of any request that may have arrived is
-    /// checked (see [`Window`]).
+    /// checked: past the server's de-duplication window, sending again could deliver
+    /// twice, so the message is held back as uncertain.
     pub fn send_with_retries(
         &self,
         body: &str,

@@ -47,14 +47,14 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_function("face", face);
 }
 
-/// The names of every filter [`register`] adds (for tests that try them all).
+/// The names of every filter a template may use (for tests that try them all).
 pub fn filter_names() -> Vec<&'static str> {
     let mut names = TEXT_FILTERS.to_vec();
     names.extend(["safe", "escape", "e", "default", "d", "trim", "tojson"]);
     names
 }
 
-/// The names of every test [`register`] adds.
+/// The names of every test a template may use.
 pub fn test_names() -> Vec<&'static str> {
     let mut names = TESTS.to_vec();
     names.extend(["safe", "escaped"]);
