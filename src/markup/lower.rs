@@ -83,11 +83,13 @@ fn lower_header(document: &Document, lowered: &mut Lowered, diagnostics: &mut Ve
             spans: &mut lowered.spans,
         };
         // A value's commas are commas again, but where a list still splits them.
-        let value = match restore_commas(&entry.value.value) {
-            Cow::Owned(text) if !header::is_list(name) => Spanned::new(text, entry.value.span),
-            _ => entry.value.clone(),
+        let restored = match restore_commas(&entry.value.value) {
+            Cow::Owned(text) if !header::is_list(name) => {
+                Some(Spanned::new(text, entry.value.span))
+            }
+            _ => None,
         };
-        match (key.apply)(&mut target, &value) {
+        match (key.apply)(&mut target, restored.as_ref().unwrap_or(&entry.value)) {
             Ok(()) => {
                 lowered.spans.insert(path, entry.value.span);
             }

@@ -150,17 +150,14 @@ impl Template {
     pub fn render(&self, context: Value, cap: usize) -> Result<Rendered<'_>, Box<Diagnostic>> {
         let failed = |error: Error| Box::new(self.diagnostic(&error));
         let template = self.env.get_template(&self.name).map_err(failed)?;
-        let mut output = Capped::new(cap);
+        // Fuel counts every byte written (at most 6.4 MB); past `cap` it is an error.
         let (result, values) = watchdog::guard(&self.name, || {
-            slots::recording(cap, || {
-                template.render_captured_to(context.clone(), &mut output)
-            })
+            slots::recording(cap, || template.render(context.clone()))
         });
-        if output.overflowed {
+        let text = result.map_err(failed)?;
+        if text.len() > cap {
             return Err(Box::new(too_long_rendering(cap, &self.main_source())));
         }
-        result.map_err(failed)?;
-        let text = String::from_utf8(output.bytes).expect("minijinja writes text");
         Ok(Rendered {
             text,
             values,
@@ -328,38 +325,6 @@ fn too_long_rendering(cap: usize, source: &Source) -> Diagnostic {
     .help("a message body is at most 8000 bytes: look for a loop that runs away");
     diagnostic.resolve(&source.path, &LineIndex::new(&source.text));
     diagnostic
-}
-
-/// Collects a rendering, up to a cap.
-struct Capped {
-    bytes: Vec<u8>,
-    cap: usize,
-    overflowed: bool,
-}
-
-impl Capped {
-    fn new(cap: usize) -> Capped {
-        Capped {
-            bytes: Vec::with_capacity(cap.min(4096)),
-            cap,
-            overflowed: false,
-        }
-    }
-}
-
-impl std::io::Write for Capped {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.bytes.len() + buf.len() > self.cap {
-            self.overflowed = true;
-            return Err(std::io::Error::other("the rendering is too long"));
-        }
-        self.bytes.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// Prints a value: markup (template text, captured blocks, macro output, `mention()`

@@ -55,6 +55,19 @@ fn nonce() -> u32 {
     })
 }
 
+/// The start of every slot of this process: U+E000 and the nonce's digits.
+fn slot_start() -> &'static str {
+    static START: OnceLock<String> = OnceLock::new();
+    START.get_or_init(|| {
+        let mut start = VALUE_START.to_string();
+        push_digits(
+            &mut start,
+            &format!("{:0width$}", nonce(), width = NONCE_DIGITS),
+        );
+        start
+    })
+}
+
 /// The first template-reserved character in `text`, as a diagnostic.
 pub fn reserved_char(text: &str) -> Option<Diagnostic> {
     let at = text.find(is_reserved)?;
@@ -100,12 +113,10 @@ pub fn slot(text: String) -> Result<String, Error> {
         table.values.push(text);
         Ok(table.values.len() - 1)
     })?;
-    let mut out = String::with_capacity(3 * (NONCE_DIGITS + 6));
-    out.push(VALUE_START);
-    push_digits(
-        &mut out,
-        &format!("{:0width$}{index}", nonce(), width = NONCE_DIGITS),
-    );
+    let start = slot_start();
+    let mut out = String::with_capacity(start.len() + 3 * 8);
+    out.push_str(start);
+    push_index(&mut out, index);
     out.push(VALUE_END);
     Ok(out)
 }
@@ -118,14 +129,23 @@ fn push_digits(out: &mut String, digits: &str) {
     }
 }
 
-/// The ASCII digits of slot digits, if `text` is made of them only.
-fn read_digits(text: &str) -> Option<String> {
-    text.chars()
-        .map(|c| {
-            let digit = u32::from(c).checked_sub(DIGIT_ZERO).filter(|d| *d < 10)?;
-            char::from_digit(digit, 10)
-        })
-        .collect()
+/// Appends `index` in slot digits (cheaper than formatting, once per value).
+fn push_index(out: &mut String, index: usize) {
+    if index >= 10 {
+        push_index(out, index / 10);
+    }
+    let digit = (index % 10) as u32;
+    out.push(char::from_u32(DIGIT_ZERO + digit).expect("private use"));
+}
+
+/// The number written in slot digits in `text`, if it is made of them only.
+fn read_index(text: &str) -> Option<usize> {
+    let mut index: usize = 0;
+    for c in text.chars() {
+        let digit = u32::from(c).checked_sub(DIGIT_ZERO).filter(|d| *d < 10)?;
+        index = index.checked_mul(10)?.checked_add(digit as usize)?;
+    }
+    Some(index)
 }
 
 /// How many more bytes of values this rendering may print.
@@ -164,23 +184,18 @@ pub fn find(text: &str, values: usize) -> impl Iterator<Item = Result<Found, Err
 
 /// The slot starting at `at` (which holds U+E000 or U+E001).
 fn parse_at(text: &str, at: usize, values: usize) -> Result<Found, Error> {
-    let after = &text[at..];
-    let inner = after.strip_prefix(VALUE_START).ok_or_else(cut_value)?;
-    let length = inner.find(VALUE_END).ok_or_else(cut_value)?;
-    let inner = &inner[..length];
-    let digits = read_digits(inner).ok_or_else(cut_value)?;
-    let (given, index) = digits
-        .split_at_checked(NONCE_DIGITS)
+    let digits = text[at..]
+        .strip_prefix(slot_start())
         .ok_or_else(cut_value)?;
-    let ours = given.parse::<u32>().ok() == Some(nonce()) && !index.is_empty();
-    let index = index
-        .parse::<usize>()
-        .ok()
-        .filter(|&index| ours && index < values)
+    let length = digits.find(VALUE_END).ok_or_else(cut_value)?;
+    let index = Some(&digits[..length])
+        .filter(|index| !index.is_empty())
+        .and_then(read_index)
+        .filter(|&index| index < values)
         .ok_or_else(cut_value)?;
     Ok(Found {
         start: at,
-        end: at + VALUE_START.len_utf8() + length + VALUE_END.len_utf8(),
+        end: at + slot_start().len() + length + VALUE_END.len_utf8(),
         index,
     })
 }
