@@ -217,26 +217,9 @@ fn serve(
         if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
             return;
         }
-        let mut length = 0usize;
-        loop {
-            let mut header = String::new();
-            if reader.read_line(&mut header).unwrap_or(0) == 0 {
-                return;
-            }
-            let header = header.trim_end();
-            if header.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = header.split_once(':') {
-                if name.eq_ignore_ascii_case("content-length") {
-                    length = value.trim().parse().unwrap_or(0);
-                }
-            }
-        }
-        let mut body = vec![0; length.min(1 << 20)];
-        if reader.read_exact(&mut body).is_err() {
+        let Some(body) = read_rest(&mut reader) else {
             return;
-        }
+        };
         let target = request_line.split_whitespace().nth(1).unwrap_or("");
         let answer = match answer(target, &body, config, seen) {
             Answer::Held(reply) => {
@@ -589,18 +572,14 @@ impl Drop for Elsewhere {
     }
 }
 
-/// Reads one request's head (and body, if it has a length) and answers OK.
-fn answer_ok(stream: TcpStream) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut reader = BufReader::new(match stream.try_clone() {
-        Ok(s) => s,
-        Err(_) => return,
-    });
+/// The rest of a request after its first line: the headers, then the body (of its
+/// `content-length`, at most 1 MiB); `None` when the connection ends first.
+fn read_rest(reader: &mut BufReader<TcpStream>) -> Option<Vec<u8>> {
     let mut length = 0usize;
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
+            return None;
         }
         let line = line.trim_end();
         if line.is_empty() {
@@ -613,7 +592,20 @@ fn answer_ok(stream: TcpStream) {
         }
     }
     let mut body = vec![0; length.min(1 << 20)];
-    let _ = reader.read_exact(&mut body);
+    reader.read_exact(&mut body).ok()?;
+    Some(body)
+}
+
+/// Reads one request's head (and body, if it has a length) and answers OK.
+fn answer_ok(stream: TcpStream) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut reader = BufReader::new(match stream.try_clone() {
+        Ok(s) => s,
+        Err(_) => return,
+    });
+    if read_rest(&mut reader).is_none() {
+        return;
+    }
     let text = json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "MsgTime": usersig::now(), "MsgSeq": 1}).to_string();
     let mut writer = stream;
     let _ = writer.write_all(
