@@ -24,6 +24,7 @@ fn main() {
             key: KEY.into(),
             latency: Duration::from_millis(latency),
             connect_delay: Duration::ZERO,
+            groups: None,
         });
         let sender = Sender::new(Credentials {
             sdkappid: 1,

@@ -193,7 +193,18 @@ fn every_rule_has_a_bad_fixture() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
+    // These need the server's answers; `tests/online.rs` breaks each against the
+    // fake server.
+    let online = [
+        "group-missing",
+        "group-type-mismatch",
+        "from-not-member",
+        "mention-not-member",
+    ];
     for rule in timl::rules::ALL {
+        if online.contains(&rule.name) {
+            continue;
+        }
         assert!(
             names.iter().any(|n| n.starts_with(rule.name)),
             "no bad fixture for rule `{}`",

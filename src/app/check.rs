@@ -4,14 +4,25 @@
 use std::collections::HashSet;
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use super::config::{CheckConfig, Format, InputPath};
-use super::input::{input_cap, input_dir, input_kind, read_input, write_stdout};
+use super::config::{CheckConfig, Format, InputPath, Online};
+use super::input::write_stdout;
 use super::outcome::Outcome;
+use super::preflight::{self, read_all, Asking, Input};
 use super::printer::Printer;
+use super::send::environment;
+use crate::check::facts::GroupFacts;
 use crate::compile::batch::compile_input;
 use crate::diag::render::{self, Colour};
 use crate::error::Error;
+use crate::send::config_file::config_paths;
+use crate::send::credentials;
+use crate::send::sender::Sender;
+
+/// The rate and retries of `check --online`'s questions (those of `send`'s defaults).
+const DEFAULT_RATE: f64 = 200.0;
+const DEFAULT_RETRIES: u32 = 4;
 
 pub(super) fn check(config: CheckConfig) -> Result<Outcome, Error> {
     let mut files = Vec::new();
@@ -39,18 +50,25 @@ pub(super) fn check(config: CheckConfig) -> Result<Outcome, Error> {
             }
         }
     }
+    let inputs = read_all(&files, &config.options)?;
+    let mut options = config.options.clone();
+    if let Some(online) = &config.online {
+        match ask_online(&inputs, &config, online)? {
+            Ok(facts) => options.facts = facts.map(Arc::new),
+            Err(outcome) => return Ok(outcome),
+        }
+    }
     let colour = Colour::for_terminal(io::stdout().is_terminal());
     let mut printer = Printer::new(config.format, colour);
-    for file in &files {
-        let (name, bytes) = read_input(file, input_cap(file, &config.options))?;
+    for input in &inputs {
         printer.new_input();
         compile_input(
-            &name,
-            &bytes,
-            input_kind(file, &name),
-            &input_dir(file),
+            &input.name,
+            &input.bytes,
+            input.kind,
+            &input.dir,
             &config.variables,
-            &config.options,
+            &options,
             &mut |compiled| {
                 let mut out = String::new();
                 for diagnostic in &compiled.diagnostics {
@@ -74,6 +92,26 @@ pub(super) fn check(config: CheckConfig) -> Result<Outcome, Error> {
     } else {
         Outcome::Success
     })
+}
+
+/// `--online`: what the server says of the groups (sending nothing), or the outcome
+/// of a run that could not ask.
+fn ask_online(
+    inputs: &[Input],
+    config: &CheckConfig,
+    online: &Online,
+) -> Result<Result<Option<GroupFacts>, Outcome>, Error> {
+    let found = credentials::find(&online.credentials, &environment, &config_paths())?;
+    let sender = Sender::new(found.complete()?);
+    let asking = Asking {
+        check_members: online.check_members,
+        rate: DEFAULT_RATE,
+        retries: DEFAULT_RETRIES,
+    };
+    Ok(
+        preflight::facts(inputs, &config.variables, &config.options, &sender, asking)?
+            .map_err(|error| preflight::failed(&error)),
+    )
 }
 
 /// Every `.timl`, `.json` and `.jsonl` file below `dir`, but partials (names

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::app::config::{
-    CheckConfig, Command, CompileConfig, Format, InputPath, SendConfig, UsersigConfig, Variables,
+    CheckConfig, Command, CompileConfig, Format, InputPath, Online, RecallConfig, SendConfig,
+    UsersigConfig, Variables,
 };
 use crate::check::DEFAULT_MAX_BYTES;
 use crate::compile::Options;
@@ -47,6 +48,11 @@ enum CliCommand {
         after_help = "Example:\n  timl usersig --sdkappid 1400000000 --identifier admin --secret-key-file ~/.timl/key --expire 3600"
     )]
     Usersig(UsersigArgs),
+    /// Recall every message a journal shows as delivered (group_msg_recall).
+    #[command(
+        after_help = "Examples:\n  timl recall --journal orders.journal --dry-run\n  timl recall --journal orders.journal --group @TGS#2C5SZEAEF --yes\n\nExit codes: 0 all recalled, 2 bad usage (no terminal to confirm and no --yes),\n3 the journal could not be read or written, 4 the server refused a recall,\n5 the server could not be reached."
+    )]
+    Recall(RecallArgs),
 }
 
 #[derive(Debug, Args)]
@@ -92,6 +98,15 @@ struct SendArgs {
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     format: FormatArg,
 
+    /// Do not ask the server about the groups before sending (the fast path for
+    /// trusted inputs: a missing group or a type's rules are then found only by the
+    /// server, message by message).
+    #[arg(long)]
+    no_preflight: bool,
+
+    #[command(flatten)]
+    members: MembersArg,
+
     #[command(flatten)]
     credentials: CredentialArgs,
 
@@ -100,6 +115,45 @@ struct SendArgs {
 
     #[command(flatten)]
     common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+struct MembersArg {
+    /// Also ask whether `from`, `to` and the mentioned accounts are members of their
+    /// groups (`get_role_in_group`; not for AVChatRoom groups).
+    #[arg(long)]
+    check_members: bool,
+}
+
+#[derive(Debug, Args)]
+struct RecallArgs {
+    /// The journal of the batch to recall: every message it shows as delivered.
+    #[arg(long, value_name = "FILE", required = true)]
+    journal: PathBuf,
+
+    /// Recall only the messages sent to these groups (repeatable).
+    /// Example: `--group @TGS#2C5SZEAEF`.
+    #[arg(long = "group", value_name = "ID")]
+    groups: Vec<String>,
+
+    /// Do not ask for confirmation (needed when standard input is not a terminal).
+    #[arg(long)]
+    yes: bool,
+
+    /// Print the recall requests and recall nothing. Needs no credentials.
+    #[arg(long)]
+    dry_run: bool,
+
+    /// At most this many requests per second overall.
+    #[arg(long, value_name = "N", default_value_t = 200.0, value_parser = parse_rate)]
+    rate: f64,
+
+    /// Retries of a passing failure.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    retries: u32,
+
+    #[command(flatten)]
+    credentials: CredentialArgs,
 }
 
 #[derive(Debug, Args)]
@@ -196,6 +250,17 @@ struct CheckArgs {
     /// Fail (exit 1) on warnings too. Example: `timl check drafts/ --deny-warnings`.
     #[arg(long)]
     deny_warnings: bool,
+
+    /// Also ask the server about the groups (exist? which type?), as `send` does
+    /// before sending; sends nothing. Needs the credentials.
+    #[arg(long)]
+    online: bool,
+
+    #[command(flatten)]
+    members: MembersArg,
+
+    #[command(flatten)]
+    credentials: CredentialArgs,
 
     #[command(flatten)]
     variables: VariableArgs,
@@ -311,6 +376,7 @@ impl CommonArgs {
             group_type: self.group_type,
             random,
             max_bytes: self.max_bytes,
+            facts: None,
         }
     }
 }
@@ -342,6 +408,17 @@ impl Cli {
                 journal: args.journal,
                 dry_run: args.dry_run,
                 format: args.format.format(),
+                preflight: !args.no_preflight,
+                check_members: args.members.check_members,
+            }),
+            CliCommand::Recall(args) => Command::Recall(RecallConfig {
+                journal: args.journal,
+                groups: args.groups,
+                yes: args.yes,
+                dry_run: args.dry_run,
+                rate: args.rate,
+                retries: args.retries,
+                credentials: args.credentials.into_flags(),
             }),
             CliCommand::Usersig(args) => Command::Usersig(UsersigConfig {
                 credentials: args.credentials.into_flags(),
@@ -362,6 +439,10 @@ impl Cli {
                 deny_warnings: args.deny_warnings,
                 variables: args.variables.into_variables(),
                 options: args.common.into_options(),
+                online: args.online.then(|| Online {
+                    credentials: args.credentials.into_flags(),
+                    check_members: args.members.check_members,
+                }),
             }),
         }
     }

@@ -54,6 +54,17 @@ pub struct CheckConfig {
     pub variables: Variables,
     /// Settings for compiling.
     pub options: Options,
+    /// `--online`: ask the server about the groups too.
+    pub online: Option<Online>,
+}
+
+/// How `check --online` asks the server.
+#[derive(Debug, Clone)]
+pub struct Online {
+    /// Where the credentials come from.
+    pub credentials: CredentialFlags,
+    /// `--check-members`.
+    pub check_members: bool,
 }
 
 /// `timl send`.
@@ -75,6 +86,10 @@ pub struct SendConfig {
     pub dry_run: bool,
     /// How to print results.
     pub format: Format,
+    /// Ask the server about the groups before sending (not `--no-preflight`).
+    pub preflight: bool,
+    /// `--check-members`: also ask which named accounts are members.
+    pub check_members: bool,
 }
 
 /// `timl usersig`.
@@ -84,6 +99,25 @@ pub struct UsersigConfig {
     pub credentials: CredentialFlags,
     /// Validity in seconds.
     pub expire: u64,
+}
+
+/// `timl recall`.
+#[derive(Debug, Clone)]
+pub struct RecallConfig {
+    /// The journal of the batch.
+    pub journal: PathBuf,
+    /// Only these groups (all when empty).
+    pub groups: Vec<String>,
+    /// No confirmation.
+    pub yes: bool,
+    /// Show the requests only.
+    pub dry_run: bool,
+    /// Requests per second.
+    pub rate: f64,
+    /// Retries of a passing failure.
+    pub retries: u32,
+    /// Where the credentials come from.
+    pub credentials: CredentialFlags,
 }
 
 /// A command to run.
@@ -97,4 +131,6 @@ pub enum Command {
     Send(SendConfig),
     /// Print a UserSig.
     Usersig(UsersigConfig),
+    /// Recall a journal's delivered messages.
+    Recall(RecallConfig),
 }

@@ -14,7 +14,9 @@ pub mod config;
 mod input;
 mod outcome;
 mod output;
+mod preflight;
 mod printer;
+mod recall;
 mod report;
 mod send;
 mod usersig;
@@ -32,5 +34,6 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
         Command::Check(config) => check::check(config),
         Command::Send(config) => send::send(config),
         Command::Usersig(config) => usersig::usersig(config),
+        Command::Recall(config) => recall::recall_command(config),
     }
 }

@@ -3,13 +3,16 @@
 
 use std::io::{self, BufRead, BufReader, IsTerminal, Seek, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::config::{Format, SendConfig};
-use super::input::{input_cap, input_dir, input_kind, read_input, write_stdout};
+use super::input::write_stdout;
 use super::outcome::Outcome;
+use super::preflight::{self, read_all, Asking, Input};
 use super::printer::Printer;
 use super::report::{said, Summary};
 use crate::compile::batch::compile_input;
+use crate::compile::Options;
 use crate::diag::render::{self, json_safe, printable, Colour};
 use crate::error::Error;
 use crate::message::random::RandomChoice;
@@ -73,12 +76,27 @@ fn send_with(
         (Some(path), false) => Some(Journal::open(path)?),
         _ => None,
     };
-    let Some(requests) = compile_all(config, redactor)? else {
+    let inputs = read_all(&config.inputs, &config.options)?;
+    let sender = credentials.map(Sender::new);
+    // The server is asked about the groups first (a dry run asks nothing).
+    let mut options = config.options.clone();
+    if let (Some(sender), true) = (&sender, config.preflight) {
+        let asking = Asking {
+            check_members: config.check_members,
+            rate: config.deliver.rate,
+            retries: config.deliver.retries,
+        };
+        match preflight::facts(&inputs, &config.variables, &options, sender, asking)? {
+            Ok(facts) => options.facts = facts.map(Arc::new),
+            Err(error) => return Ok(preflight::failed(&error)),
+        }
+    }
+    let Some(requests) = compile_all(&inputs, config, &options, redactor)? else {
         return Ok(Outcome::InputProblems);
     };
-    match credentials {
+    match sender {
         None => dry_run(requests, found, redactor),
-        Some(credentials) => deliver(requests, config, Sender::new(credentials), journal),
+        Some(sender) => deliver(requests, config, sender, journal),
     }
 }
 
@@ -102,7 +120,12 @@ impl Requests {
 
 /// Compiles and checks every message of every input before anything is sent; `None`
 /// when any has an error (they are printed, with the summary).
-fn compile_all(config: &SendConfig, redactor: &Redactor) -> Result<Option<Requests>, Error> {
+fn compile_all(
+    inputs: &[Input],
+    config: &SendConfig,
+    options: &Options,
+    redactor: &Redactor,
+) -> Result<Option<Requests>, Error> {
     let temp_error = |source| Error::Write {
         path: std::env::temp_dir(),
         source,
@@ -112,15 +135,14 @@ fn compile_all(config: &SendConfig, redactor: &Redactor) -> Result<Option<Reques
     let mut requests = io::BufWriter::new(tempfile::tempfile().map_err(temp_error)?);
     let mut total = 0usize;
     let mut leaks = 0usize;
-    for input in &config.inputs {
-        let (name, bytes) = read_input(input, input_cap(input, &config.options))?;
+    for input in inputs {
         compile_input(
-            &name,
-            &bytes,
-            input_kind(input, &name),
-            &input_dir(input),
+            &input.name,
+            &input.bytes,
+            input.kind,
+            &input.dir,
             &config.variables,
-            &config.options,
+            options,
             &mut |compiled| {
                 let shown: String = compiled
                     .diagnostics

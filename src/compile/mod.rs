@@ -12,7 +12,9 @@ pub mod batch;
 pub mod json_input;
 
 use std::ops::Range;
+use std::sync::Arc;
 
+use crate::check::facts::{check_facts, GroupFacts};
 use crate::check::{self, CheckOptions, DEFAULT_MAX_BYTES};
 use crate::diag::rules;
 use crate::diag::{Diagnostic, Severity};
@@ -39,6 +41,8 @@ pub struct Options {
     pub random: RandomChoice,
     /// `--max-bytes`.
     pub max_bytes: usize,
+    /// What the server says of the target groups (a preflight), when it was asked.
+    pub facts: Option<Arc<GroupFacts>>,
 }
 
 impl Default for Options {
@@ -48,6 +52,7 @@ impl Default for Options {
             group_type: None,
             random: RandomChoice::Derived,
             max_bytes: DEFAULT_MAX_BYTES,
+            facts: None,
         }
     }
 }
@@ -400,8 +405,16 @@ fn finish(
             .iter()
             .any(|field| path.starts_with(field))
     };
+    // The server's facts: a missing group, a type that disagrees, non-members; and
+    // the group's type for the type rules when the message does not say it.
+    let mut checks = *checked.options;
+    if let Some(facts) = &options.facts {
+        let (found, server_type) = check_facts(&message, checks.group_type, facts);
+        diagnostics.extend(found);
+        checks.group_type = checks.group_type.or(server_type);
+    }
     diagnostics.extend(
-        check::check_sized(&message, checked.options, encoded.body_bytes())
+        check::check_sized(&message, &checks, encoded.body_bytes())
             .into_iter()
             .filter(|d| !unset(d)),
     );

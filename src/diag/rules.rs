@@ -64,6 +64,11 @@ rules! {
     SILENT_CUSTOM = "silent-custom", Warning, None, "a custom-only message with no `desc` and no `push.desc`: no offline push";
     ELEMENT_LOOKALIKE = "element-lookalike", Warning, None, "`[fcae 6]`-style text one or two edits from an element name";
     GROUP_TYPE = "group-type", Note, None, "the group type is unknown, so the rules that depend on it were not applied";
+    // What the server says (preflight, `check --online`).
+    GROUP_MISSING = "group-missing", Error, Some(10010), "the server knows no such group (it does not exist or was dismissed)";
+    GROUP_TYPE_MISMATCH = "group-type-mismatch", Error, Some(10004), "the type the message is written for is not the group's type on the server";
+    FROM_NOT_MEMBER = "from-not-member", Error, Some(10007), "`from` is not a member of the group";
+    MENTION_NOT_MEMBER = "mention-not-member", Warning, None, "a mentioned account or a `to` account is not a member: the message reaches nobody there";
 }
 
 /// The rule called `name`, if there is one.

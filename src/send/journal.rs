@@ -65,6 +65,8 @@ pub enum State {
     Refused,
     /// It could not be delivered this time; a re-run tries again.
     Unreachable,
+    /// Delivered, then recalled (`timl recall`).
+    Recalled,
 }
 
 /// What the journal says about a message before this run.
@@ -79,9 +81,13 @@ pub enum Prior {
 }
 
 /// What the journal knows of one message.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 struct Track {
     delivered: bool,
+    /// Where and as which `MsgSeq` it was delivered, for a recall.
+    delivered_as: Option<(String, u64)>,
+    /// Recalled since.
+    recalled: bool,
     /// The earliest `sending` whose request may have arrived.
     open_since: Option<u64>,
     /// The window was opened by the latest `sending` (so its outcome can close it).
@@ -95,7 +101,13 @@ impl Track {
                 self.opened_by_latest = self.open_since.is_none();
                 self.open_since.get_or_insert(line.time);
             }
-            State::Delivered => self.delivered = true,
+            State::Delivered => {
+                self.delivered = true;
+                if let (Some(group), Some(seq)) = (&line.group, line.seq) {
+                    self.delivered_as = Some((group.clone(), seq));
+                }
+            }
+            State::Recalled => self.recalled = true,
             // Not stored by this attempt: if it opened the window, nothing is open.
             State::Refused | State::Unreachable if line.maybe != Some(true) => {
                 if self.opened_by_latest {
@@ -114,6 +126,17 @@ pub struct Journal {
     path: PathBuf,
     file: File,
     tracks: HashMap<String, Track>,
+}
+
+/// A delivered message that has not been recalled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivered {
+    /// The message's key.
+    pub key: String,
+    /// Its group.
+    pub group: String,
+    /// The `MsgSeq` the server gave it.
+    pub seq: u64,
 }
 
 /// What a journal's bytes say about each message, or the number of the first line
@@ -226,6 +249,25 @@ impl Journal {
             }) => Prior::Uncertain(*since),
             _ => Prior::New,
         }
+    }
+
+    /// The messages delivered and not recalled yet, by group and `MsgSeq`.
+    pub fn delivered(&self) -> Vec<Delivered> {
+        let mut out: Vec<Delivered> = self
+            .tracks
+            .iter()
+            .filter(|(_, track)| track.delivered && !track.recalled)
+            .filter_map(|(key, track)| {
+                let (group, seq) = track.delivered_as.clone()?;
+                Some(Delivered {
+                    key: key.clone(),
+                    group,
+                    seq,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| (&a.group, a.seq).cmp(&(&b.group, b.seq)));
+        out
     }
 
     /// Appends `line` and writes it through to the operating system at once.
@@ -384,5 +426,38 @@ mod tests {
                 String::from_utf8_lossy(bytes)
             );
         }
+    }
+
+    #[test]
+    fn delivered_messages_are_listed_until_recalled() {
+        let dir = std::env::temp_dir().join(format!("timl-journal-recall-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("j");
+        let _ = std::fs::remove_file(&path);
+        let mut journal = Journal::open(&path).unwrap();
+        let delivered = |key: &str, seq| Line {
+            group: Some("g".into()),
+            seq: Some(seq),
+            ..line(key, State::Delivered, 1)
+        };
+        journal.record(delivered("a", 7)).unwrap();
+        journal.record(delivered("b", 3)).unwrap();
+        journal.record(line("c", State::Refused, 1)).unwrap();
+        let keys: Vec<_> = journal
+            .delivered()
+            .into_iter()
+            .map(|d| (d.key, d.seq))
+            .collect();
+        assert_eq!(keys, [("b".to_owned(), 3), ("a".to_owned(), 7)]);
+        journal
+            .record(Line {
+                seq: Some(3),
+                ..line("b", State::Recalled, 2)
+            })
+            .unwrap();
+        drop(journal);
+        let journal = Journal::open(&path).unwrap();
+        assert_eq!(journal.delivered().len(), 1);
+        assert_eq!(journal.prior("b"), Prior::Delivered);
     }
 }

@@ -11,11 +11,13 @@
 //! [`redact`] keeps the UserSig and the key out of every text. Nothing here compiles:
 //! it takes bodies that were compiled and checked.
 
+pub mod api;
 pub mod codes;
 pub mod config_file;
 pub mod credentials;
 pub mod deliver;
 pub mod endpoint;
+pub mod groups;
 pub mod journal;
 pub mod rate;
 pub mod redact;
@@ -23,4 +25,5 @@ pub mod secret;
 pub mod sender;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod transport;
 pub mod usersig;

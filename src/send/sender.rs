@@ -10,6 +10,10 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+pub use super::transport::{backoff, describe};
+use super::transport::{
+    describe_transport, may_have_left, percent_encode, redirect_target, shorten, url,
+};
 use crate::send::codes::{self, Retry};
 use crate::send::credentials::{Auth, Credentials};
 use crate::send::rate::Schedule;
@@ -169,15 +173,42 @@ impl Sender {
         self.usersig.read().expect("not poisoned").clone()
     }
 
-    /// The request URL with a fresh `random` nonce.
-    fn url(&self, usersig: &str, nonce: u32) -> String {
+    /// The URL of the REST call at `path` with a fresh `random` nonce.
+    fn url(&self, path: &str, usersig: &str, nonce: u32) -> String {
         url(
             &self.credentials.endpoint,
+            path,
             &self.credentials.sdkappid.to_string(),
             &percent_encode(&self.credentials.identifier),
             &percent_encode(usersig),
             nonce,
         )
+    }
+
+    /// One POST of `body` to the REST call at `path`, with the current UserSig.
+    pub(super) fn post(
+        &self,
+        path: &str,
+        body: &str,
+    ) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+        let usersig = self.usersig();
+        let url = self.url(path, usersig.expose(), crate::message::random::fresh());
+        self.agent
+            .post(&url)
+            .content_type("application/json")
+            .send(body)
+    }
+
+    /// Whether a UserSig expired (70001) can be signed anew (timl has the key): then
+    /// it is, and the call is worth another try.
+    pub(super) fn renewed_after(&self, code: i64) -> bool {
+        match (code, &self.credentials.auth) {
+            (70001, Auth::SecretKey(key)) => {
+                self.renew_usersig(key);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Sends `body` to `group`, waiting for its slot in `schedule` before every
@@ -240,14 +271,7 @@ impl Sender {
 
     /// One request, and what its answer means.
     fn attempt(&self, body: &str) -> Attempt {
-        let usersig = self.usersig();
-        let url = self.url(usersig.expose(), crate::message::random::fresh());
-        let response = self
-            .agent
-            .post(&url)
-            .content_type("application/json")
-            .send(body);
-        let mut response = match response {
+        let mut response = match self.post(PATH, body) {
             Ok(response) => response,
             Err(error) => {
                 return Attempt::unreachable(describe_transport(&error), may_have_left(&error))
@@ -288,19 +312,29 @@ impl Sender {
     /// A redirect: not stored by Tencent IM (it answered with a redirect), and trying
     /// again gets the same answer.
     fn redirected(&self, status: u16, response: &ureq::http::Response<ureq::Body>) -> Attempt {
+        Attempt::Done(Delivery::Unreachable {
+            reason: self.redirect_reason(status, response),
+            maybe_arrived: false,
+        })
+    }
+
+    /// What a redirect says, never its query: where it points and that it is not
+    /// followed.
+    pub(super) fn redirect_reason(
+        &self,
+        status: u16,
+        response: &ureq::http::Response<ureq::Body>,
+    ) -> String {
         let location = response
             .headers()
             .get("location")
             .map(|value| value.to_str().ok());
         let target = redirect_target(location, &self.credentials.endpoint);
-        Attempt::Done(Delivery::Unreachable {
-            reason: format!(
-                "HTTP {status}: the endpoint redirects to {}; timl never follows a redirect (check --endpoint and --region)",
-                // Redacted whole, then cut: a cut secret would no longer be found.
-                shorten(self.redact(&target))
-            ),
-            maybe_arrived: false,
-        })
+        format!(
+            "HTTP {status}: the endpoint redirects to {}; timl never follows a redirect (check --endpoint and --region)",
+            // Redacted whole, then cut: a cut secret would no longer be found.
+            shorten(self.redact(&target))
+        )
     }
 
     /// What a `send_group_msg` reply means.
@@ -318,8 +352,7 @@ impl Sender {
         }
         let (explanation, mut retry) = codes::explain(reply.error_code);
         // A long run can outlive the UserSig: with the key, sign a new one and retry.
-        if let (70001, Auth::SecretKey(key)) = (reply.error_code, &self.credentials.auth) {
-            self.renew_usersig(key);
+        if self.renewed_after(reply.error_code) {
             retry = Retry::Transient;
         }
         let refused = Delivery::Refused {
@@ -421,32 +454,6 @@ impl Sender {
     }
 }
 
-/// The request URL, from query values already encoded.
-fn url(endpoint: &str, sdkappid: &str, identifier: &str, usersig: &str, nonce: u32) -> String {
-    format!(
-        "{endpoint}{PATH}?sdkappid={sdkappid}&identifier={identifier}&usersig={usersig}&random={nonce}&contenttype=json"
-    )
-}
-
-/// A request as `--dry-run` shows it: the UserSig always as `***`, and a missing
-/// SDKAppID or identifier as `<sdkappid>` or `<identifier>` (a dry run needs no
-/// credentials).
-pub fn describe(
-    endpoint: &str,
-    sdkappid: Option<u64>,
-    identifier: Option<&str>,
-    body: &str,
-) -> String {
-    let url = url(
-        endpoint,
-        &sdkappid.map_or_else(|| "<sdkappid>".to_owned(), |id| id.to_string()),
-        &identifier.map_or_else(|| "<identifier>".to_owned(), percent_encode),
-        "***",
-        crate::message::random::fresh(),
-    );
-    format!("POST {url}\n{body}\n")
-}
-
 /// A UserSig for `credentials`, valid for a day from now.
 fn sign(credentials: &Credentials, key: &Secret) -> Secret {
     Secret::new(usersig::sign(
@@ -456,171 +463,4 @@ fn sign(credentials: &Credentials, key: &Secret) -> Secret {
         usersig::now(),
         USERSIG_LIFETIME,
     ))
-}
-
-/// Whether a failed request may have reached the server: not when the connection
-/// was never made.
-fn may_have_left(error: &ureq::Error) -> bool {
-    match error {
-        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed | ureq::Error::Tls(_) => false,
-        ureq::Error::Io(io) => !matches!(
-            io.kind(),
-            std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::AddrNotAvailable
-        ),
-        _ => true,
-    }
-}
-
-/// Exponential backoff with jitter: 200 ms, 400 ms, 800 ms, ... (at most 10 s), plus
-/// up to the same again at random, so retries from many workers spread out.
-fn backoff(attempt: u32) -> Duration {
-    let base = 200u64.saturating_mul(1 << attempt.min(6)).min(10_000);
-    let jitter = u64::from(crate::message::random::fresh()) % (base + 1);
-    Duration::from_millis(base + jitter)
-}
-
-/// A transport error by its kind only: the library's own message names the URL, and
-/// with it the UserSig.
-fn describe_transport(error: &ureq::Error) -> String {
-    match error {
-        ureq::Error::Timeout(_) => "the request timed out".to_owned(),
-        ureq::Error::HostNotFound => "the host was not found".to_owned(),
-        ureq::Error::ConnectionFailed => "the connection failed".to_owned(),
-        ureq::Error::Io(io) => format!("network error: {}", io.kind()),
-        ureq::Error::Tls(_) => "the TLS handshake failed".to_owned(),
-        ureq::Error::StatusCode(code) => format!("HTTP {code}"),
-        _ => "the request could not be completed".to_owned(),
-    }
-}
-
-/// Where a redirect pointed, as scheme, host and path only: the query and fragment
-/// are left out (they may carry the UserSig timl sent), and so is any user name or
-/// password. A relative `Location` is shown resolved against `endpoint`.
-fn redirect_target(location: Option<Option<&str>>, endpoint: &str) -> String {
-    let location = match location {
-        None => return "nowhere (no Location header)".to_owned(),
-        Some(None) => return "a Location that is not plain text".to_owned(),
-        Some(Some(location)) => location.trim(),
-    };
-    let location = location.split(['?', '#']).next().unwrap_or("");
-    let (endpoint_scheme, endpoint_rest) = endpoint.split_once("://").unwrap_or(("https", ""));
-    let endpoint_host = endpoint_rest.split('/').next().unwrap_or("");
-    let has_scheme = location.split_once("://").is_some_and(|(scheme, _)| {
-        !scheme.is_empty()
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    });
-    let (scheme, rest) = if has_scheme {
-        location.split_once("://").unwrap_or(("", location))
-    } else if let Some(rest) = location.strip_prefix("//") {
-        (endpoint_scheme, rest)
-    } else if location.starts_with('/') {
-        return format!("{endpoint_scheme}://{endpoint_host}{location}");
-    } else {
-        let folder = &PATH[..=PATH.rfind('/').unwrap_or(0)];
-        return format!(
-            "{endpoint_scheme}://{endpoint_host}{}{folder}{location}",
-            endpoint_rest
-                .split_once('/')
-                .map_or(String::new(), |(_, path)| format!("/{path}"))
-        );
-    };
-    let (authority, path) = match rest.find('/') {
-        Some(slash) => rest.split_at(slash),
-        None => (rest, ""),
-    };
-    // `user:password@host`: only the host is shown.
-    let host = authority.rsplit('@').next().unwrap_or("");
-    format!("{scheme}://{host}{path}")
-}
-
-/// At most 200 characters of a server-given text, so a hostile answer cannot flood
-/// the report.
-fn shorten(text: String) -> String {
-    match text.char_indices().nth(200) {
-        Some((cut, _)) => format!("{}...", &text[..cut]),
-        None => text,
-    }
-}
-
-/// Percent-encodes a query value (everything but unreserved characters).
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~' | b'*') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn query_values_are_encoded() {
-        assert_eq!(percent_encode("admin"), "admin");
-        assert_eq!(percent_encode("a b&c=d"), "a%20b%26c%3Dd");
-        assert_eq!(percent_encode("eJw*-_"), "eJw*-_");
-    }
-
-    #[test]
-    fn a_dry_run_shows_placeholders_for_what_is_missing() {
-        let shown = describe("https://h", None, None, "{}");
-        assert!(
-            shown.starts_with("POST https://h/v4/group_open_http_svc/send_group_msg?sdkappid=<sdkappid>&identifier=<identifier>&usersig=***&random="),
-            "{shown}"
-        );
-        assert!(shown.ends_with("&contenttype=json\n{}\n"), "{shown}");
-        let shown = describe("https://h", Some(14), Some("a b"), "{}");
-        assert!(
-            shown.contains("?sdkappid=14&identifier=a%20b&usersig=***&"),
-            "{shown}"
-        );
-    }
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        assert!(
-            backoff(0) >= Duration::from_millis(200) && backoff(0) <= Duration::from_millis(400)
-        );
-        assert!(backoff(3) >= Duration::from_millis(1600));
-        assert!(backoff(30) <= Duration::from_millis(20_000));
-    }
-
-    #[test]
-    fn a_redirect_shows_where_it_points_without_query_fragment_or_password() {
-        let endpoint = "https://console.tim.qq.com";
-        let shown = |location| redirect_target(Some(Some(location)), endpoint);
-        assert_eq!(
-            shown("https://evil.example:8443/a/b?usersig=SECRET&x=1#frag"),
-            "https://evil.example:8443/a/b"
-        );
-        assert_eq!(shown("http://user:pw@10.0.0.1/x#y"), "http://10.0.0.1/x");
-        assert_eq!(shown("//other.example/p?q"), "https://other.example/p");
-        assert_eq!(
-            shown("/elsewhere?q"),
-            "https://console.tim.qq.com/elsewhere"
-        );
-        assert_eq!(
-            shown("next?usersig=SECRET"),
-            "https://console.tim.qq.com/v4/group_open_http_svc/next"
-        );
-        assert_eq!(shown("https://h.example"), "https://h.example");
-        assert_eq!(
-            redirect_target(None, endpoint),
-            "nowhere (no Location header)"
-        );
-        assert_eq!(
-            redirect_target(Some(None), endpoint),
-            "a Location that is not plain text"
-        );
-        // The full target (the caller redacts it, then cuts it).
-        assert!(shown(&format!("https://h/{}", "a".repeat(500))).len() > 500);
-        assert!(shorten(format!("https://h/{}", "a".repeat(500))).len() < 210);
-    }
 }

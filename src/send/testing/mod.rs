@@ -20,6 +20,16 @@
 //! | `redirect-CODE-PORT-` | HTTP CODE (301, 302, ...) to `http://127.0.0.1:PORT/landing/page?` + the request's own query (UserSig included) + `#frag`, always |
 //!
 //! [`Elsewhere`] is where such a redirect points: a server that answers anything OK.
+//!
+//! Given groups ([`FakeConfig::groups`]), it also answers `get_group_info`,
+//! `get_role_in_group` and `group_msg_recall` ([`groups`]) and refuses a send to a
+//! group it does not know with 10010.
+
+mod elsewhere;
+mod groups;
+
+pub use elsewhere::Elsewhere;
+pub use groups::{Call, FakeGroup};
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -47,6 +57,9 @@ pub struct FakeConfig {
     /// Added before the first request of each new connection is read, as a slow TLS
     /// handshake would.
     pub connect_delay: Duration,
+    /// The groups it knows, by ID (`None`: any group exists, and the group APIs know
+    /// none).
+    pub groups: Option<HashMap<String, FakeGroup>>,
 }
 
 /// A message the server stored.
@@ -73,6 +86,10 @@ pub struct Seen {
     pub requests: Vec<(Instant, String, u32)>,
     /// Requests refused for a bad query or UserSig.
     pub unauthorized: usize,
+    /// Calls of the group APIs.
+    pub calls: Vec<Call>,
+    /// Messages recalled: (group, `MsgSeq`).
+    pub recalled: Vec<(String, u64)>,
     /// Attempts so far per group (for the injected failures).
     attempts: HashMap<String, u32>,
     /// When each (group, Random) was stored.
@@ -319,7 +336,13 @@ impl<'a> Request<'a> {
     /// The query names the app and the identifier, and its UserSig verifies.
     fn authorized(&self, config: &FakeConfig) -> bool {
         let query = &self.query;
-        self.path == crate::send::sender::PATH
+        let paths = [
+            crate::send::sender::PATH,
+            crate::send::groups::GROUP_INFO,
+            crate::send::groups::ROLE_IN_GROUP,
+            crate::send::groups::RECALL,
+        ];
+        paths.contains(&self.path)
             && query.get("sdkappid") == Some(&config.sdkappid.to_string().as_str())
             && query.get("identifier") == Some(&config.identifier.as_str())
             && query.get("contenttype") == Some(&"json")
@@ -406,6 +429,9 @@ fn injected(request: &Request<'_>, attempt: u32) -> Result<Duration, Answer> {
 fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) -> Answer {
     let request = Request::read(target, body);
     let mut seen = seen.lock().expect("not poisoned");
+    if let Some(answer) = group_api(&request, config, &mut seen) {
+        return answer;
+    }
     let now = Instant::now();
     seen.requests
         .push((now, request.group.clone(), request.random));
@@ -418,6 +444,13 @@ fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) ->
     }
     if request.message.is_null() {
         return error(60003, "the body is not JSON");
+    }
+    if config
+        .groups
+        .as_ref()
+        .is_some_and(|groups| !groups.contains_key(&request.group))
+    {
+        return error(10010, "group does not exist");
     }
     let attempt = {
         let count = seen.attempts.entry(request.group.clone()).or_default();
@@ -450,6 +483,23 @@ fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) ->
         return Answer::Held(reply);
     }
     Answer::Json(200, reply, delay)
+}
+
+/// The answer of a group API call (not `send_group_msg`, which `requests` counts).
+fn group_api(request: &Request<'_>, config: &FakeConfig, seen: &mut Seen) -> Option<Answer> {
+    use crate::send::groups::{GROUP_INFO, RECALL, ROLE_IN_GROUP};
+    if ![GROUP_INFO, ROLE_IN_GROUP, RECALL].contains(&request.path) {
+        return None;
+    }
+    if !request.authorized(config) {
+        seen.unauthorized += 1;
+        return Some(error(70009, "bad query or UserSig"));
+    }
+    Some(match request.path {
+        GROUP_INFO => groups::group_info(&request.message, config, seen),
+        ROLE_IN_GROUP => groups::role_in_group(&request.message, config, seen),
+        _ => groups::recall(&request.message, seen),
+    })
 }
 
 /// A server text that would drive a terminal if printed as it is: colour (CSI), a
@@ -511,70 +561,9 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A server on 127.0.0.1 that answers every request (any method, any path) with a
-/// `send_group_msg` success, and counts them: where a redirect from [`FakeIm`] points,
-/// so a test can tell whether timl followed it.
-pub struct Elsewhere {
-    addr: SocketAddr,
-    requests: Arc<Mutex<usize>>,
-    stop: Arc<AtomicBool>,
-    accept: Option<JoinHandle<()>>,
-}
-
-impl Elsewhere {
-    /// Starts it at a free port.
-    pub fn start() -> Elsewhere {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port is free");
-        let addr = listener.local_addr().expect("bound");
-        let requests = Arc::new(Mutex::new(0));
-        let stop = Arc::new(AtomicBool::new(false));
-        let accept = {
-            let (requests, stop) = (requests.clone(), stop.clone());
-            std::thread::spawn(move || {
-                for stream in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        return;
-                    }
-                    let Ok(stream) = stream else { continue };
-                    // Counted on connection: even a request that never finished
-                    // arriving means timl went there.
-                    *requests.lock().expect("not poisoned") += 1;
-                    std::thread::spawn(move || answer_ok(stream));
-                }
-            })
-        };
-        Elsewhere {
-            addr,
-            requests,
-            stop,
-            accept: Some(accept),
-        }
-    }
-
-    /// The port it listens on.
-    pub fn port(&self) -> u16 {
-        self.addr.port()
-    }
-
-    /// Connections made to it so far.
-    pub fn requests(&self) -> usize {
-        *self.requests.lock().expect("not poisoned")
-    }
-}
-
-impl Drop for Elsewhere {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr);
-        if let Some(accept) = self.accept.take() {
-            let _ = accept.join();
-        }
-    }
-}
-
 /// The rest of a request after its first line: the headers, then the body (of its
 /// `content-length`, at most 1 MiB); `None` when the connection ends first.
-fn read_rest(reader: &mut BufReader<TcpStream>) -> Option<Vec<u8>> {
+pub(super) fn read_rest(reader: &mut BufReader<TcpStream>) -> Option<Vec<u8>> {
     let mut length = 0usize;
     loop {
         let mut line = String::new();
@@ -594,25 +583,4 @@ fn read_rest(reader: &mut BufReader<TcpStream>) -> Option<Vec<u8>> {
     let mut body = vec![0; length.min(1 << 20)];
     reader.read_exact(&mut body).ok()?;
     Some(body)
-}
-
-/// Reads one request's head (and body, if it has a length) and answers OK.
-fn answer_ok(stream: TcpStream) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut reader = BufReader::new(match stream.try_clone() {
-        Ok(s) => s,
-        Err(_) => return,
-    });
-    if read_rest(&mut reader).is_none() {
-        return;
-    }
-    let text = json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "MsgTime": usersig::now(), "MsgSeq": 1}).to_string();
-    let mut writer = stream;
-    let _ = writer.write_all(
-        format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{text}",
-            text.len()
-        )
-        .as_bytes(),
-    );
 }
