@@ -18,7 +18,7 @@ use crate::message::group::GroupType;
 use crate::message::Message;
 use crate::send::api::CallError;
 use crate::send::groups::{group_info, members};
-use crate::send::rate::{Schedule, GROUP_RATE};
+use crate::send::rate::Schedule;
 use crate::send::sender::Sender;
 
 /// An input read once (standard input cannot be read twice).
@@ -130,7 +130,8 @@ fn add(targets: &mut Targets, message: &Message) {
 
 /// Asks the server about `targets`.
 fn ask(sender: &Sender, targets: &Targets, asking: Asking) -> Result<GroupFacts, CallError> {
-    let schedule = Schedule::new(asking.rate, GROUP_RATE);
+    // The per-group limit is for messages to a group; questions go at the app's rate.
+    let schedule = Schedule::new(asking.rate, asking.rate);
     let groups: Vec<String> = targets.keys().cloned().collect();
     let mut facts = GroupFacts::default();
     for info in group_info(sender, &schedule, &groups, asking.retries)? {
