@@ -39,6 +39,7 @@ mod diag;
 mod error;
 mod markup;
 mod message;
+mod preview;
 mod send;
 mod template;
 

@@ -73,7 +73,7 @@ fn compile(path: &Path, bytes: &[u8], kind: InputKind) -> Compiled {
     Compiled {
         message: message.and_then(|mut m| (m.len() == 1).then(|| m.remove(0))),
         diagnostics,
-        json: None,
+        ..Compiled::default()
     }
 }
 

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::app::config::{
-    CheckConfig, Command, CompileConfig, Format, InputPath, Online, RecallConfig, SendConfig,
-    UsersigConfig, Variables,
+    CheckConfig, Command, CompileConfig, Format, InputPath, Online, PreviewConfig, RecallConfig,
+    SendConfig, UsersigConfig, Variables,
 };
 use crate::check::DEFAULT_MAX_BYTES;
 use crate::compile::Options;
@@ -53,6 +53,37 @@ enum CliCommand {
         after_help = "Examples:\n  timl recall --journal orders.journal --dry-run\n  timl recall --journal orders.journal --group @TGS#2C5SZEAEF --yes\n\nExit codes: 0 all recalled, 2 bad usage (no terminal to confirm and no --yes),\n3 the journal could not be read or written, 4 the server refused a recall,\n5 the server could not be reached."
     )]
     Recall(RecallArgs),
+    /// Draw messages as a chat app would, in one HTML page (or serve it, live).
+    #[command(
+        after_help = "Examples:\n  timl preview templates/announcement.timl -o preview.html\n  timl preview templates/order-shipped.timl --data templates/order-shipped.csv --no-remote -o orders.html\n  timl preview notice.timl --serve"
+    )]
+    Preview(PreviewArgs),
+}
+
+#[derive(Debug, Args)]
+struct PreviewArgs {
+    /// The template (.timl), or compiled requests (.json, .jsonl); `-` for standard input.
+    #[arg(value_name = "FILE")]
+    input: String,
+
+    /// Write the page to OUT instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "OUT.html")]
+    output: Option<PathBuf>,
+
+    /// Show placeholders instead of loading the messages' pictures.
+    #[arg(long)]
+    no_remote: bool,
+
+    /// Serve the page on 127.0.0.1 (a free port, printed) and draw it again when the
+    /// template, its includes or its data change; the open page reloads itself.
+    #[arg(long, conflicts_with = "output")]
+    serve: bool,
+
+    #[command(flatten)]
+    variables: VariableArgs,
+
+    #[command(flatten)]
+    common: CommonArgs,
 }
 
 #[derive(Debug, Args)]
@@ -410,6 +441,14 @@ impl Cli {
                 format: args.format.format(),
                 preflight: !args.no_preflight,
                 check_members: args.members.check_members,
+            }),
+            CliCommand::Preview(args) => Command::Preview(PreviewConfig {
+                input: input_path(args.input),
+                output: args.output,
+                variables: args.variables.into_variables(),
+                options: args.common.into_options(),
+                remote: !args.no_remote,
+                serve: args.serve,
             }),
             CliCommand::Recall(args) => Command::Recall(RecallConfig {
                 journal: args.journal,

@@ -101,6 +101,23 @@ pub struct UsersigConfig {
     pub expire: u64,
 }
 
+/// `timl preview`.
+#[derive(Debug, Clone)]
+pub struct PreviewConfig {
+    /// The template (or `.json`/`.jsonl` requests).
+    pub input: InputPath,
+    /// `-o`: write the page here instead of standard output.
+    pub output: Option<PathBuf>,
+    /// Template variables.
+    pub variables: Variables,
+    /// Settings for compiling.
+    pub options: Options,
+    /// Load the messages' pictures (not `--no-remote`).
+    pub remote: bool,
+    /// `--serve`: serve the page on 127.0.0.1 and draw it again on changes.
+    pub serve: bool,
+}
+
 /// `timl recall`.
 #[derive(Debug, Clone)]
 pub struct RecallConfig {
@@ -133,4 +150,6 @@ pub enum Command {
     Usersig(UsersigConfig),
     /// Recall a journal's delivered messages.
     Recall(RecallConfig),
+    /// Draw messages as an HTML page.
+    Preview(PreviewConfig),
 }

@@ -15,6 +15,7 @@ mod input;
 mod outcome;
 mod output;
 mod preflight;
+mod preview;
 mod printer;
 mod recall;
 mod report;
@@ -35,5 +36,6 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
         Command::Send(config) => send::send(config),
         Command::Usersig(config) => usersig::usersig(config),
         Command::Recall(config) => recall::recall_command(config),
+        Command::Preview(config) => preview::preview(config),
     }
 }

@@ -165,6 +165,20 @@ impl PendingOutput {
                 _ => self.write_line(&json)?,
             }
         }
+        self.commit()
+    }
+
+    /// Writes `bytes` (a whole document, such as a preview page) and commits them.
+    pub(super) fn finish_with(mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.temp
+            .write_all(bytes)
+            .map_err(|e| self.write_error(e))?;
+        self.commit()
+    }
+
+    /// Moves what was written into place: renamed over a regular file, copied to
+    /// standard output or into a FIFO or a device.
+    fn commit(self) -> Result<(), Error> {
         let shown = self.destination.shown();
         let write_error = |source| Error::Write {
             path: shown.clone(),

@@ -20,7 +20,7 @@ use crate::diag::rules;
 use crate::diag::{Diagnostic, Severity};
 use crate::diag::{LineIndex, Span};
 use crate::markup::ast::Document;
-use crate::markup::lower::lower;
+use crate::markup::lower::{lower, MentionMark};
 use crate::markup::parse::parse;
 use crate::markup::source::without_bom;
 use crate::message::encode::Encoded;
@@ -83,7 +83,7 @@ impl InputKind {
 }
 
 /// The result of compiling one input.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Compiled {
     /// The request body, when there were no errors.
     pub message: Option<Message>,
@@ -92,15 +92,18 @@ pub struct Compiled {
     /// The request body as compact JSON, when there were no errors (serialized once,
     /// with the checks).
     pub json: Option<String>,
+    /// The group type the rules used (given, or the server's), if known.
+    pub group_type: Option<GroupType>,
+    /// Where each mention's text sits (markup only; empty for `.json` inputs).
+    pub marks: Vec<MentionMark>,
 }
 
 impl Compiled {
     /// A result with no message.
     pub fn failed(diagnostics: Vec<Diagnostic>) -> Compiled {
         Compiled {
-            message: None,
             diagnostics,
-            json: None,
+            ..Compiled::default()
         }
     }
 
@@ -310,14 +313,16 @@ fn compile_document(
         options: &checks,
         unset_by_errors: &lowered.unset_by_errors,
     };
-    finish(
+    let mut compiled = finish(
         origin,
         lowered.message,
         checked,
         diagnostics,
         options,
         locate,
-    )
+    );
+    compiled.marks = lowered.marks;
+    compiled
 }
 
 /// Checks a compiled request body.
@@ -419,6 +424,7 @@ fn finish(
             .filter(|d| !unset(d)),
     );
     let mut compiled = finish_diagnostics(origin, Some(message), diagnostics, locate);
+    compiled.group_type = checks.group_type;
     if compiled.message.is_some() {
         compiled.json = Some(encoded.with_random(random));
     }
@@ -446,6 +452,6 @@ fn finish_diagnostics(
     Compiled {
         message: if failed { None } else { message },
         diagnostics,
-        json: None,
+        ..Compiled::default()
     }
 }

@@ -33,6 +33,20 @@ pub struct Lowered {
     /// JSON paths of header fields left unset because their values had syntax
     /// errors: the checks' complaints about them would only repeat those errors.
     pub unset_by_errors: Vec<&'static str>,
+    /// Where each mention's text sits in its text element (for the preview).
+    pub marks: Vec<MentionMark>,
+}
+
+/// Where a mention's text (`@Tommy`) sits in the message: the `MsgBody` index of its
+/// text element, the byte range in that text, and its `GroupAtInfo` index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentionMark {
+    /// The `MsgBody` index of the text element.
+    pub element: usize,
+    /// The byte range of `@...` in that element's text.
+    pub range: std::ops::Range<usize>,
+    /// The `GroupAtInfo` index of the mention.
+    pub at: usize,
 }
 
 /// Lowers a parsed file, reporting header and element-argument problems.
@@ -154,8 +168,15 @@ fn lower_body(document: &Document, lowered: &mut Lowered, diagnostics: &mut Vec<
         text: String::new(),
         span: None,
     };
-    let mention = |lowered: &mut Lowered, account: Option<String>, span: Span| {
+    let mention = |lowered: &mut Lowered, account: Option<String>, span: Span, range| {
         let index = lowered.message.group_at.len();
+        // The text element being built goes in after every element before it.
+        let element = lowered.message.body.len();
+        lowered.marks.push(MentionMark {
+            element,
+            range,
+            at: index,
+        });
         lowered.spans.insert_item("GroupAtInfo", index, span);
         lowered.message.group_at.push(match account {
             None => GroupAt::everyone(),
@@ -166,16 +187,18 @@ fn lower_body(document: &Document, lowered: &mut Lowered, diagnostics: &mut Vec<
         match inline {
             Inline::Text(text) => pending.push(&text.value, text.span),
             Inline::Mention(id) => {
+                let start = pending.text.len();
                 pending.push("@", id.span);
                 pending.push(&id.value, id.span);
                 let account = (id.value != "all").then(|| id.value.clone());
-                mention(lowered, account, id.span);
+                mention(lowered, account, id.span, start..pending.text.len());
             }
             Inline::Element(element) if element.broken => lowered.partial_body = true,
             Inline::Element(element) => match elements::build(element) {
                 Ok(Built::Mention { text, account }) => {
+                    let start = pending.text.len();
                     pending.push(&text, element.span);
-                    mention(lowered, account, element.span);
+                    mention(lowered, account, element.span, start..pending.text.len());
                 }
                 Ok(Built::Element(built)) => {
                     pending.flush(lowered);

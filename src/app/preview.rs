@@ -1,0 +1,175 @@
+//! `timl preview`: a template's messages (or a batch's rows) drawn as one HTML page,
+//! written to `-o` or standard output; or, with `--serve`, served on 127.0.0.1 and
+//! drawn again whenever the template, a `.timl` file beside it (its includes), or its
+//! data or variables change, the open page reloading itself.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use super::config::{InputPath, PreviewConfig};
+use super::input::{input_cap, input_dir, input_kind, read_input};
+use super::outcome::Outcome;
+use super::output::PendingOutput;
+use crate::compile::batch::compile_input;
+use crate::error::Error;
+use crate::preview::{Collector, PageOptions};
+
+/// `timl preview`.
+pub(super) fn preview(config: PreviewConfig) -> Result<Outcome, Error> {
+    if config.serve {
+        return serve(&config);
+    }
+    let (page, errors) = render(&config, None)?;
+    PendingOutput::new(config.output.as_deref())?.finish_with(page.as_bytes())?;
+    if errors > 0 {
+        eprintln!("{errors} message(s) with errors: the page shows them; nothing would be sent");
+        return Ok(Outcome::InputProblems);
+    }
+    Ok(Outcome::Success)
+}
+
+/// The page of `config`'s messages, and how many of them have errors.
+fn render(config: &PreviewConfig, live: Option<(u64, String)>) -> Result<(String, usize), Error> {
+    let input = &config.input;
+    let (name, bytes) = read_input(input, input_cap(input, &config.options))?;
+    let mut collector = Collector::new(config.remote);
+    let mut errors = 0;
+    let mut row = 0;
+    compile_input(
+        &name,
+        &bytes,
+        input_kind(input, &name),
+        &input_dir(input),
+        &config.variables,
+        &config.options,
+        &mut |compiled| {
+            row += 1;
+            errors += usize::from(compiled.has_errors());
+            let origin = match &config.variables.data {
+                Some(data) => format!("row {row} of {}", data.display()),
+                None => name.clone(),
+            };
+            collector.add(origin, &compiled);
+            Ok(())
+        },
+    )?;
+    let options = PageOptions {
+        remote: config.remote,
+        live,
+    };
+    Ok((collector.page(&name, &options), errors))
+}
+
+/// The page as served: its version (bumped on every change) and its HTML.
+struct Served {
+    version: u64,
+    page: String,
+}
+
+/// `--serve`: the page on 127.0.0.1 (a free port, printed), drawn again when its
+/// sources change.
+fn serve(config: &PreviewConfig) -> Result<Outcome, Error> {
+    let bind_error = |source| Error::Write {
+        path: PathBuf::from("127.0.0.1"),
+        source,
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(bind_error)?;
+    let address = listener.local_addr().map_err(bind_error)?;
+    let nonce = format!("{:08x}", crate::message::random::fresh());
+    let (page, _) = render(config, Some((1, nonce.clone())))?;
+    let served = Arc::new(Mutex::new(Served { version: 1, page }));
+    println!("http://{address}/");
+    let _ = std::io::stdout().flush();
+    eprintln!("serving the preview on 127.0.0.1 only; Ctrl-C stops it");
+    {
+        let (served, config) = (served.clone(), config.clone());
+        std::thread::spawn(move || watch(&config, &served, &nonce));
+    }
+    for stream in listener.incoming().flatten() {
+        answer(stream, &served);
+    }
+    Ok(Outcome::Success)
+}
+
+/// Draws the page again whenever a source changes.
+fn watch(config: &PreviewConfig, served: &Mutex<Served>, nonce: &str) {
+    let mut seen = fingerprint(config);
+    loop {
+        std::thread::sleep(Duration::from_millis(300));
+        let now = fingerprint(config);
+        if now == seen {
+            continue;
+        }
+        seen = now;
+        let version = served.lock().map_or(0, |s| s.version) + 1;
+        match render(config, Some((version, nonce.to_owned()))) {
+            Ok((page, _)) => {
+                if let Ok(mut served) = served.lock() {
+                    *served = Served { version, page };
+                }
+            }
+            Err(error) => eprintln!(
+                "error: {}",
+                crate::diag::render::printable(&error.to_string())
+            ),
+        }
+    }
+}
+
+/// What the page depends on, as (path, modified, length): the template, the `.timl`
+/// files beside it, the data and the variables file.
+fn fingerprint(config: &PreviewConfig) -> Vec<(PathBuf, Option<SystemTime>, u64)> {
+    let mut paths: Vec<PathBuf> = Vec::new();
+    if let InputPath::File(path) = &config.input {
+        paths.push(path.clone());
+        let dir = input_dir(&config.input);
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            paths.extend(
+                entries
+                    .flatten()
+                    .map(|entry| entry.path())
+                    .filter(|path| path.extension().is_some_and(|e| e == "timl")),
+            );
+        }
+    }
+    paths.extend(config.variables.data.iter().cloned());
+    paths.extend(config.variables.vars_file.iter().cloned());
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let metadata = std::fs::metadata(&path).ok();
+            let modified = metadata.as_ref().and_then(|m| m.modified().ok());
+            let length = metadata.map_or(0, |m| m.len());
+            (path, modified, length)
+        })
+        .collect()
+}
+
+/// Answers one request: `/` is the page, `/version` its version; nothing else.
+fn answer(stream: TcpStream, served: &Mutex<Served>) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut reader = BufReader::new(match stream.try_clone() {
+        Ok(stream) => stream,
+        Err(_) => return,
+    });
+    let mut request = String::new();
+    if reader.read_line(&mut request).is_err() {
+        return;
+    }
+    let path = request.split_whitespace().nth(1).unwrap_or("");
+    let (status, kind, body) = match (path, served.lock()) {
+        ("/", Ok(served)) => ("200 OK", "text/html; charset=utf-8", served.page.clone()),
+        ("/version", Ok(served)) => ("200 OK", "text/plain", served.version.to_string()),
+        _ => ("404 Not Found", "text/plain", "not found".to_owned()),
+    };
+    let mut stream = stream;
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\ncontent-type: {kind}\r\ncache-control: no-store\r\nx-content-type-options: nosniff\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+}

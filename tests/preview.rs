@@ -1,0 +1,209 @@
+//! `timl preview`: snapshots of the page for the example templates, values that hold
+//! HTML staying text (a property test, and a real headless Chromium loading the page),
+//! and `--serve` drawing the page again when the template changes.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use proptest::prelude::*;
+
+mod common;
+use common::*;
+
+fn preview(args: &[&str]) -> String {
+    let output = timl(&[&["preview"], args].concat());
+    assert!(
+        matches!(code(&output), 0 | 1),
+        "exit {}: {}",
+        code(&output),
+        stderr(&output)
+    );
+    stdout(&output)
+}
+
+#[test]
+fn example_templates_snapshot() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    for name in [
+        "announcement",
+        "mentions",
+        "media",
+        "custom-card",
+        "targeted",
+        "push-settings",
+    ] {
+        let file = root.join(format!("{name}.timl"));
+        let page = preview(&[file.to_str().unwrap(), "--no-remote"]);
+        let page = page.replace(root.to_str().unwrap(), "templates");
+        insta::assert_snapshot!(format!("preview-{name}"), page);
+    }
+    let csv = root.join("order-shipped.csv");
+    let file = root.join("order-shipped.timl");
+    let page = preview(&[file.to_str().unwrap(), "--data", csv.to_str().unwrap()]);
+    let page = page.replace(root.to_str().unwrap(), "templates");
+    insta::assert_snapshot!("preview-order-shipped", page);
+}
+
+/// The page of a template printing `value` everywhere a value can go.
+fn page_with(dir: &Path, value: &str) -> String {
+    let template = "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\nfrom: {{ v }}\npush.title: {{ v }}\npush.desc: {{ v }}\n---\nHi {{ v }} {{ mention(v, name=v) }} [custom \"{{ v }}\" desc=\"{{ v }}\"] [file url=https://x/{{ v }} name=\"{{ v }}\" size=1] [location 1 2 \"{{ v }}\"]\n";
+    let file = write(dir, "t.timl", template);
+    let output = timl(&["preview", &file, "--var", &format!("v={value}")]);
+    stdout(&output)
+}
+
+fn markup_characters(page: &str) -> [usize; 3] {
+    [
+        page.matches('<').count(),
+        page.matches('>').count(),
+        page.matches('"').count(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn values_never_add_markup_to_the_page(value in "[<>\"'&a-z =/;:()]{1,30}") {
+        let dir = scratch("preview-escaping");
+        let benign = page_with(&dir, "a");
+        let hostile = page_with(&dir, &value);
+        // (At most 30 bytes: an account ID takes 32, so both pages draw a message.)
+        prop_assert!(hostile.contains("class=\"bubble\""), "{}", value);
+        // A value is text: it adds no `<`, `>` or `"` of its own to the page.
+        prop_assert_eq!(markup_characters(&benign), markup_characters(&hostile), "{}", value);
+    }
+}
+
+/// Chromium, when this machine has it (`.ci/run` installs it).
+fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|name| {
+            Command::new(name)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+}
+
+fn headless(browser: &str, dir: &Path) -> Command {
+    let mut command = Command::new(browser);
+    command.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--virtual-time-budget=2000",
+    ]);
+    command.arg(format!("--user-data-dir={}", dir.join("profile").display()));
+    command
+}
+
+#[test]
+fn hostile_values_render_as_text_in_a_real_browser() {
+    let Some(browser) = chromium() else {
+        eprintln!("skipped: no chromium on this machine (`.ci/run` installs it)");
+        return;
+    };
+    let dir = scratch("preview-browser");
+    let rows = "name,note\n\"<img src=x onerror=document.title='pwned'>\",\"<script>document.title='pwned'</script>\"\nBob,\"</pre><b id=injected>bold</b>\"\n";
+    fs::write(dir.join("rows.csv"), rows).unwrap();
+    let template = "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\npush.desc: {{ note }}\n---\nHello {{ name }}: {{ note }} [at bob \"{{ name }}\"] [custom \"{{ note }}\" desc=\"{{ name }}\"]\n";
+    let file = write(&dir, "t.timl", template);
+    let page = dir.join("page.html");
+    let output = timl(&[
+        "preview",
+        &file,
+        "--data",
+        &dir.join("rows.csv").to_string_lossy(),
+        "-o",
+        &page.to_string_lossy(),
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let dom = headless(browser, &dir)
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
+    assert!(dom.contains("</html>"), "no DOM: {dom}");
+    // The texts a member reads are there, as text.
+    assert!(dom.contains("Hello &lt;img src=x onerror="), "{dom}");
+    assert!(
+        dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;"),
+        "{dom}"
+    );
+    assert!(dom.contains("&lt;b id=injected&gt;bold&lt;/b&gt;"), "{dom}");
+    assert!(
+        dom.contains("class=\"mention\" title=\"reaches bob\">@&lt;img"),
+        "{dom}"
+    );
+    // No element came from a value, and nothing ran.
+    assert!(!dom.contains("<img src=\"x\""), "an injected image: {dom}");
+    assert!(
+        !dom.contains("id=\"injected\""),
+        "an injected element: {dom}"
+    );
+    assert!(!dom.contains("<script"), "a script: {dom}");
+    assert!(!dom.contains("<title>pwned</title>"), "a script ran: {dom}");
+}
+
+#[test]
+fn the_served_page_is_drawn_again_when_the_template_changes() {
+    let dir = scratch("preview-serve");
+    let file = write(
+        &dir,
+        "t.timl",
+        "---\ngroup: @TGS#2C5SZEAEF\n---\nfirst draft\n",
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_timl"))
+        .args(["preview", &file, "--serve"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut url = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut url)
+        .unwrap();
+    let address = url
+        .trim()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    assert!(address.starts_with("127.0.0.1:"), "{url}");
+    let get = |path: &str| {
+        let mut stream = TcpStream::connect(&address).unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nhost: x\r\n\r\n").unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    };
+    assert!(get("/").contains("first draft"));
+    assert!(
+        get("/").contains("script nonce="),
+        "the page reloads itself"
+    );
+    let before = get("/version");
+    // Modified times can be coarse: wait a little before writing again.
+    std::thread::sleep(Duration::from_millis(1100));
+    fs::write(&file, "---\ngroup: @TGS#2C5SZEAEF\n---\nsecond draft\n").unwrap();
+    let start = Instant::now();
+    while get("/version") == before {
+        assert!(start.elapsed() < Duration::from_secs(60), "never redrawn");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(get("/").contains("second draft"));
+    assert!(get("/nope").starts_with("HTTP/1.1 404"));
+    let _ = child.kill();
+    let _ = child.wait();
+}
