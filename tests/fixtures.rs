@@ -106,6 +106,29 @@ fn good_fixtures() {
     });
 }
 
+/// A hand-written `.json` body with the fields of today's documentation is taken
+/// without an error and compiles to the same fields and values it was given.
+#[test]
+fn good_json_fixtures() {
+    insta::glob!("fixtures/good/*.json", |path| {
+        let bytes = fs::read(path).unwrap();
+        let compiled = compile(path, &bytes, InputKind::Json);
+        let message = compiled
+            .message
+            .unwrap_or_else(|| panic!("{}:\n{}", path.display(), rendered(&compiled.diagnostics)));
+        let given: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let written: serde_json::Value = serde_json::from_str(&message.to_pretty_json()).unwrap();
+        assert_eq!(written, given, "{}", path.display());
+        let mut snapshot = message.to_pretty_json();
+        let notes = rendered(&compiled.diagnostics);
+        if !notes.is_empty() {
+            snapshot.push_str("---\n");
+            snapshot.push_str(&notes);
+        }
+        insta::assert_snapshot!(snapshot);
+    });
+}
+
 /// Every good fixture's output, read back as a `.json` input (pretty, and every
 /// message as a line of `.jsonl`), is the same message and the same bytes, without
 /// an error: the strict reading refuses nothing that markup makes.

@@ -212,3 +212,38 @@ fn code_cites_no_document_outside_the_repository() {
         }
     }
 }
+
+/// The README's rule table is the rule data: the same rules in the same order, with
+/// the same severity, server error and summary. On a mismatch the message holds the
+/// table to paste.
+#[test]
+fn readme_rule_table_is_the_rule_data() {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let table: Vec<&str> = readme
+        .split("\n## Rules\n")
+        .nth(1)
+        .expect("README has a Rules section")
+        .lines()
+        .skip_while(|line| !line.starts_with("| rule |"))
+        .skip(2)
+        .take_while(|line| line.starts_with('|'))
+        .collect();
+    let expected: Vec<String> = timl::rules::ALL
+        .iter()
+        .map(|rule| {
+            let code = rule.server_error.map(|c| c.to_string()).unwrap_or_default();
+            format!(
+                "| `{}` | {} | {} | {} |",
+                rule.name, rule.severity, code, rule.summary
+            )
+            .replace("|  |", "| |")
+        })
+        .collect();
+    assert_eq!(
+        table,
+        expected,
+        "the README's table should be:\n{}",
+        expected.join("\n")
+    );
+}

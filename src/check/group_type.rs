@@ -68,6 +68,9 @@ pub(super) fn check_group_type(
         }
         GroupType::Work | GroupType::Public | GroupType::Meeting => {}
     }
+    if matches!(group_type, GroupType::AVChatRoom | GroupType::Community) {
+        check_unsupported_features(message, group_type, out);
+    }
     if message.topic_id.is_some() && group_type != GroupType::Community {
         out.push(
             Diagnostic::new(
@@ -90,6 +93,33 @@ pub(super) fn check_group_type(
             )
             .at_path("To_Account")
             .help("`to` works in Work, Public and Meeting groups"),
+        );
+    }
+}
+
+/// Read receipts and message extensions: AVChatRoom and Community groups have
+/// neither, so the server takes the flag and members never see the feature.
+fn check_unsupported_features(message: &Message, group_type: GroupType, out: &mut Vec<Diagnostic>) {
+    if message.need_read_receipt == Some(1) {
+        out.push(
+            Diagnostic::new(
+                &rules::READ_RECEIPT,
+                format!("{group_type} groups have no read receipts; members will never see them"),
+            )
+            .at_path("NeedReadReceipt")
+            .help("read receipts work in Work, Public and Meeting groups; remove the line"),
+        );
+    }
+    if message.support_extension == Some(1) {
+        out.push(
+            Diagnostic::new(
+                &rules::EXTENSION,
+                format!(
+                    "{group_type} groups have no message extensions; members will never see them"
+                ),
+            )
+            .at_path("SupportMessageExtension")
+            .help("message extensions work in Work, Public and Meeting groups; remove the line"),
         );
     }
 }

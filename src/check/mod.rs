@@ -9,7 +9,7 @@ mod group_type;
 
 use crate::diag::{rules, Diagnostic};
 use crate::message::group::GroupType;
-use crate::message::{Element, Message};
+use crate::message::{Element, Message, OfflinePush};
 use group_type::check_group_type;
 
 /// The default `MsgBody` limit, in bytes (the API page's 8000; error 80002).
@@ -64,6 +64,7 @@ pub fn check_sized(
     check_accounts(message, &mut out);
     check_body(message, options, body_bytes, &mut out);
     check_push(message, &mut out);
+    check_files(message, &mut out);
 
     if let Some(topic) = &message.topic_id {
         let prefix = format!("{}@TOPIC#_", group_id.unwrap_or(""));
@@ -272,6 +273,7 @@ fn check_body(message: &Message, options: &CheckOptions, bytes: usize, out: &mut
 
 fn check_push(message: &Message, out: &mut Vec<Diagnostic>) {
     let Some(push) = &message.push else { return };
+    check_deprecated_push(push, out);
     if let Some(ext) = &push.ext {
         if serde_json::from_str::<serde_json::Value>(ext).is_err() {
             out.push(
@@ -294,7 +296,57 @@ fn check_push(message: &Message, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// "a" or "an" before a group type's name.
+/// The push fields Tencent's documentation has moved away from.
+fn check_deprecated_push(push: &OfflinePush, out: &mut Vec<Diagnostic>) {
+    let Some(android) = &push.android else { return };
+    if android.vivo_classification.is_some() {
+        out.push(
+            Diagnostic::new(
+                &rules::PUSH_DEPRECATED,
+                "`VIVOClassification` is superseded: vivo changed its message classes on 2023-04-03",
+            )
+            .at_path("OfflinePushInfo.AndroidInfo.VIVOClassification")
+            .help("use `push.android.vivo-category: IM` (or `MARKETING`), which sets `VIVOCategory`"),
+        );
+    }
+    if android.ext_as_huawei_intent.is_some() {
+        out.push(
+            Diagnostic::new(
+                &rules::PUSH_DEPRECATED,
+                "`ExtAsHuaweiIntentParam` is no longer in Tencent's `OfflinePushInfo` documentation",
+            )
+            .at_path("OfflinePushInfo.AndroidInfo.ExtAsHuaweiIntentParam")
+            .help("servers may ignore it; read `push.ext` in the app instead"),
+        );
+    }
+}
+
+/// File elements without the name and size that clients show.
+fn check_files(message: &Message, out: &mut Vec<Diagnostic>) {
+    for (i, element) in message.body.iter().enumerate() {
+        let Element::TIMFileElem(file) = element else {
+            continue;
+        };
+        let missing: Vec<&str> = [
+            ("`FileName` (`name=`)", file.name.is_none()),
+            ("`FileSize` (`size=`)", file.size.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(what, missing)| missing.then_some(what))
+        .collect();
+        if !missing.is_empty() {
+            out.push(
+                Diagnostic::new(
+                    &rules::FILE_DETAILS,
+                    format!("the file has no {}", missing.join(" and no ")),
+                )
+                .at_path(format!("MsgBody[{i}]"))
+                .help("clients show a file by its name and size; add them to the element"),
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

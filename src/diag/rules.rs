@@ -38,17 +38,17 @@ macro_rules! rules {
 rules! {
     // Input that is not well-formed timl, JSON or UTF-8.
     ENCODING = "encoding", Error, None, "the file is not valid UTF-8";
-    SYNTAX = "syntax", Error, None, "malformed markup: an unclosed header, element or string, a bad escape or header line";
-    HEADER_KEY = "header-key", Error, None, "an unknown header key";
+    SYNTAX = "syntax", Error, None, "an unclosed header, element or string; a bad escape; a header line that is not `key: value`";
+    HEADER_KEY = "header-key", Error, None, "an unknown header key (with \"did you mean\")";
     DUPLICATE_KEY = "duplicate-key", Error, None, "a header key given twice";
     HEADER_VALUE = "header-value", Error, None, "a header value of the wrong kind or out of range";
     TEMPLATE = "template", Error, None, "a template error: bad syntax, an undefined variable, a failed filter or include, a reserved character";
     DATA = "data", Error, None, "a data row or variables file that cannot be read as variables";
-    JSON = "json", Error, Some(60003), "a compiled request that is not JSON or not a send_group_msg body";
+    JSON = "json", Error, Some(60003), "a `.json` input that is not JSON or not a send_group_msg body (unknown fields and values out of range included)";
     // The rules over a message, in the order the checks run.
     GROUP_ID = "group-id", Error, Some(10015), "the group ID is missing, not printable ASCII, or over 48 bytes";
     COMMUNITY_GROUP_ID = "community-group-id", Error, Some(10015), "a Community group ID that does not start with `@TGS#_`";
-    TOPIC = "topic", Error, Some(10004), "a topic outside a Community group, not `<group>@TOPIC#_...`, or over 96 bytes";
+    TOPIC = "topic", Error, Some(10004), "`topic` outside a Community group, not `<group>@TOPIC#_...`, or over 96 bytes";
     COMMUNITY_AT_ALL = "community-at-all", Error, Some(10004), "@all in a Community group";
     AVCHATROOM_ONLINE_ONLY = "avchatroom-online-only", Error, Some(10004), "`online-only` in an AVChatRoom";
     AVCHATROOM_CONTROL = "avchatroom-control", Error, Some(10004), "`control` in an AVChatRoom";
@@ -57,18 +57,22 @@ rules! {
     ACCOUNT_ID = "account-id", Error, Some(10004), "an empty account ID or one over 32 bytes (mention, `from`, `to`)";
     ONE_CUSTOM = "one-custom", Error, Some(10004), "more than one custom element";
     EMPTY = "empty", Error, Some(10004), "a body with no element and no non-blank text";
-    TOO_LONG = "too-long", Error, Some(80002), "`MsgBody` over the size limit (compact JSON, UTF-8 bytes; 8000 unless `--max-bytes`)";
+    TOO_LONG = "too-long", Error, Some(80002), "compact JSON of `MsgBody` over 8000 UTF-8 bytes (`--max-bytes N` to change)";
     ELEMENT_ARGS = "element-args", Error, Some(10004), "a missing, unknown or ill-typed element argument";
     PUSH_EXT_JSON = "push-ext-json", Warning, None, "`push.ext` that is not JSON (some Android vendors drop it)";
     PUSH_SIZE = "push-size", Warning, None, "`push.desc` + `push.ext` over 3 KB (APNs payloads are capped at 4 KB)";
+    PUSH_DEPRECATED = "push-deprecated", Warning, None, "a push field Tencent's documentation no longer recommends (`VIVOClassification`, `ExtAsHuaweiIntentParam`)";
     SILENT_CUSTOM = "silent-custom", Warning, None, "a custom-only message with no `desc` and no `push.desc`: no offline push";
+    FILE_DETAILS = "file-details", Warning, None, "a file element without `FileName` or `FileSize`: clients show a nameless file of unknown size";
     ELEMENT_LOOKALIKE = "element-lookalike", Warning, None, "`[fcae 6]`-style text one or two edits from an element name";
-    GROUP_TYPE = "group-type", Note, None, "the group type is unknown, so the rules that depend on it were not applied";
+    READ_RECEIPT = "read-receipt", Warning, None, "read receipts asked for in an AVChatRoom or Community group, which has none";
+    EXTENSION = "extension", Warning, None, "message extensions asked for in an AVChatRoom or Community group, which has none";
+    GROUP_TYPE = "group-type", Note, None, "the group type is unknown, so the type rules were not applied";
     // What the server says (preflight, `check --online`).
-    GROUP_MISSING = "group-missing", Error, Some(10010), "the server knows no such group (it does not exist or was dismissed)";
+    GROUP_MISSING = "group-missing", Error, Some(10010), "the server knows no such group (preflight, `check --online`)";
     GROUP_TYPE_MISMATCH = "group-type-mismatch", Error, Some(10004), "the type the message is written for is not the group's type on the server";
-    FROM_NOT_MEMBER = "from-not-member", Error, Some(10007), "`from` is not a member of the group";
-    MENTION_NOT_MEMBER = "mention-not-member", Warning, None, "a mentioned account or a `to` account is not a member: the message reaches nobody there";
+    FROM_NOT_MEMBER = "from-not-member", Error, Some(10007), "`from` is not a member of the group (`--check-members`)";
+    MENTION_NOT_MEMBER = "mention-not-member", Warning, None, "a mentioned or `to` account is not a member: the message reaches nobody there (`--check-members`)";
 }
 
 /// The rule called `name`, if there is one.

@@ -13,167 +13,11 @@ use crate::diag::suggest::edit_distance;
 use crate::diag::Diagnostic;
 use crate::diag::Span;
 use crate::markup::ast::{self, ArgValue, ElementKind};
+use crate::markup::signature::{list_params, signature, Kind, Param, Signature};
 use crate::message::{
     Coordinate, CustomElem, Element, FaceElem, FileElem, ImageElem, ImageInfo, LocationElem,
     SoundElem, VideoElem,
 };
-
-/// What an argument's value must be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    /// Any text (a bare word or a quoted string).
-    Text,
-    /// A whole number from 0 to `max`.
-    Whole { max: u64 },
-    /// A decimal number from `-limit` to `limit`.
-    Degrees { limit: u32 },
-    /// `jpg`, `gif`, `png`, `bmp`, `other` (or the API's number).
-    ImageFormat,
-}
-
-impl Kind {
-    fn describe(self) -> String {
-        match self {
-            Kind::Text => "text".to_owned(),
-            Kind::Whole { max } => format!("a whole number from 0 to {max}"),
-            Kind::Degrees { limit } => format!("a number of degrees from -{limit} to {limit}"),
-            Kind::ImageFormat => "one of `jpg`, `gif`, `png`, `bmp`, `other`".to_owned(),
-        }
-    }
-}
-
-const U32: Kind = Kind::Whole {
-    max: u32::MAX as u64,
-};
-const COUNT: Kind = Kind::Whole {
-    max: i64::MAX as u64,
-};
-
-/// One parameter of an element.
-struct Param {
-    name: &'static str,
-    kind: Kind,
-    required: bool,
-}
-
-const fn required(name: &'static str, kind: Kind) -> Param {
-    Param {
-        name,
-        kind,
-        required: true,
-    }
-}
-
-const fn optional(name: &'static str, kind: Kind) -> Param {
-    Param {
-        name,
-        kind,
-        required: false,
-    }
-}
-
-/// An element's parameters and which of them positional arguments fill, in order.
-struct Signature {
-    positional: &'static [&'static str],
-    params: &'static [Param],
-}
-
-static AT: Signature = Signature {
-    positional: &["id", "name"],
-    params: &[required("id", Kind::Text), optional("name", Kind::Text)],
-};
-
-static FACE: Signature = Signature {
-    positional: &["index", "data"],
-    params: &[required("index", U32), optional("data", Kind::Text)],
-};
-
-static LOCATION: Signature = Signature {
-    positional: &["lat", "lon", "desc"],
-    params: &[
-        required("lat", Kind::Degrees { limit: 90 }),
-        required("lon", Kind::Degrees { limit: 180 }),
-        required("desc", Kind::Text),
-    ],
-};
-
-static CUSTOM: Signature = Signature {
-    positional: &["data"],
-    params: &[
-        required("data", Kind::Text),
-        optional("desc", Kind::Text),
-        optional("ext", Kind::Text),
-        optional("sound", Kind::Text),
-    ],
-};
-
-static IMAGE: Signature = Signature {
-    positional: &["url"],
-    params: &[
-        required("url", Kind::Text),
-        required("width", COUNT),
-        required("height", COUNT),
-        optional("size", COUNT),
-        optional("format", Kind::ImageFormat),
-        optional("uuid", Kind::Text),
-        optional("large", Kind::Text),
-        optional("large-width", COUNT),
-        optional("large-height", COUNT),
-        optional("large-size", COUNT),
-        optional("thumb", Kind::Text),
-        optional("thumb-width", COUNT),
-        optional("thumb-height", COUNT),
-        optional("thumb-size", COUNT),
-    ],
-};
-
-static SOUND: Signature = Signature {
-    positional: &["url"],
-    params: &[
-        required("url", Kind::Text),
-        optional("seconds", COUNT),
-        optional("size", COUNT),
-        optional("uuid", Kind::Text),
-    ],
-};
-
-static FILE: Signature = Signature {
-    positional: &["url"],
-    params: &[
-        required("url", Kind::Text),
-        optional("name", Kind::Text),
-        optional("size", COUNT),
-        optional("uuid", Kind::Text),
-    ],
-};
-
-static VIDEO: Signature = Signature {
-    positional: &["url"],
-    params: &[
-        required("url", Kind::Text),
-        optional("seconds", COUNT),
-        optional("size", COUNT),
-        optional("format", Kind::Text),
-        required("thumb", Kind::Text),
-        required("thumb-width", COUNT),
-        required("thumb-height", COUNT),
-        optional("uuid", Kind::Text),
-        optional("thumb-uuid", Kind::Text),
-    ],
-};
-
-fn signature(kind: ElementKind) -> &'static Signature {
-    match kind {
-        ElementKind::At => &AT,
-        ElementKind::Face => &FACE,
-        ElementKind::Location => &LOCATION,
-        ElementKind::Custom => &CUSTOM,
-        ElementKind::Image => &IMAGE,
-        ElementKind::Sound => &SOUND,
-        ElementKind::File => &FILE,
-        ElementKind::Video => &VIDEO,
-    }
-}
 
 /// A typed argument value.
 #[derive(Debug, Clone, PartialEq)]
@@ -278,6 +122,7 @@ fn bind(
             Err(problem) => problems.push(*problem),
         }
     }
+    check_requires(signature, &seen, name, problems);
     for param in signature
         .params
         .iter()
@@ -294,6 +139,37 @@ fn bind(
                 param.name,
                 param.kind.describe()
             )),
+        );
+    }
+}
+
+/// Each given argument that needs others (`thumb=` needs `thumb-width=` and
+/// `thumb-height=`) has them, or a problem at the argument says which are missing.
+fn check_requires(
+    signature: &Signature,
+    seen: &HashMap<&'static str, Span>,
+    name: &str,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for (given, needs) in signature.requires {
+        let Some(span) = seen.get(given) else {
+            continue;
+        };
+        let missing: Vec<String> = needs
+            .iter()
+            .filter(|need| !seen.contains_key(*need))
+            .map(|need| format!("`{need}=`"))
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        problems.push(
+            Diagnostic::new(
+                &rules::ELEMENT_ARGS,
+                format!("`{given}=` of `[{name}` needs {}", missing.join(" and ")),
+            )
+            .at(*span)
+            .help(format!("add {}", missing.join(" and "))),
         );
     }
 }
@@ -378,15 +254,6 @@ fn bind_value(arg: &ast::Arg, param: &Param, name: &str) -> Result<(Value, bool)
         )
     })?;
     Ok((converted, matches!(value.value, ArgValue::Bare(_))))
-}
-
-fn list_params(signature: &Signature) -> String {
-    let names: Vec<String> = signature
-        .params
-        .iter()
-        .map(|p| format!("`{}`", p.name))
-        .collect();
-    names.join(", ")
 }
 
 fn convert(param: &Param, value: &ArgValue) -> Result<Value, String> {
@@ -557,10 +424,10 @@ fn video(b: &mut Bound) -> Element {
         download_flag: 2,
         thumb_uuid: b.text("thumb-uuid").unwrap_or_else(|| url_uuid(&thumb_url)),
         thumb_url,
-        thumb_size: None,
+        thumb_size: b.whole("thumb-size"),
         thumb_width: b.whole("thumb-width").unwrap_or_default(),
         thumb_height: b.whole("thumb-height").unwrap_or_default(),
-        thumb_format: None,
+        thumb_format: b.text("thumb-format"),
         thumb_download_flag: 2,
     })
 }

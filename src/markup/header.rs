@@ -7,8 +7,7 @@ use crate::markup::placeholder::restore_commas;
 use crate::markup::srcmap::SourceMap;
 use crate::message::group::GroupType;
 use crate::message::{
-    AndroidPush, ApnsPush, ForbidCallback, HuaweiImportance, Message, OfflinePush, Priority,
-    SendControl,
+    AndroidPush, ApnsPush, ForbidCallback, Message, OfflinePush, Priority, SendControl,
 };
 
 /// What the header writes into: the message, the group type, and where each field
@@ -144,132 +143,22 @@ pub(crate) static KEYS: &[HeaderKey] = &[
         &mut t.message.cloud_custom_data,
         v.value.clone()
     )),
-    key!("push", "OfflinePushInfo.PushFlag", |t, v| {
-        push(t).flag = u32::from(!on_off(&v.value)?);
-        Ok(())
-    }),
-    key!("push.title", "OfflinePushInfo.Title", |t, v| set(
-        &mut push(t).title,
-        v.value.clone()
-    )),
-    key!("push.desc", "OfflinePushInfo.Desc", |t, v| set(
-        &mut push(t).desc,
-        v.value.clone()
-    )),
-    key!("push.ext", "OfflinePushInfo.Ext", |t, v| set(
-        &mut push(t).ext,
-        v.value.clone()
-    )),
-    key!(
-        "push.android.sound",
-        "OfflinePushInfo.AndroidInfo.Sound",
-        |t, v| { set(&mut android(t).sound, v.value.clone()) }
-    ),
-    key!(
-        "push.android.huawei-channel",
-        "OfflinePushInfo.AndroidInfo.HuaWeiChannelID",
-        |t, v| { set(&mut android(t).huawei_channel, v.value.clone()) }
-    ),
-    key!(
-        "push.android.xiaomi-channel",
-        "OfflinePushInfo.AndroidInfo.XiaoMiChannelID",
-        |t, v| { set(&mut android(t).xiaomi_channel, v.value.clone()) }
-    ),
-    key!(
-        "push.android.oppo-channel",
-        "OfflinePushInfo.AndroidInfo.OPPOChannelID",
-        |t, v| { set(&mut android(t).oppo_channel, v.value.clone()) }
-    ),
-    key!(
-        "push.android.google-channel",
-        "OfflinePushInfo.AndroidInfo.GoogleChannelID",
-        |t, v| { set(&mut android(t).google_channel, v.value.clone()) }
-    ),
-    key!(
-        "push.android.vivo-classification",
-        "OfflinePushInfo.AndroidInfo.VIVOClassification",
-        |t, v| {
-            let value = word(&v.value, &[("marketing", 0), ("system", 1)])?;
-            android(t).vivo_classification = Some(value);
-            Ok(())
-        }
-    ),
-    key!(
-        "push.android.huawei-importance",
-        "OfflinePushInfo.AndroidInfo.HuaWeiImportance",
-        |t, v| {
-            let words = [
-                ("low", HuaweiImportance::Low),
-                ("normal", HuaweiImportance::Normal),
-            ];
-            android(t).huawei_importance = Some(word(&v.value, &words)?);
-            Ok(())
-        }
-    ),
-    key!(
-        "push.android.huawei-category",
-        "OfflinePushInfo.AndroidInfo.HuaWeiCategory",
-        |t, v| { set(&mut android(t).huawei_category, v.value.clone()) }
-    ),
-    key!(
-        "push.android.ext-as-huawei-intent",
-        "OfflinePushInfo.AndroidInfo.ExtAsHuaweiIntentParam",
-        |t, v| {
-            let value = flag(&v.value)?;
-            let android = android(t);
-            android.ext_as_huawei_intent = value;
-            Ok(())
-        }
-    ),
-    key!(
-        "push.apns.sound",
-        "OfflinePushInfo.ApnsInfo.Sound",
-        |t, v| set(&mut apns(t).sound, v.value.clone())
-    ),
-    key!(
-        "push.apns.title",
-        "OfflinePushInfo.ApnsInfo.Title",
-        |t, v| set(&mut apns(t).title, v.value.clone())
-    ),
-    key!(
-        "push.apns.subtitle",
-        "OfflinePushInfo.ApnsInfo.SubTitle",
-        |t, v| { set(&mut apns(t).subtitle, v.value.clone()) }
-    ),
-    key!(
-        "push.apns.image",
-        "OfflinePushInfo.ApnsInfo.Image",
-        |t, v| set(&mut apns(t).image, v.value.clone())
-    ),
-    key!(
-        "push.apns.badge",
-        "OfflinePushInfo.ApnsInfo.BadgeMode",
-        |t, v| {
-            let value = word(&v.value, &[("count", 0), ("none", 1)])?;
-            apns(t).badge_mode = Some(value);
-            Ok(())
-        }
-    ),
-    key!(
-        "push.apns.mutable",
-        "OfflinePushInfo.ApnsInfo.MutableContent",
-        |t, v| {
-            let value = flag(&v.value)?;
-            apns(t).mutable_content = value;
-            Ok(())
-        }
-    ),
 ];
+
+/// Every header key: the message's, then the push notification's.
+fn all_keys() -> impl Iterator<Item = &'static HeaderKey> {
+    KEYS.iter().chain(super::push_keys::PUSH_KEYS)
+}
 
 /// The key called `name`.
 pub(crate) fn find(name: &str) -> Option<&'static HeaderKey> {
-    KEYS.iter().find(|key| key.name == name)
+    all_keys().find(|key| key.name == name)
 }
 
 /// The known key nearest to an unknown one, if it is close enough to be a typo.
 pub(crate) fn suggest(name: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
-    KEYS.iter()
+    all_keys()
         .map(|key| {
             (
                 crate::diag::suggest::edit_distance(&lower, key.name),
@@ -281,27 +170,27 @@ pub(crate) fn suggest(name: &str) -> Option<&'static str> {
         .map(|(_, key)| key)
 }
 
-fn set(field: &mut Option<String>, value: String) -> Result<(), ValueError> {
+pub(super) fn set(field: &mut Option<String>, value: String) -> Result<(), ValueError> {
     *field = Some(value);
     Ok(())
 }
 
-fn push<'m>(target: &'m mut HeaderTarget<'_>) -> &'m mut OfflinePush {
+pub(super) fn push<'m>(target: &'m mut HeaderTarget<'_>) -> &'m mut OfflinePush {
     target.message.push.get_or_insert_with(OfflinePush::default)
 }
 
-fn android<'m>(target: &'m mut HeaderTarget<'_>) -> &'m mut AndroidPush {
+pub(super) fn android<'m>(target: &'m mut HeaderTarget<'_>) -> &'m mut AndroidPush {
     push(target)
         .android
         .get_or_insert_with(AndroidPush::default)
 }
 
-fn apns<'m>(target: &'m mut HeaderTarget<'_>) -> &'m mut ApnsPush {
+pub(super) fn apns<'m>(target: &'m mut HeaderTarget<'_>) -> &'m mut ApnsPush {
     push(target).apns.get_or_insert_with(ApnsPush::default)
 }
 
 /// `true`/`yes`/`on` or `false`/`no`/`off`, any case.
-fn boolean(text: &str) -> Result<bool, String> {
+pub(super) fn boolean(text: &str) -> Result<bool, String> {
     match text.to_ascii_lowercase().as_str() {
         "true" | "yes" | "on" => Ok(true),
         "false" | "no" | "off" => Ok(false),
@@ -310,17 +199,17 @@ fn boolean(text: &str) -> Result<bool, String> {
 }
 
 /// A flag field: written as 1 when true, left out when false.
-fn flag(text: &str) -> Result<Option<u32>, String> {
+pub(super) fn flag(text: &str) -> Result<Option<u32>, String> {
     Ok(boolean(text)?.then_some(1))
 }
 
 /// `on`/`off` (booleans accepted too).
-fn on_off(text: &str) -> Result<bool, String> {
+pub(super) fn on_off(text: &str) -> Result<bool, String> {
     boolean(text).map_err(|_| format!("expected `on` or `off`, found `{text}`"))
 }
 
 /// One of a fixed set of words, any case.
-fn word<T: Copy>(text: &str, words: &[(&str, T)]) -> Result<T, String> {
+pub(super) fn word<T: Copy>(text: &str, words: &[(&str, T)]) -> Result<T, String> {
     words
         .iter()
         .find(|(word, _)| word.eq_ignore_ascii_case(text))
@@ -408,5 +297,48 @@ mod tests {
             .contains("`high`"));
         assert_eq!(boolean("Yes"), Ok(true));
         assert!(boolean("1").is_err());
+    }
+
+    /// Every header key has a row in the README's header table, and every row names
+    /// keys that exist, with the JSON path each writes. A row may shorten later keys
+    /// to their last part (`push.apns.sound`, `title`).
+    #[test]
+    fn readme_header_table_lists_every_key() {
+        let readme = include_str!("../../README.md");
+        let table = readme.split("\n### Header\n").nth(1).unwrap();
+        let mut documented = Vec::new();
+        for row in table
+            .lines()
+            .skip_while(|l| !l.starts_with("| key |"))
+            .skip(2)
+        {
+            let Some(cells) = row.strip_prefix("| ") else {
+                break;
+            };
+            let (keys, _) = cells.split_once(" | ").unwrap();
+            let mut prefix = "";
+            for key in keys.split(", ") {
+                let key = key.trim_matches('`');
+                if key.contains('.') || prefix.is_empty() {
+                    prefix = key.rsplit_once('.').map_or("", |(p, _)| p);
+                    documented.push(key.to_owned());
+                } else {
+                    documented.push(format!("{prefix}.{key}"));
+                }
+            }
+        }
+        let keys: Vec<String> = all_keys().map(|k| k.name.to_owned()).collect();
+        for key in &keys {
+            assert!(
+                documented.contains(key),
+                "`{key}` is not in the README's header table"
+            );
+        }
+        for key in &documented {
+            assert!(
+                keys.contains(key),
+                "the README documents `{key}`, which is no key"
+            );
+        }
     }
 }

@@ -17,5 +17,7 @@ pub(crate) mod header;
 pub mod lower;
 pub mod parse;
 pub mod placeholder;
+mod push_keys;
+mod signature;
 pub mod source;
 pub mod srcmap;

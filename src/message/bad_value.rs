@@ -58,6 +58,36 @@ const EXT_AS_HUAWEI_INTENT: Numbered = Numbered {
     allowed: &[0, 1],
     meaning: "1 passes `Ext` as the Huawei intent parameter, 0 does not",
 };
+const PUSH_STYLE: Numbered = Numbered {
+    name: "PushStyle",
+    allowed: &[0, 1],
+    meaning: "0 the default style, 1 large text (Huawei, Honor, OPPO)",
+};
+const OPPO_NOTIFY_LEVEL: Numbered = Numbered {
+    name: "OPPONotifyLevel",
+    allowed: &[1, 2, 16],
+    meaning: "1 notification bar, 2 bar and lock screen, 16 bar, lock screen, banner, vibration and ringtone",
+};
+const VIVO_NOTIFY_TYPE: Numbered = Numbered {
+    name: "VIVONotifyType",
+    allowed: &[1, 2, 3, 4],
+    meaning: "1 none, 2 ringtone, 3 vibration, 4 ringtone and vibration",
+};
+const MEIZU_TYPE: Numbered = Numbered {
+    name: "MeiZuNoticeMsgType",
+    allowed: &[0, 1],
+    meaning: "0 an official message, 1 a private message",
+};
+const CONTENT_AVAILABLE: Numbered = Numbered {
+    name: "ContentAvailable",
+    allowed: &[0, 1],
+    meaning: "1 a silent (background) push, 0 a notification",
+};
+const VOIP: Numbered = Numbered {
+    name: "IsVoipPush",
+    allowed: &[0, 1],
+    meaning: "1 a VoIP push, 0 a notification",
+};
 const BADGE_MODE: Numbered = Numbered {
     name: "BadgeMode",
     allowed: &[0, 1],
@@ -122,6 +152,17 @@ impl BadValues {
             format!("`{}` is {value}, but it takes only {allowed}", field.name),
             format!("`{}`: {}", field.name, field.meaning),
         );
+    }
+
+    /// `value` of the field `name` must be from `low` to `high`.
+    fn range(&mut self, prefix: impl Display, name: &str, value: Option<u32>, low: u32, high: u32) {
+        if let Some(value) = value.filter(|v| !(low..=high).contains(v)) {
+            self.push(
+                format!("{prefix}{name}"),
+                format!("`{name}` is {value}, outside {low} to {high}"),
+                format!("`{name}` takes a whole number from {low} to {high}"),
+            );
+        }
     }
 
     /// A latitude or longitude must be within `limit` degrees of 0.
@@ -193,17 +234,7 @@ impl Message {
             }
         }
         if let Some(push) = &self.push {
-            out.number("OfflinePushInfo.", &PUSH_FLAG, Some(push.flag));
-            if let Some(android) = &push.android {
-                let prefix = "OfflinePushInfo.AndroidInfo.";
-                out.number(prefix, &VIVO_CLASSIFICATION, android.vivo_classification);
-                out.number(prefix, &EXT_AS_HUAWEI_INTENT, android.ext_as_huawei_intent);
-            }
-            if let Some(apns) = &push.apns {
-                let prefix = "OfflinePushInfo.ApnsInfo.";
-                out.number(prefix, &BADGE_MODE, apns.badge_mode);
-                out.number(prefix, &MUTABLE_CONTENT, apns.mutable_content);
-            }
+            bad_push(push, &mut out);
         }
         out.number("", &READ_RECEIPT, self.need_read_receipt);
         out.number("", &EXTENSION, self.support_extension);
@@ -236,3 +267,84 @@ impl Message {
         twice(words(callback), "ForbidCallbackControl", out);
     }
 }
+
+/// The values of `OfflinePushInfo` the API does not take.
+fn bad_push(push: &OfflinePush, out: &mut BadValues) {
+    let prefix = "OfflinePushInfo.";
+    out.number(prefix, &PUSH_FLAG, Some(push.flag));
+    out.range(prefix, "BadgeAddNum", push.badge_add, 1, 99);
+    out.range(prefix, "BadgeSetNum", push.badge_set, 0, 999);
+    for (i, language) in push.languages.iter().flatten().enumerate() {
+        if language.language.trim().is_empty() {
+            out.push(
+                format!("{prefix}MultiLanguageContent[{i}].Language"),
+                "`Language` is empty".to_owned(),
+                "name the language with its code: `en`, `zh-hant`, ...",
+            );
+        }
+    }
+    if let Some(android) = &push.android {
+        let prefix = "OfflinePushInfo.AndroidInfo.";
+        out.number(prefix, &VIVO_CLASSIFICATION, android.vivo_classification);
+        out.number(prefix, &EXT_AS_HUAWEI_INTENT, android.ext_as_huawei_intent);
+        out.number(prefix, &PUSH_STYLE, android.style);
+        out.number(prefix, &OPPO_NOTIFY_LEVEL, android.oppo_notify_level);
+        if let Some(notify) = &android.vivo_notify_type {
+            match notify.number() {
+                Some(number) => out.number(prefix, &VIVO_NOTIFY_TYPE, Some(number)),
+                None => out.push(
+                    format!("{prefix}VIVONotifyType"),
+                    "`VIVONotifyType` is not a number".to_owned(),
+                    format!("`VIVONotifyType`: {}", VIVO_NOTIFY_TYPE.meaning),
+                ),
+            }
+        }
+        out.number(prefix, &MEIZU_TYPE, android.meizu_type);
+    }
+    if let Some(apns) = &push.apns {
+        let prefix = "OfflinePushInfo.ApnsInfo.";
+        out.number(prefix, &BADGE_MODE, apns.badge_mode);
+        out.number(prefix, &MUTABLE_CONTENT, apns.mutable_content);
+        out.number(prefix, &CONTENT_AVAILABLE, apns.content_available);
+        out.number(prefix, &VOIP, apns.voip);
+        if let Some(activity) = &apns.live_activity {
+            bad_live_activity(activity, out);
+        }
+    }
+    if let Some(harmony) = &push.harmony {
+        let prefix = "OfflinePushInfo.HarmonyInfo.";
+        out.range(prefix, "SoundDuration", harmony.sound_duration, 1, 60);
+    }
+}
+
+/// `ApnsInfo.LiveActivity`: an ID of at most 64 bytes and an event of `update` or `end`.
+fn bad_live_activity(activity: &LiveActivity, out: &mut BadValues) {
+    let prefix = "OfflinePushInfo.ApnsInfo.LiveActivity.";
+    if activity.id.is_empty() || activity.id.len() > MAX_LIVE_ACTIVITY_ID {
+        out.push(
+            format!("{prefix}LaId"),
+            format!("`LaId` is {} bytes", activity.id.len()),
+            format!("`LaId` names the activity in 1 to {MAX_LIVE_ACTIVITY_ID} bytes"),
+        );
+    }
+    if !["update", "end"].contains(&activity.event.as_str()) {
+        out.push(
+            format!("{prefix}Event"),
+            format!(
+                "`Event` is `{}`, but it takes only `update` or `end`",
+                activity.event
+            ),
+            "`Event`: `update` changes the activity, `end` ends it",
+        );
+    }
+    if activity.dismissal_date.is_some() && activity.event != "end" {
+        out.push(
+            format!("{prefix}DismissalDate"),
+            "`DismissalDate` is given, but `Event` is not `end`".to_owned(),
+            "`DismissalDate` says when an ended activity leaves the lock screen; it goes with `\"Event\": \"end\"`",
+        );
+    }
+}
+
+/// `LiveActivity.LaId`'s limit, in bytes.
+const MAX_LIVE_ACTIVITY_ID: usize = 64;
