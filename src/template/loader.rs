@@ -56,7 +56,7 @@ pub fn loader(
         };
         let text = std::fs::read_to_string(&path)
             .map_err(|error| failed(format!("cannot read `{name}`: {error}")))?;
-        if let Some(diagnostic) = reserved_char(&text) {
+        if let Some(diagnostic) = reserved_char(&text).or_else(|| super::depth::too_deep(&text)) {
             return Err(failed(format!("`{name}`: {}", diagnostic.message)));
         }
         sources.lock().expect("not poisoned").insert(
