@@ -14,8 +14,10 @@
 //! to the `{{ ... }}` expression that printed it. [`Rendered::locate`] uses that to
 //! point diagnostics at the template instead of at the rendered text.
 
+pub mod budget;
 mod context;
 pub mod data;
+mod depth;
 mod features;
 mod loader;
 pub mod shape;
@@ -101,7 +103,7 @@ impl Template {
     /// and imports are read from `dir` (none for standard input).
     pub fn new(path: &str, text: &str, dir: Option<&Path>) -> Result<Template, Vec<Diagnostic>> {
         let text = &*crate::markup::source::normalize_line_endings(text);
-        if let Some(mut diagnostic) = reserved_char(text) {
+        if let Some(mut diagnostic) = reserved_char(text).or_else(|| depth::too_deep(text)) {
             diagnostic.resolve(path, &LineIndex::new(text));
             return Err(vec![diagnostic]);
         }
@@ -511,6 +513,34 @@ mod tests {
         let template = Template::new("t.timl", long, None).unwrap();
         let error = template.render(context! {}, 1000).unwrap_err();
         assert_eq!(error.rule.name, "too-long");
+    }
+
+    /// Chains just under the operator bound compile and render on a test thread's
+    /// small stack (2 MiB, debug build); longer ones are refused before minijinja.
+    #[test]
+    fn expression_chains_are_bounded_below_the_stack() {
+        let n = depth::MAX_OPERATORS;
+        let x = context! { x => context! {} };
+        for chain in [
+            format!("{{{{ {}1 }}}}", "-".repeat(n)),
+            format!("{{{{ 1{} }}}}", "+1".repeat(n)),
+            format!("{{{{ x{} is defined }}}}", ".a".repeat(n - 1)),
+            format!("{{{{ 1{} }}}}", "|abs".repeat(n)),
+            format!("{{{{ {}true }}}}", "not ".repeat(n)),
+        ] {
+            if let Ok(template) = Template::new("t.timl", &chain, None) {
+                let _ = template.render(x.clone(), 1 << 20);
+            }
+            let longer = chain
+                .replacen("{{ ", "{{ -", 1)
+                .replacen("{{ -", "{{ - - ", 1);
+            let error = Template::new("t.timl", &longer, None).err().unwrap();
+            assert!(
+                error[0].message.contains("operators"),
+                "{}",
+                error[0].message
+            );
+        }
     }
 
     #[test]

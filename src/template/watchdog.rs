@@ -44,7 +44,7 @@ pub fn enable(limit: Duration) {
 /// atomic stores when the watchdog runs; nothing when it does not.
 pub fn guard<T>(name: &str, work: impl FnOnce() -> T) -> T {
     let Some((_, clock)) = LIMIT.get() else {
-        return work();
+        return super::budget::counted(work);
     };
     WORK.with(|entry| {
         let mut shown = entry.name.lock().unwrap_or_else(|p| p.into_inner());
@@ -55,7 +55,7 @@ pub fn guard<T>(name: &str, work: impl FnOnce() -> T) -> T {
         let now = clock.elapsed().as_millis() as u64 + 1;
         entry.since.store(now, Ordering::Relaxed);
     });
-    let result = work();
+    let result = super::budget::counted(work);
     WORK.with(|entry| entry.since.store(0, Ordering::Relaxed));
     result
 }
@@ -77,7 +77,7 @@ fn watch(limit: Duration) {
             })
             .map(|work| work.name.lock().unwrap_or_else(|p| p.into_inner()).clone());
         if let Some(name) = late {
-            eprintln!(
+            status!(
                 "error[template]: `{}` has run for more than {} s, on work minijinja's fuel does not count (comparing or searching a huge repeated list, say); timl stops, and nothing was written or sent",
                 crate::diag::render::printable(&name),
                 limit.as_secs()
