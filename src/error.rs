@@ -24,6 +24,13 @@ pub enum Error {
         /// Why.
         source: io::Error,
     },
+    /// The system would not give what the work needs, a thread say (exit 3).
+    System {
+        /// What was asked for.
+        what: &'static str,
+        /// Why not.
+        source: io::Error,
+    },
 }
 
 impl fmt::Display for Error {
@@ -34,6 +41,7 @@ impl fmt::Display for Error {
             Error::Write { path, source } => {
                 write!(f, "cannot write `{}`: {source}", path.display())
             }
+            Error::System { what, source } => write!(f, "cannot {what}: {source}"),
         }
     }
 }
@@ -42,7 +50,9 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Usage(_) => None,
-            Error::Read { source, .. } | Error::Write { source, .. } => Some(source),
+            Error::Read { source, .. }
+            | Error::Write { source, .. }
+            | Error::System { source, .. } => Some(source),
         }
     }
 }

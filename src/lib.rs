@@ -32,6 +32,26 @@
 //! );
 //! ```
 
+/// Writes a status line to standard error, like `eprintln!`, but a standard error
+/// that cannot be written (a full disk, a closed pipe) is ignored rather than a
+/// panic: by then the work is done, or stopping it would lose more than the line.
+macro_rules! status {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// [`status!`] without the line break (a prompt).
+macro_rules! status_part {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut stderr = std::io::stderr();
+        let _ = write!(stderr, $($arg)*);
+        let _ = stderr.flush();
+    }};
+}
+
 mod app;
 mod check;
 mod compile;
@@ -51,6 +71,7 @@ pub use compile::{
 };
 pub use markup::escape::escape;
 pub use message::{Element, Message};
+pub use template::budget::Budgeted;
 pub use template::data::Variables;
 pub use template::{filter_names, test_names, Template};
 

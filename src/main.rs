@@ -1,5 +1,6 @@
 //! The `timl` binary: parse the command line, run, map the result to an exit code.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -17,7 +18,8 @@ fn main() -> ExitCode {
             .lines()
             .map(timl::render::printable)
             .collect();
-        eprintln!("error: {}", shown.join("\n"));
+        // A standard error that cannot be written changes nothing: the exit code says it.
+        let _ = writeln!(std::io::stderr(), "error: {}", shown.join("\n"));
     }
     // The exit-code table (the README's), in one place.
     ExitCode::from(match result {
@@ -26,11 +28,12 @@ fn main() -> ExitCode {
         Ok(Outcome::Refused) => 4,
         Ok(Outcome::Unreachable) => 5,
         Err(Error::Usage(_)) => 2,
-        Err(Error::Read { .. } | Error::Write { .. }) => 3,
+        Err(Error::Read { .. } | Error::Write { .. } | Error::System { .. }) => 3,
     })
 }
 
 // Batches allocate and free across threads; mimalloc handles that far better than
-// the system allocator (measured: see the README's performance section).
+// the system allocator (measured: see the README's performance section). `Budgeted`
+// keeps template work within its memory budget.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: timl::Budgeted<mimalloc::MiMalloc> = timl::Budgeted(mimalloc::MiMalloc);

@@ -18,6 +18,7 @@ mod preflight;
 mod preview;
 mod printer;
 mod recall;
+mod repeats;
 mod report;
 mod send;
 mod usersig;
@@ -30,6 +31,7 @@ pub use outcome::Outcome;
 pub fn run(command: Command) -> Result<Outcome, Error> {
     // A template needs microseconds; two seconds is work the fuel missed.
     crate::template::watchdog::enable(std::time::Duration::from_secs(2));
+    crate::template::budget::enable();
     match command {
         Command::Compile(config) => compile::compile(config),
         Command::Check(config) => check::check(config),

@@ -1,6 +1,6 @@
 //! `-o`: compiled messages written whole or not at all, into the right kind of file.
 
-use std::io::{self, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use crate::compile::batch::OutputShape;
@@ -190,6 +190,9 @@ impl PendingOutput {
             .map_err(|e| write_error(e.into_error()))?;
         match &self.destination {
             Destination::Replace { target, .. } => commit(temp, &shown, target),
+            Destination::Stdout if io::stdout().is_terminal() => {
+                copy_shown(&temp, &mut io::stdout().lock()).map_err(write_error)
+            }
             Destination::Stdout => copy(&temp, &mut io::stdout().lock()).map_err(write_error),
             // Opened only now, with every message compiled: a FIFO's reader gets all
             // or nothing. No truncation: a FIFO or a device has nothing to cut.
@@ -206,6 +209,19 @@ impl PendingOutput {
 fn copy(temp: &tempfile::NamedTempFile, sink: &mut dyn Write) -> io::Result<()> {
     let mut file = temp.reopen()?;
     io::copy(&mut file, sink)?;
+    sink.flush()
+}
+
+/// Copies the finished temporary file onto a terminal: a value's control, bidi and
+/// invisible characters become JSON escapes (`\u009b`), the same JSON value, so the
+/// terminal shows them rather than obeys them. Files and pipes get the exact bytes.
+fn copy_shown(temp: &tempfile::NamedTempFile, sink: &mut dyn Write) -> io::Result<()> {
+    let mut lines = io::BufReader::new(temp.reopen()?);
+    let mut line = String::new();
+    while lines.read_line(&mut line)? > 0 {
+        sink.write_all(crate::diag::render::json_safe(&line).as_bytes())?;
+        line.clear();
+    }
     sink.flush()
 }
 

@@ -82,7 +82,7 @@ pub(super) fn failed(error: &CallError) -> super::outcome::Outcome {
         CallError::Refused { .. } => ("refused", super::outcome::Outcome::Refused),
         CallError::Unreachable(_) => ("unreachable", super::outcome::Outcome::Unreachable),
     };
-    eprintln!(
+    status!(
         "error: preflight {what}: the server was asked about the groups first and {}; nothing was sent",
         crate::diag::render::printable(&error.to_string())
     );

@@ -25,7 +25,7 @@ pub(super) fn preview(config: PreviewConfig) -> Result<Outcome, Error> {
     let (page, errors) = render(&config, None)?;
     PendingOutput::new(config.output.as_deref())?.finish_with(page.as_bytes())?;
     if errors > 0 {
-        eprintln!("{errors} message(s) with errors: the page shows them; nothing would be sent");
+        status!("{errors} message(s) with errors: the page shows them; nothing would be sent");
         return Ok(Outcome::InputProblems);
     }
     Ok(Outcome::Success)
@@ -81,9 +81,14 @@ fn serve(config: &PreviewConfig) -> Result<Outcome, Error> {
     let nonce = format!("{:08x}", crate::message::random::fresh());
     let (page, _) = render(config, Some((1, nonce.clone())))?;
     let served = Arc::new(Mutex::new(Served { version: 1, page }));
-    println!("http://{address}/");
-    let _ = std::io::stdout().flush();
-    eprintln!("serving the preview on 127.0.0.1 only; Ctrl-C stops it");
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "http://{address}/")
+        .and_then(|()| stdout.flush())
+        .map_err(|source| Error::Write {
+            path: PathBuf::from("<stdout>"),
+            source,
+        })?;
+    status!("serving the preview on 127.0.0.1 only; Ctrl-C stops it");
     {
         let (served, config) = (served.clone(), config.clone());
         std::thread::spawn(move || watch(&config, &served, &nonce));
@@ -111,7 +116,7 @@ fn watch(config: &PreviewConfig, served: &Mutex<Served>, nonce: &str) {
                     *served = Served { version, page };
                 }
             }
-            Err(error) => eprintln!(
+            Err(error) => status!(
                 "error: {}",
                 crate::diag::render::printable(&error.to_string())
             ),

@@ -4,7 +4,7 @@
 //! succeeds, so a second run, or a run after an interruption, asks nothing twice.
 
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, BufRead, IsTerminal};
 
 use super::config::RecallConfig;
 use super::input::write_stdout;
@@ -26,7 +26,7 @@ pub(super) fn recall_command(config: RecallConfig) -> Result<Outcome, Error> {
     let by_group = chosen(journal.delivered(), &config.groups);
     let total: usize = by_group.values().map(Vec::len).sum();
     if total == 0 {
-        eprintln!(
+        status!(
             "nothing to recall: the journal shows no delivered message that is not recalled yet"
         );
         return Ok(Outcome::Success);
@@ -51,7 +51,7 @@ pub(super) fn recall_command(config: RecallConfig) -> Result<Outcome, Error> {
         }
     }
     journal.sync()?;
-    eprintln!("{}", tally.line());
+    status!("{}", tally.line());
     Ok(tally.outcome())
 }
 
@@ -84,7 +84,7 @@ fn dry_run(by_group: &BTreeMap<String, Vec<Delivered>>) -> Result<Outcome, Error
             requests += 1;
         }
     }
-    eprintln!("dry run: {requests} request(s) shown, nothing recalled");
+    status!("dry run: {requests} request(s) shown, nothing recalled");
     Ok(Outcome::Success)
 }
 
@@ -95,8 +95,7 @@ fn confirm(total: usize, groups: usize) -> Result<(), Error> {
             "recalling {total} message(s) cannot be undone: confirm on a terminal, or pass --yes"
         )));
     }
-    eprint!("Recall {total} message(s) in {groups} group(s)? This cannot be undone. [y/N] ");
-    let _ = io::stderr().flush();
+    status_part!("Recall {total} message(s) in {groups} group(s)? This cannot be undone. [y/N] ");
     let mut answer = String::new();
     let _ = io::stdin().lock().read_line(&mut answer);
     if matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
@@ -144,7 +143,7 @@ impl Tally {
                 self.recalled += 1;
             } else {
                 *self.not_recalled.entry(code).or_default() += 1;
-                eprintln!(
+                status!(
                     "not recalled: MsgSeq {} in {}: RetCode {code} (already recalled, or too old to recall)",
                     message.seq,
                     printable(group)
@@ -161,7 +160,7 @@ impl Tally {
             }
             CallError::Unreachable(_) => self.unreachable += count,
         }
-        eprintln!(
+        status!(
             "not recalled: {count} message(s) in {}: {}",
             printable(group),
             printable(&error.to_string())

@@ -10,6 +10,7 @@ use super::input::write_stdout;
 use super::outcome::Outcome;
 use super::preflight::{self, read_all, Asking, Input};
 use super::printer::Printer;
+use super::repeats::Repeats;
 use super::report::{said, Summary};
 use crate::compile::batch::compile_input;
 use crate::compile::Options;
@@ -59,6 +60,8 @@ fn redacted(error: Error, redactor: &Redactor) -> Error {
             path: path(file),
             source,
         },
+        // A fixed text and the system's own message.
+        Error::System { .. } => error,
     }
 }
 
@@ -134,7 +137,9 @@ fn compile_all(
     let mut printer = Printer::new(Format::Human, colour);
     let mut requests = io::BufWriter::new(tempfile::tempfile().map_err(temp_error)?);
     let mut total = 0usize;
-    let mut leaks = 0usize;
+    // Messages that must not be sent: they hold a secret, or repeat another.
+    let mut refused = 0usize;
+    let mut repeats = Repeats::default();
     for input in inputs {
         compile_input(
             &input.name,
@@ -157,9 +162,19 @@ fn compile_all(
                     // A message that would carry the key or the UserSig (a value or an
                     // include put it there) is never sent, nor shown as `***`.
                     if redactor.redact(&json) != json {
-                        leaks += 1;
-                        eprintln!(
+                        refused += 1;
+                        status!(
                             "error: message {total} holds the secret key or the UserSig; timl does not send it"
+                        );
+                    }
+                    let repeated = compiled
+                        .message
+                        .as_ref()
+                        .and_then(|m| repeats.check(total, m));
+                    if let Some(first) = repeated {
+                        refused += 1;
+                        status!(
+                            "error: message {total} has the same group and Random as message {first}: the server keeps the first and silently drops the other; list a message once, and give each message its own Random (leave out `random:` and `--random`)"
                         );
                     }
                     writeln!(requests, "{json}").map_err(temp_error)?;
@@ -168,11 +183,11 @@ fn compile_all(
             },
         )?;
     }
-    if printer.tally.errors > 0 || leaks > 0 {
+    if printer.tally.errors > 0 || refused > 0 {
         let mut tally = printer.tally;
-        tally.errors += leaks;
+        tally.errors += refused;
         if let Some(summary) = render::summary(tally, colour) {
-            eprintln!("{summary}: nothing was sent");
+            status!("{summary}: nothing was sent");
         }
         return Ok(None);
     }
@@ -200,7 +215,7 @@ fn dry_run(requests: Requests, found: &Found, redactor: &Redactor) -> Result<Out
     } else {
         format!(" (a real send also needs {})", missing.join(", "))
     };
-    eprintln!("dry run: {total} request(s) shown, nothing sent{needs}");
+    status!("dry run: {total} request(s) shown, nothing sent{needs}");
     Ok(Outcome::Success)
 }
 
@@ -236,7 +251,7 @@ fn deliver(
                     if let Some(line) = said.line().map(printable) {
                         match &progress {
                             Some(bar) => bar.println(line),
-                            None => eprintln!("{line}"),
+                            None => status!("{line}"),
                         }
                     }
                 }
@@ -249,6 +264,6 @@ fn deliver(
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    eprintln!("{}", summary.line());
+    status!("{}", summary.line());
     Ok(summary.outcome())
 }

@@ -287,6 +287,13 @@ impl Batch<'_> {
     }
 }
 
+fn no_thread(source: std::io::Error) -> Error {
+    Error::System {
+        what: "start a thread to send",
+        source,
+    }
+}
+
 /// Sends every request of `requests` (compact JSON, one each) and hands each result
 /// to `report`, as it happens. With a `journal` (opened, and so locked, by the caller
 /// before anything else), what it shows as delivered is skipped and every attempt is
@@ -311,19 +318,36 @@ pub fn deliver_all(
     let (report_tx, report_rx) = mpsc::channel::<Report>();
     let job_rx = Mutex::new(job_rx);
     std::thread::scope(|scope| {
+        // As many workers as the system gives, up to `concurrency`: a machine short
+        // of threads or memory sends more slowly, never not at all.
+        let mut workers = 0;
         for _ in 0..concurrency {
             let (batch, job_rx, report_tx) = (&batch, &job_rx, report_tx.clone());
-            scope.spawn(move || batch.work(job_rx, report_tx));
+            let worker = std::thread::Builder::new()
+                .spawn_scoped(scope, move || batch.work(job_rx, report_tx));
+            match worker {
+                Ok(_) => workers += 1,
+                Err(error) if workers == 0 => return Err(no_thread(error)),
+                Err(_) => break,
+            }
         }
+        // Without a producer its sender is dropped, and the workers end at once.
         let producer = {
             let (batch, report_tx) = (&batch, report_tx.clone());
-            scope.spawn(move || batch.produce(requests, job_tx, report_tx))
+            std::thread::Builder::new()
+                .spawn_scoped(scope, move || batch.produce(requests, job_tx, report_tx))
         };
         drop(report_tx);
         for result in report_rx {
             report(result);
         }
-        let _ = producer.join();
-    });
+        match producer {
+            Ok(producer) => {
+                let _ = producer.join();
+                Ok(())
+            }
+            Err(error) => Err(no_thread(error)),
+        }
+    })?;
     batch.finish()
 }

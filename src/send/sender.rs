@@ -300,6 +300,13 @@ impl Sender {
         }
         match serde_json::from_str::<Reply>(&text) {
             Ok(reply) if status == 200 && !reply.action_status.is_empty() => self.answered(reply),
+            // Something took the request and said yes in a way timl cannot read: it
+            // may have been stored, so it is uncertain, never refused (which a rerun
+            // would send again without the hold for uncertain messages).
+            _ if (200..300).contains(&status) => Attempt::unreachable(
+                format!("HTTP {status} with an answer that is not a send_group_msg reply"),
+                true,
+            ),
             _ => Attempt::Done(Delivery::Refused {
                 code: i64::from(status),
                 info: format!("HTTP {status} with a body that is not a send_group_msg reply"),

@@ -15,6 +15,7 @@
 //! | `echo-` | `ErrorCode` 70003 with an `ErrorInfo` that echoes the UserSig it got and the key, each in many encodings (raw, percent-encoded in both cases, JSON-escaped, base64, hex), always, UserSig checked or not |
 //! | `echodrop-` | the same echo as a `MsgDropReason` of a success |
 //! | `hold-N-` | stored, but answered only once the test calls [`FakeIm::release`] (or after 9 s) |
+//! | `garbled-` | stored, but answered 200 with a body that is not a reply (a proxy's page) |
 //! | `ansi-` | `ErrorCode` 80001 with an `ErrorInfo` full of terminal escapes (ESC, OSC, BEL, CR, C1, DEL, bidi overrides), always |
 //! | `ansidrop-` | the same escapes as a `MsgDropReason` of a success |
 //! | `redirect-CODE-PORT-` | HTTP CODE (301, 302, ...) to `http://127.0.0.1:PORT/landing/page?` + the request's own query (UserSig included) + `#frag`, always |
@@ -479,6 +480,10 @@ fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) ->
         });
     }
     let reply = ok_reply(seen.stored.len() as u64, "");
+    if request.kind() == "garbled" {
+        // Stored, but answered with something that is not a reply (a proxy's page).
+        return Answer::Json(200, json!("<html><body>OK</body></html>"), delay);
+    }
     if request.kind() == "hold" && u64::from(attempt) <= request.number(1) {
         return Answer::Held(reply);
     }
