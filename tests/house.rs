@@ -247,3 +247,26 @@ fn readme_rule_table_is_the_rule_data() {
         expected.join("\n")
     );
 }
+
+/// `println!` and friends panic when their stream cannot be written (a full disk, a
+/// closed pipe); timl writes through `status!` or a checked `write!` instead.
+#[test]
+fn no_printing_macro_that_panics() {
+    for file in rust_files(&src()) {
+        let text = fs::read_to_string(&file).unwrap();
+        for (i, line) in before_tests(&text).lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for mac in ["println!(", "print!(", "eprintln!(", "eprint!(", "dbg!("] {
+                let found = code.match_indices(mac).any(|(at, _)| {
+                    !code[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                });
+                assert!(
+                    !found,
+                    "{}:{}: `{mac}` panics on a broken stream",
+                    file.display(),
+                    i + 1
+                );
+            }
+        }
+    }
+}

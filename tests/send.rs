@@ -1282,3 +1282,116 @@ fn a_file_that_is_not_a_journal_is_refused_before_sending_and_left_alone() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(fake.seen().stored.len(), 1, "g1 was delivered before");
 }
+
+/// A standard output or error that cannot be written (`/dev/full`) never makes `send`
+/// panic: a delivered message stays delivered (exit 0, one POST), and a dry run whose
+/// requests cannot be shown says so with exit 3.
+#[cfg(target_os = "linux")]
+#[test]
+fn unwritable_output_is_an_exit_code_not_a_panic() {
+    let full = || {
+        Stdio::from(
+            fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        )
+    };
+    let fake = server(0);
+    let dir = scratch("dev-full");
+    batch(&dir, &["g1".into()]);
+    let args = ["notice.timl", "--data", "groups.csv"];
+    let sent = send_command(&dir, &fake.endpoint(), &args)
+        .stderr(full())
+        .output()
+        .unwrap();
+    assert_eq!(sent.status.code(), Some(0));
+    assert_eq!(fake.seen().stored.len(), 1);
+    let dry = send_command(
+        &dir,
+        &fake.endpoint(),
+        &[&args[..], &["--dry-run"]].concat(),
+    )
+    .stderr(full())
+    .output()
+    .unwrap();
+    assert_eq!(dry.status.code(), Some(0));
+    let dry = send_command(
+        &dir,
+        &fake.endpoint(),
+        &[&args[..], &["--dry-run"]].concat(),
+    )
+    .stdout(full())
+    .stderr(full())
+    .output()
+    .unwrap();
+    assert_eq!(dry.status.code(), Some(3));
+    assert_eq!(fake.seen().requests.len(), 1, "the dry runs sent nothing");
+}
+
+/// Messages the server would take for repeats (the same group and Random) are refused
+/// before anything is sent: one file listed twice, a template without variables sent
+/// once per row, and rows that share a fixed `random:`.
+#[test]
+fn repeats_in_one_run_are_refused_before_anything_is_sent() {
+    let fake = server(0);
+    let dir = scratch("repeats");
+    batch(&dir, &["g1".into(), "g2".into()]);
+    fs::write(
+        dir.join("fixed.timl"),
+        "---\ngroup: g1\ntype: Public\n---\nHello\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("random.timl"),
+        "---\ngroup: g9\ntype: Public\nrandom: 7\n---\nHello {{ group }}\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("numbered.timl"),
+        "---\ngroup: g1\ntype: Public\n---\nPart {{ n }}\n",
+    )
+    .unwrap();
+    fs::write(dir.join("numbers.csv"), "n\n1\n2\n").unwrap();
+    for args in [
+        &["fixed.timl", "fixed.timl"][..],
+        &["fixed.timl", "--data", "groups.csv"],
+        &["random.timl", "--data", "groups.csv"],
+        &["numbered.timl", "--data", "numbers.csv", "--random", "7"],
+    ] {
+        let output = send(&dir, &fake.endpoint(), args);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("message 2 has the same group and Random as message 1"),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains("nothing was sent"), "{args:?}: {stderr}");
+    }
+    assert!(fake.seen().requests.is_empty());
+}
+
+/// A 2xx answer timl cannot read (a proxy's page) may follow a stored message: it is
+/// uncertain (exit 5, `maybe` in the journal), never refused, so a later run holds it
+/// back instead of sending it again as new.
+#[test]
+fn an_unreadable_success_is_uncertain_not_refused() {
+    let fake = server(0);
+    let dir = scratch("garbled");
+    batch(&dir, &["garbled-1".into()]);
+    let args = [
+        "notice.timl",
+        "--data",
+        "groups.csv",
+        "--journal",
+        "j",
+        "--retries",
+        "0",
+    ];
+    let output = send(&dir, &fake.endpoint(), &args);
+    assert_eq!(output.status.code(), Some(5), "{}", text(&output.stderr));
+    let journal = fs::read_to_string(dir.join("j")).unwrap();
+    assert!(journal.contains("\"maybe\":true"), "{journal}");
+    assert!(!journal.contains("refused"), "{journal}");
+    assert_eq!(fake.seen().stored.len(), 1);
+}

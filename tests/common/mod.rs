@@ -69,3 +69,20 @@ pub fn write(dir: &Path, name: &str, text: &str) -> String {
     fs::write(&path, text).unwrap();
     path.to_string_lossy().into_owned()
 }
+
+/// Runs the binary with its address space limited to `megabytes`, so that an input
+/// that would need more memory fails the test instead of the machine.
+#[cfg(unix)]
+pub fn timl_limited(megabytes: u64, args: &[&str]) -> std::process::Output {
+    let mut command = std::process::Command::new("bash");
+    command
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {}; exec \"$0\" \"$@\"",
+            megabytes * 1024
+        ))
+        .arg(env!("CARGO_BIN_EXE_timl"))
+        .args(args)
+        .env("NO_COLOR", "1");
+    command.output().unwrap()
+}
