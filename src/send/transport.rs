@@ -3,6 +3,7 @@
 //! words for a transport error or a redirect, never the URL (which holds the
 //! UserSig).
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::time::Duration;
 
 use super::sender::PATH;
@@ -127,17 +128,18 @@ pub(super) fn shorten(text: String) -> String {
     }
 }
 
-/// Percent-encodes a query value (everything but unreserved characters).
+/// Every byte but the unreserved ones (and `*`, which UserSigs hold and Tencent's
+/// SDKs leave as it is).
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'*');
+
+/// Percent-encodes a query value.
 pub(super) fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~' | b'*') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(text, QUERY_VALUE).to_string()
 }
 
 #[cfg(test)]
