@@ -10,7 +10,13 @@ use timl::{Error, Outcome};
 fn main() -> ExitCode {
     // clap exits with 2 on bad usage and 0 for --help/--version.
     let command = Cli::parse().into_command();
-    let result = timl::run(command);
+    let result = timl::run(command).or_else(|error| match error {
+        // The reader has gone (`timl compile ... | head -1`): done, as `cat` is.
+        Error::Write { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            Ok(Outcome::Success)
+        }
+        error => Err(error),
+    });
     if let Err(error) = &result {
         // File names and server texts in it are untrusted: shown, never obeyed.
         let shown: Vec<String> = error

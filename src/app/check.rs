@@ -28,6 +28,7 @@ pub(super) fn check(config: CheckConfig) -> Result<Outcome, Error> {
     let mut files = Vec::new();
     // A file reached twice (named twice, or through links) is checked once.
     let mut seen = HashSet::new();
+    let mut empty_folders = 0;
     let mut first_time =
         |path: &Path| seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned()));
     for input in &config.inputs {
@@ -36,6 +37,15 @@ pub(super) fn check(config: CheckConfig) -> Result<Outcome, Error> {
             InputPath::File(path) if path.is_dir() => {
                 let mut found = Vec::new();
                 collect_inputs(path, &mut found)?;
+                if found.is_empty() {
+                    // A folder named to be checked that holds nothing is a mistake (a
+                    // wrong path, files not generated yet), never a pass.
+                    empty_folders += 1;
+                    status!(
+                        "error: `{}` holds nothing to check: no .timl, .json or .jsonl file",
+                        render::printable(&path.display().to_string())
+                    );
+                }
                 found.sort();
                 for file in found {
                     if first_time(&file) {
@@ -49,6 +59,9 @@ pub(super) fn check(config: CheckConfig) -> Result<Outcome, Error> {
                 }
             }
         }
+    }
+    if files.is_empty() {
+        return Ok(Outcome::InputProblems);
     }
     let inputs = read_all(&files, &config.options)?;
     let mut options = config.options.clone();
@@ -86,7 +99,8 @@ pub(super) fn check(config: CheckConfig) -> Result<Outcome, Error> {
         let result = render::summary(tally, colour).unwrap_or_else(|| "no problems".to_owned());
         write_stdout(format!("checked {} {noun}: {result}\n", files.len()).as_bytes())?;
     }
-    let failed = tally.errors > 0 || (config.deny_warnings && tally.warnings > 0);
+    let failed =
+        tally.errors > 0 || empty_folders > 0 || (config.deny_warnings && tally.warnings > 0);
     Ok(if failed {
         Outcome::InputProblems
     } else {
