@@ -3,13 +3,12 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
 use timl::Cli;
 use timl::{Error, Outcome};
 
 fn main() -> ExitCode {
     // clap exits with 2 on bad usage and 0 for --help/--version.
-    let command = Cli::parse().into_command();
+    let command = Cli::parse_command();
     let result = timl::run(command).or_else(|error| match error {
         // The reader has gone (`timl compile ... | head -1`): done, as `cat` is.
         Error::Write { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe => {

@@ -50,3 +50,167 @@ fn a_folder_with_nothing_to_check_is_an_error() {
     let output = timl(&["check", &file, &empty.to_string_lossy()]);
     assert_eq!(code(&output), 1, "{}", stderr(&output));
 }
+
+/// Every subcommand's help, read off a terminal, keeps each example whole: no
+/// example command and no `quoted` span is cut across lines, so a copied command
+/// runs as shown. The environment variables a flag falls back to are named.
+#[test]
+fn help_examples_are_never_cut() {
+    let commands = [
+        "compile",
+        "check",
+        "send",
+        "usersig",
+        "recall",
+        "preview",
+        "config",
+        "rules",
+        "explain",
+        "completions",
+        "man",
+    ];
+    for command in commands {
+        let output = timl(&[command, "--help"]);
+        assert_eq!(code(&output), 0, "{command}");
+        let help = stdout(&output);
+        for line in help.lines() {
+            assert!(
+                line.matches('`').count() % 2 == 0,
+                "{command}: a cut example: {line}"
+            );
+        }
+        let examples = help
+            .split("\nExamples:\n")
+            .skip(1)
+            .chain(help.split("\nExample:\n").skip(1));
+        for examples in examples {
+            for line in examples.lines().take_while(|l| l.starts_with("  ")) {
+                assert!(
+                    line.contains("timl"),
+                    "{command}: a cut example line: {line:?}"
+                );
+            }
+        }
+    }
+    let send = stdout(&timl(&["send", "--help"]));
+    assert!(send.contains("[env: TIM_SDKAPPID]"), "{send}");
+    assert!(send.contains("[env: TIM_REGION]"), "{send}");
+    let check = stdout(&timl(&["check", "--help"]));
+    let data = check.lines().find(|l| l.contains("--data")).unwrap();
+    assert!(!data.to_lowercase().contains("output"), "{data}");
+}
+
+/// `timl rules` lists every rule; `timl explain` prints one, and an unknown name is
+/// bad usage with the nearest name.
+#[test]
+fn rules_and_explanations_are_at_hand() {
+    let listed = stdout(&timl(&["rules"]));
+    for rule in timl::rules::ALL {
+        assert!(
+            listed
+                .lines()
+                .any(|line| line.starts_with(&format!("{} ", rule.name))),
+            "{}",
+            rule.name
+        );
+    }
+    assert!(listed.contains("too-long") && listed.contains("80002"));
+    let explained = timl(&["explain", "too-long"]);
+    assert_eq!(code(&explained), 0);
+    assert!(stdout(&explained)
+        .starts_with("too-long (error; the server would answer with error 80002)"));
+    assert!(stdout(&explained).contains("## The fix"));
+    let unknown = timl(&["explain", "too-lng"]);
+    assert_eq!(code(&unknown), 2);
+    assert!(
+        stderr(&unknown).contains("did you mean `too-long`?"),
+        "{}",
+        stderr(&unknown)
+    );
+}
+
+/// Completion scripts for four shells (bash's parsed by bash) and a man page.
+#[test]
+fn completions_and_the_man_page_are_generated() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let output = timl(&["completions", shell]);
+        assert_eq!(code(&output), 0, "{shell}");
+        assert!(stdout(&output).contains("timl"), "{shell}");
+    }
+    let script = stdout(&timl(&["completions", "bash"]));
+    let dir = scratch("ux-completions");
+    let file = write(&dir, "timl.bash", &script);
+    if let Ok(parsed) = std::process::Command::new("bash")
+        .args(["-n", &file])
+        .output()
+    {
+        assert!(
+            parsed.status.success(),
+            "{}",
+            String::from_utf8_lossy(&parsed.stderr)
+        );
+    }
+    assert!(script.contains("explain") && script.contains("--journal"));
+    let man = stdout(&timl(&["man"]));
+    assert!(man.contains(".TH timl 1"), "{man}");
+    assert!(man.contains("send"));
+}
+
+/// `timl config` shows where each setting came from, the secret only as "set"; the
+/// project's timl.toml (found in a parent folder) and the user's are layered key by
+/// key.
+#[test]
+fn config_shows_layered_settings_and_hides_the_secret() {
+    let dir = scratch("ux-config");
+    let project = dir.join("project");
+    let nested = project.join("drafts/deep");
+    std::fs::create_dir_all(&nested).unwrap();
+    write(
+        &project,
+        "timl.toml",
+        "[profile.default]\nregion = \"singapore\"\n",
+    );
+    let home = dir.join("home");
+    let user = home.join(".config/timl");
+    std::fs::create_dir_all(&user).unwrap();
+    write(
+        &user,
+        "timl.toml",
+        "[profile.default]\nsdkappid = 1400000000\nidentifier = \"admin\"\nsecret_key = \"0123456789abcdef0123456789abcdef\"\nregion = \"china\"\n",
+    );
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_timl"))
+        .arg("config")
+        .current_dir(&nested)
+        .env("HOME", &home)
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("TIM_SDKAPPID")
+        .env_remove("TIM_IDENTIFIER")
+        .env_remove("TIM_SECRET_KEY")
+        .env_remove("TIM_USERSIG")
+        .env_remove("TIM_REGION")
+        .env_remove("TIM_ENDPOINT")
+        .output()
+        .unwrap();
+    let shown = stdout(&output);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(!shown.contains("0123456789abcdef"), "{shown}");
+    assert!(shown.contains("secret      set (a secret key"), "{shown}");
+    let project_file = project.join("timl.toml").display().to_string();
+    let user_file = user.join("timl.toml").display().to_string();
+    let line = |name: &str| {
+        shown
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap()
+            .to_owned()
+    };
+    assert!(
+        line("endpoint").contains("adminapisgp") && line("endpoint").contains(&project_file),
+        "{shown}"
+    );
+    assert!(
+        line("sdkappid").contains("1400000000") && line("sdkappid").contains(&user_file),
+        "{shown}"
+    );
+    assert!(line("identifier").contains(&user_file), "{shown}");
+}

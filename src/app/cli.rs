@@ -1,15 +1,19 @@
 //! The command line: clap structs, turned into plain [`Command`] config at once.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::app::config::{
-    CheckConfig, Command, CompileConfig, Format, InputPath, Online, PreviewConfig, RecallConfig,
-    SendConfig, UsersigConfig, Variables,
+    CheckConfig, Command, CompileConfig, ExplainConfig, Format, InputPath, Online, PreviewConfig,
+    RecallConfig, SendConfig, Shell, ShowConfig, UsersigConfig, Variables,
 };
+use crate::app::input::write_stdout;
+use crate::app::outcome::Outcome;
 use crate::check::DEFAULT_MAX_BYTES;
 use crate::compile::Options;
+use crate::error::Error;
 use crate::message::group::GroupType;
 use crate::message::random::RandomChoice;
 use crate::send::credentials::CredentialFlags;
@@ -40,7 +44,7 @@ enum CliCommand {
     Check(CheckArgs),
     /// Send messages to Tencent Cloud IM: each exactly once, at the rate limit.
     #[command(
-        after_help = "Examples:\n  timl send notice.timl --dry-run\n  TIM_SDKAPPID=1400000000 TIM_IDENTIFIER=admin timl send notice.timl --secret-key-file ~/.timl/key --region singapore\n  timl send templates/order-shipped.timl --data orders.csv --journal orders.journal\n\nExit codes: 0 all delivered, 1 the input has errors (nothing was sent), 2 bad usage,\n3 a file could not be read or written, 4 the server refused at least one message,\n5 the server could not be reached for at least one message."
+        after_help = "Examples:\n  timl send notice.timl --dry-run\n  TIM_SDKAPPID=1400000000 timl send notice.timl --secret-key-file ~/.timl/key --region singapore\n  timl send templates/order-shipped.timl --data orders.csv --journal orders.journal\n\nExit codes: 0 all delivered, 1 the input has errors (nothing was sent), 2 bad usage,\n3 a file could not be read or written, 4 the server refused at least one message,\n5 the server could not be reached for at least one message."
     )]
     Send(SendArgs),
     /// Print a UserSig for the admin identifier, signed with the secret key.
@@ -58,6 +62,51 @@ enum CliCommand {
         after_help = "Examples:\n  timl preview templates/announcement.timl -o preview.html\n  timl preview templates/order-shipped.timl --data templates/order-shipped.csv --no-remote -o orders.html\n  timl preview notice.timl --serve"
     )]
     Preview(PreviewArgs),
+    /// Show each credential setting, its value and where it came from (flag,
+    /// environment, which timl.toml); the secret only as "set".
+    #[command(after_help = "Examples:\n  timl config\n  timl config --profile staging")]
+    Config(ConfigArgs),
+    /// List every rule: name, severity, the server error it prevents, what it checks.
+    Rules,
+    /// Explain a rule, with an example of the mistake and of the fix.
+    #[command(after_help = "Example:\n  timl explain too-long")]
+    Explain(ExplainArgs),
+    /// Print a completion script for a shell (see the README for where to put it).
+    #[command(
+        after_help = "Examples:\n  timl completions bash > ~/.local/share/bash-completion/completions/timl\n  timl completions zsh > ~/.zfunc/_timl\n  timl completions fish > ~/.config/fish/completions/timl.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) on standard output.
+    #[command(after_help = "Example:\n  timl man > ~/.local/share/man/man1/timl.1")]
+    Man,
+}
+
+#[derive(Debug, Args)]
+struct ConfigArgs {
+    #[command(flatten)]
+    credentials: CredentialArgs,
+}
+
+#[derive(Debug, Args)]
+struct ExplainArgs {
+    /// The rule's name, as diagnostics show it. Example: `too-long`.
+    #[arg(value_name = "RULE")]
+    rule: String,
+}
+
+#[derive(Debug, Args)]
+struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    shell: ShellArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
 }
 
 #[derive(Debug, Args)]
@@ -203,11 +252,16 @@ struct UsersigArgs {
 #[derive(Debug, Args)]
 struct CredentialArgs {
     /// The app's SDKAppID. Example: `--sdkappid 1400000000`.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", env = "TIM_SDKAPPID", hide_env_values = true)]
     sdkappid: Option<String>,
 
     /// The App admin account. Example: `--identifier administrator`.
-    #[arg(long, value_name = "ACCOUNT")]
+    #[arg(
+        long,
+        value_name = "ACCOUNT",
+        env = "TIM_IDENTIFIER",
+        hide_env_values = true
+    )]
     identifier: Option<String>,
 
     /// A file holding the secret key (never the key itself on the command line).
@@ -221,13 +275,13 @@ struct CredentialArgs {
 
     /// china, singapore, seoul, tokyo, frankfurt, silicon-valley or jakarta.
     /// Example: `--region singapore`.
-    #[arg(long, value_name = "R", conflicts_with = "endpoint")]
+    #[arg(long, value_name = "R", env = "TIM_REGION", hide_env_values = true)]
     region: Option<String>,
 
     /// Another endpoint, as scheme://host[:port] (no query or fragment): https://, or
     /// http:// to a loopback address for testing.
     /// Example: `--endpoint http://127.0.0.1:8080`.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", env = "TIM_ENDPOINT", hide_env_values = true)]
     endpoint: Option<String>,
 
     /// A `[profile.NAME]` of the config file. Example: `--profile staging`.
@@ -255,8 +309,8 @@ struct CompileArgs {
     #[arg(value_name = "FILE")]
     input: String,
 
-    /// Write the JSON to OUT (whole or not at all) instead of standard output.
-    /// Example: `-o notice.json`.
+    /// Write the JSON to OUT (whole or not at all) instead of standard output; with
+    /// `--data`, JSON Lines, one request per row. Example: `-o notice.json`.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     output: Option<PathBuf>,
 
@@ -313,9 +367,8 @@ struct VariableArgs {
     #[arg(long = "vars", value_name = "FILE")]
     vars_file: Option<PathBuf>,
 
-    /// Compile one message per row: JSON Lines, a JSON array of objects, or CSV with a
-    /// header row. Output is JSON Lines, one request per row, in row order; with any
-    /// error nothing is written. Example: `--data groups.csv`.
+    /// One message per row: JSON Lines, a JSON array of objects, or CSV with a header
+    /// row, taken in row order. Example: `--data groups.csv`.
     #[arg(long = "data", value_name = "ROWS")]
     data: Option<PathBuf>,
 }
@@ -422,6 +475,58 @@ impl FormatArg {
 }
 
 impl Cli {
+    /// Parses the process's arguments into the command they ask for (clap exits with
+    /// 2 on bad usage and 0 for `--help` and `--version`).
+    ///
+    /// clap reads `TIM_SDKAPPID` and the like only to show them in `--help`; a value
+    /// that came from the environment is dropped here, so that the credentials stage
+    /// reads it itself and says it came from the environment, not from a flag.
+    pub fn parse_command() -> Command {
+        use clap::parser::ValueSource;
+        use clap::{CommandFactory, FromArgMatches};
+        // Off a terminal, help keeps its source formatting: wrapped at 100 columns, an
+        // example command would be cut in two, and a copied one run half.
+        let width = if std::io::stdout().is_terminal() {
+            None
+        } else {
+            Some(0)
+        };
+        let command = match width {
+            Some(width) => Cli::command().term_width(width),
+            None => Cli::command(),
+        };
+        let matches = command.get_matches();
+        let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
+        let mut command = cli.into_command();
+        if let (Some((_, sub)), Some(flags)) = (matches.subcommand(), command.credential_flags()) {
+            let from_env = |id: &str| {
+                matches!(sub.try_get_raw(id), Ok(Some(_)))
+                    && sub.value_source(id) == Some(ValueSource::EnvVariable)
+            };
+            for (id, field) in [
+                ("sdkappid", &mut flags.sdkappid),
+                ("identifier", &mut flags.identifier),
+                ("region", &mut flags.region),
+                ("endpoint", &mut flags.endpoint),
+            ] {
+                if from_env(id) {
+                    *field = None;
+                }
+            }
+            // Checked here, not by clap: `TIM_REGION` beside `TIM_ENDPOINT` is no
+            // conflict (the endpoint wins, as on the command line it cannot be both).
+            if flags.region.is_some() && flags.endpoint.is_some() {
+                Cli::command()
+                    .error(
+                        clap::error::ErrorKind::ArgumentConflict,
+                        "--region and --endpoint cannot be used together",
+                    )
+                    .exit();
+            }
+        }
+        command
+    }
+
     /// The command this command line asks for, as plain config.
     pub fn into_command(self) -> Command {
         match self.command {
@@ -469,6 +574,18 @@ impl Cli {
                 variables: args.variables.into_variables(),
                 options: args.common.into_options(),
             }),
+            CliCommand::Config(args) => Command::Config(ShowConfig {
+                credentials: args.credentials.into_flags(),
+            }),
+            CliCommand::Rules => Command::Rules,
+            CliCommand::Explain(args) => Command::Explain(ExplainConfig { rule: args.rule }),
+            CliCommand::Completions(args) => Command::Completions(match args.shell {
+                ShellArg::Bash => Shell::Bash,
+                ShellArg::Zsh => Shell::Zsh,
+                ShellArg::Fish => Shell::Fish,
+                ShellArg::Powershell => Shell::Powershell,
+            }),
+            CliCommand::Man => Command::Man,
             CliCommand::Check(args) => Command::Check(CheckConfig {
                 inputs: args.inputs.into_iter().map(input_path).collect(),
                 format: match args.format {
@@ -485,6 +602,36 @@ impl Cli {
             }),
         }
     }
+}
+
+/// `timl completions SHELL`: the script on standard output.
+pub(super) fn completions(shell: Shell) -> Result<Outcome, Error> {
+    use clap::CommandFactory;
+    use clap_complete::Shell as Target;
+    let target = match shell {
+        Shell::Bash => Target::Bash,
+        Shell::Zsh => Target::Zsh,
+        Shell::Fish => Target::Fish,
+        Shell::Powershell => Target::PowerShell,
+    };
+    let mut script = Vec::new();
+    clap_complete::generate(target, &mut Cli::command(), "timl", &mut script);
+    write_stdout(&script)?;
+    Ok(Outcome::Success)
+}
+
+/// `timl man`: the man page, roff, on standard output.
+pub(super) fn man() -> Result<Outcome, Error> {
+    use clap::CommandFactory;
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut page)
+        .map_err(|source| Error::Write {
+            path: PathBuf::from("<stdout>"),
+            source,
+        })?;
+    write_stdout(&page)?;
+    Ok(Outcome::Success)
 }
 
 #[cfg(test)]

@@ -67,6 +67,20 @@ pub struct Online {
     pub check_members: bool,
 }
 
+/// `timl config`.
+#[derive(Debug, Clone)]
+pub struct ShowConfig {
+    /// Where the credentials come from.
+    pub credentials: CredentialFlags,
+}
+
+/// `timl explain`.
+#[derive(Debug, Clone)]
+pub struct ExplainConfig {
+    /// The rule's name, as typed.
+    pub rule: String,
+}
+
 /// `timl send`.
 #[derive(Debug, Clone)]
 pub struct SendConfig {
@@ -152,4 +166,46 @@ pub enum Command {
     Recall(RecallConfig),
     /// Draw messages as an HTML page.
     Preview(PreviewConfig),
+    /// Show the credential settings and where they came from.
+    Config(ShowConfig),
+    /// List the rules.
+    Rules,
+    /// Explain one rule.
+    Explain(ExplainConfig),
+    /// Print a shell's completion script.
+    Completions(Shell),
+    /// Print the man page.
+    Man,
+}
+
+impl Command {
+    /// The credential flags of a command that talks to the server.
+    pub fn credential_flags(&mut self) -> Option<&mut CredentialFlags> {
+        match self {
+            Command::Send(config) => Some(&mut config.credentials),
+            Command::Check(config) => config.online.as_mut().map(|online| &mut online.credentials),
+            Command::Usersig(config) => Some(&mut config.credentials),
+            Command::Recall(config) => Some(&mut config.credentials),
+            Command::Config(config) => Some(&mut config.credentials),
+            Command::Compile(_)
+            | Command::Preview(_)
+            | Command::Rules
+            | Command::Explain(_)
+            | Command::Completions(_)
+            | Command::Man => None,
+        }
+    }
+}
+
+/// A shell `timl completions` writes a script for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shell {
+    /// bash.
+    Bash,
+    /// zsh.
+    Zsh,
+    /// fish.
+    Fish,
+    /// PowerShell.
+    Powershell,
 }

@@ -20,7 +20,9 @@ mod printer;
 mod recall;
 mod repeats;
 mod report;
+mod rules;
 mod send;
+mod show_config;
 mod usersig;
 
 use crate::error::Error;
@@ -39,5 +41,10 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
         Command::Usersig(config) => usersig::usersig(config),
         Command::Recall(config) => recall::recall_command(config),
         Command::Preview(config) => preview::preview(config),
+        Command::Config(config) => show_config::show_config(config),
+        Command::Rules => rules::list_rules(),
+        Command::Explain(config) => rules::explain(config),
+        Command::Completions(shell) => cli::completions(shell),
+        Command::Man => cli::man(),
     }
 }

@@ -17,6 +17,9 @@ pub struct Rule {
     pub server_error: Option<u32>,
     /// What the rule checks, in one line.
     pub summary: &'static str,
+    /// The full explanation `timl explain` prints: why the rule exists, an example
+    /// of the mistake and one of the fix (`src/diag/explanations/NAME.md`).
+    pub explanation: &'static str,
 }
 
 macro_rules! rules {
@@ -28,6 +31,7 @@ macro_rules! rules {
                 severity: Severity::$severity,
                 server_error: $code,
                 summary: $summary,
+                explanation: include_str!(concat!("explanations/", $name, ".md")),
             };
         )*
         /// Every rule, in the order of the README's table.

@@ -40,63 +40,128 @@ struct ConfigFile {
     profile: std::collections::BTreeMap<String, Profile>,
 }
 
-/// The config files looked at, in order: `./timl.toml`, then the user's.
+/// The config files looked at, in order: the nearest `timl.toml` in the current
+/// folder or above it (as cargo finds its config), then the user's
+/// (`$XDG_CONFIG_HOME/timl/timl.toml` or `~/.config/timl/timl.toml`).
 pub fn config_paths() -> Vec<PathBuf> {
-    let mut paths = vec![PathBuf::from("timl.toml")];
+    let mut paths = Vec::new();
+    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    if let Some(project) = here
+        .ancestors()
+        .map(|folder| folder.join("timl.toml"))
+        .find(|path| path.is_file())
+    {
+        paths.push(project);
+    }
     let base = std::env::var_os("XDG_CONFIG_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")));
     if let Some(base) = base {
-        paths.push(base.join("timl").join("timl.toml"));
+        let user = base.join("timl").join("timl.toml");
+        if !paths.contains(&user) {
+            paths.push(user);
+        }
     }
     paths
 }
 
+/// Which file gave each piece of a layered profile.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ProfileSources {
+    pub sdkappid: Option<PathBuf>,
+    pub identifier: Option<PathBuf>,
+    /// `secret_key`, `secret_key_file`, `usersig` or `usersig_file`: one piece.
+    pub auth: Option<PathBuf>,
+    /// `endpoint` or `region`: one piece.
+    pub endpoint: Option<PathBuf>,
+}
+
+/// The profile `name` layered over `paths`, key by key: the first file that has a
+/// piece gives it (a project file with only `region` still takes `sdkappid` from
+/// the user's). `None` when no file has the profile.
 pub(crate) fn read_profile(
     paths: &[PathBuf],
     name: &str,
-) -> Result<(Profile, Option<PathBuf>), Error> {
+) -> Result<Option<(Profile, ProfileSources)>, Error> {
+    let mut layered: Option<(Profile, ProfileSources)> = None;
     for path in paths {
-        // Found by looking (none may exist); a FIFO or a device there is not one.
-        if !path.is_file() {
+        let Some(profile) = read_one(path, name)? else {
             continue;
+        };
+        let (merged, sources) = layered.get_or_insert_with(Default::default);
+        let from = || Some(path.clone());
+        if merged.sdkappid.is_none() && profile.sdkappid.is_some() {
+            merged.sdkappid = profile.sdkappid;
+            sources.sdkappid = from();
         }
-        let text = read_text(path, 1 << 20).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?;
-        let config: ConfigFile =
-            toml::from_str(&text).map_err(|error| config_error(path, &text, &error))?;
-        if let Some(profile) = config.profile.get(name) {
-            for (key, secret) in [
-                ("secret_key", &profile.secret_key),
-                ("usersig", &profile.usersig),
-            ] {
-                if let Some(secret) = secret {
-                    if let Err(why) = check_secret(secret.get_ref()) {
-                        let (line, column) = line_column(&text, secret.span().start);
-                        return Err(Error::Usage(format!(
-                            "{}:{line}:{column}: `{key}` {why} (the value is not shown)",
-                            path.display()
-                        )));
-                    }
-                }
-            }
-            // Files named in a config file are relative to that file's folder.
-            let mut profile = profile.clone();
-            let folder = path.parent().unwrap_or(Path::new("."));
-            for file in [&mut profile.secret_key_file, &mut profile.usersig_file]
-                .into_iter()
-                .flatten()
-            {
-                if file.is_relative() {
-                    *file = folder.join(&*file);
-                }
-            }
-            return Ok((profile, Some(path.clone())));
+        if merged.identifier.is_none() && profile.identifier.is_some() {
+            merged.identifier = profile.identifier.clone();
+            sources.identifier = from();
+        }
+        let has_auth = |p: &Profile| {
+            p.secret_key.is_some()
+                || p.secret_key_file.is_some()
+                || p.usersig.is_some()
+                || p.usersig_file.is_some()
+        };
+        if !has_auth(merged) && has_auth(&profile) {
+            merged.secret_key = profile.secret_key.clone();
+            merged.secret_key_file = profile.secret_key_file.clone();
+            merged.usersig = profile.usersig.clone();
+            merged.usersig_file = profile.usersig_file.clone();
+            sources.auth = from();
+        }
+        let has_endpoint = |p: &Profile| p.endpoint.is_some() || p.region.is_some();
+        if !has_endpoint(merged) && has_endpoint(&profile) {
+            merged.endpoint = profile.endpoint.clone();
+            merged.region = profile.region.clone();
+            sources.endpoint = from();
         }
     }
-    Ok((Profile::default(), None))
+    Ok(layered)
+}
+
+/// The profile `name` of the config file at `path`, if the file exists and has it;
+/// its secrets checked, its file names made relative to the file's folder.
+fn read_one(path: &Path, name: &str) -> Result<Option<Profile>, Error> {
+    // Found by looking (none may exist); a FIFO or a device there is not one.
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = read_text(path, 1 << 20).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let config: ConfigFile =
+        toml::from_str(&text).map_err(|error| config_error(path, &text, &error))?;
+    let Some(profile) = config.profile.get(name) else {
+        return Ok(None);
+    };
+    for (key, secret) in [
+        ("secret_key", &profile.secret_key),
+        ("usersig", &profile.usersig),
+    ] {
+        if let Some(secret) = secret {
+            if let Err(why) = check_secret(secret.get_ref()) {
+                let (line, column) = line_column(&text, secret.span().start);
+                return Err(Error::Usage(format!(
+                    "{}:{line}:{column}: `{key}` {why} (the value is not shown)",
+                    path.display()
+                )));
+            }
+        }
+    }
+    let mut profile = profile.clone();
+    let folder = path.parent().unwrap_or(Path::new("."));
+    for file in [&mut profile.secret_key_file, &mut profile.usersig_file]
+        .into_iter()
+        .flatten()
+    {
+        if file.is_relative() {
+            *file = folder.join(&*file);
+        }
+    }
+    Ok(Some(profile))
 }
 
 pub(crate) fn read_secret(path: &Path, what: &str) -> Result<Secret, Error> {

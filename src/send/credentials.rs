@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use super::config_file::{env_secret, read_profile, read_secret};
+use super::config_file::{env_secret, read_profile, read_secret, Profile};
 use super::endpoint::{endpoint_url, region_url};
 use super::secret::Secret;
 use crate::error::Error;
@@ -50,8 +50,52 @@ pub struct CredentialFlags {
     pub profile: Option<String>,
 }
 
+/// Where a setting came from, for `timl config` and for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A command-line flag (`--sdkappid`).
+    Flag(&'static str),
+    /// An environment variable (`TIM_SDKAPPID`).
+    Env(&'static str),
+    /// A config file's profile.
+    File {
+        /// The file.
+        path: PathBuf,
+        /// The profile's name.
+        profile: String,
+    },
+    /// timl's default.
+    Default,
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Flag(flag) => write!(f, "the flag {flag}"),
+            Source::Env(name) => write!(f, "the environment variable {name}"),
+            Source::File { path, profile } => {
+                write!(f, "[profile.{profile}] in {}", path.display())
+            }
+            Source::Default => f.write_str("the default"),
+        }
+    }
+}
+
+/// Where each piece of [`Found`] came from (`None`: not found).
+#[derive(Debug, Clone)]
+pub struct Sources {
+    /// The SDKAppID's.
+    pub sdkappid: Option<Source>,
+    /// The admin identifier's.
+    pub identifier: Option<Source>,
+    /// The key's or UserSig's.
+    pub auth: Option<Source>,
+    /// The endpoint's (or region's).
+    pub endpoint: Source,
+}
+
 /// What was found of the credentials, each piece from a flag, the environment or the
-/// config file. A dry run needs none of them; [`Found::complete`] says what a real
+/// config files. A dry run needs none of them; [`Found::complete`] says what a real
 /// send still needs.
 #[derive(Debug, Clone)]
 pub struct Found {
@@ -63,12 +107,14 @@ pub struct Found {
     pub auth: Option<Auth>,
     /// `https://host` (or a loopback `http://` address), without a path.
     pub endpoint: String,
+    /// Where each piece came from.
+    pub sources: Sources,
     /// The profile looked up, for messages.
     profile: String,
 }
 
-/// Finds every piece: flags, then `env`, then the config file. A piece that is
-/// given but malformed is an error; one that is missing is not (yet).
+/// Finds every piece: flags, then `env`, then the config files (layered key by key).
+/// A piece that is given but malformed is an error; one that is missing is not (yet).
 pub fn find(
     flags: &CredentialFlags,
     env: &dyn Fn(&str) -> Option<String>,
@@ -78,67 +124,144 @@ pub fn find(
         .profile
         .clone()
         .unwrap_or_else(|| "default".to_owned());
-    let (file, file_path) = read_profile(paths, &profile_name)?;
-    if flags.profile.is_some() && file_path.is_none() {
-        return Err(Error::Usage(format!(
-            "no profile `{profile_name}` in {}",
-            paths
-                .iter()
-                .map(|p| format!("`{}`", p.display()))
-                .collect::<Vec<_>>()
-                .join(" or ")
-        )));
-    }
-    let sdkappid =
-        match flags.sdkappid.clone().or_else(|| env("TIM_SDKAPPID")) {
-            Some(text) => Some(text.trim().parse().map_err(|_| {
-                Error::Usage(format!("the SDKAppID must be a number, not `{text}`"))
-            })?),
-            None => file.sdkappid,
-        };
-    let identifier = flags
-        .identifier
-        .clone()
-        .or_else(|| env("TIM_IDENTIFIER"))
-        .or(file.identifier);
-    let auth = if let Some(path) = &flags.secret_key_file {
-        Some(Auth::SecretKey(read_secret(path, "secret key")?))
-    } else if let Some(path) = &flags.usersig_file {
-        Some(Auth::UserSig(read_secret(path, "UserSig")?))
-    } else if let Some(key) = env("TIM_SECRET_KEY") {
-        Some(Auth::SecretKey(env_secret(key, "TIM_SECRET_KEY")?))
-    } else if let Some(usersig) = env("TIM_USERSIG") {
-        Some(Auth::UserSig(env_secret(usersig, "TIM_USERSIG")?))
-    } else if let Some(key) = file.secret_key {
-        Some(Auth::SecretKey(Secret::new(key.into_inner().trim())))
-    } else if let Some(path) = &file.secret_key_file {
-        Some(Auth::SecretKey(read_secret(path, "secret key")?))
-    } else if let Some(usersig) = file.usersig {
-        Some(Auth::UserSig(Secret::new(usersig.into_inner().trim())))
-    } else if let Some(path) = &file.usersig_file {
-        Some(Auth::UserSig(read_secret(path, "UserSig")?))
-    } else {
-        None
+    let (file, in_file) = match read_profile(paths, &profile_name)? {
+        Some(layered) => layered,
+        None if flags.profile.is_some() => {
+            return Err(Error::Usage(format!(
+                "no profile `{profile_name}` in {}",
+                paths
+                    .iter()
+                    .map(|p| format!("`{}`", p.display()))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )))
+        }
+        None => Default::default(),
     };
-    let endpoint = match (flags.endpoint.clone(), flags.region.clone()) {
-        (Some(url), _) => endpoint_url(&url)?,
-        (None, Some(region)) => region_url(&region)?,
-        (None, None) => match (env("TIM_ENDPOINT"), env("TIM_REGION")) {
-            (Some(url), _) => endpoint_url(&url)?,
-            (None, Some(region)) => region_url(&region)?,
-            (None, None) => match (file.endpoint, file.region) {
-                (Some(url), _) => endpoint_url(&url)?,
-                (None, Some(region)) => region_url(&region)?,
-                (None, None) => region_url("china")?,
-            },
-        },
+    let from_file = |path: Option<PathBuf>| {
+        path.map(|path| Source::File {
+            path,
+            profile: profile_name.clone(),
+        })
+    };
+    let (sdkappid, sdkappid_source) =
+        match given(flags.sdkappid.clone(), "--sdkappid", env, "TIM_SDKAPPID") {
+            Some((text, source)) => (
+                Some(text.trim().parse().map_err(|_| {
+                    Error::Usage(format!("the SDKAppID must be a number, not `{text}`"))
+                })?),
+                Some(source),
+            ),
+            None => (file.sdkappid, from_file(in_file.sdkappid.clone())),
+        };
+    let (identifier, identifier_source) = match given(
+        flags.identifier.clone(),
+        "--identifier",
+        env,
+        "TIM_IDENTIFIER",
+    ) {
+        Some((text, source)) => (Some(text), Some(source)),
+        None => (
+            file.identifier.clone(),
+            from_file(in_file.identifier.clone()),
+        ),
+    };
+    let (auth, auth_source) = find_auth(flags, env, &file, from_file(in_file.auth.clone()))?;
+    let (endpoint, endpoint_source) =
+        find_endpoint(flags, env, &file, from_file(in_file.endpoint))?;
+    let sources = Sources {
+        sdkappid: sdkappid.and(sdkappid_source),
+        identifier: identifier.as_ref().and(identifier_source),
+        auth: auth.as_ref().and(auth_source),
+        endpoint: endpoint_source,
     };
     Ok(Found {
         sdkappid,
         identifier,
         auth,
         endpoint,
+        sources,
         profile: profile_name,
+    })
+}
+
+/// A piece given by its flag, else by its environment variable, with where from.
+fn given(
+    flag: Option<String>,
+    flag_name: &'static str,
+    env: &dyn Fn(&str) -> Option<String>,
+    var: &'static str,
+) -> Option<(String, Source)> {
+    match flag {
+        Some(value) => Some((value, Source::Flag(flag_name))),
+        None => env(var).map(|value| (value, Source::Env(var))),
+    }
+}
+
+/// The key or UserSig: a flag's file, the environment, then the config files.
+fn find_auth(
+    flags: &CredentialFlags,
+    env: &dyn Fn(&str) -> Option<String>,
+    file: &Profile,
+    in_file: Option<Source>,
+) -> Result<(Option<Auth>, Option<Source>), Error> {
+    let auth = if let Some(path) = &flags.secret_key_file {
+        (
+            Auth::SecretKey(read_secret(path, "secret key")?),
+            Source::Flag("--secret-key-file"),
+        )
+    } else if let Some(path) = &flags.usersig_file {
+        (
+            Auth::UserSig(read_secret(path, "UserSig")?),
+            Source::Flag("--usersig-file"),
+        )
+    } else if let Some(key) = env("TIM_SECRET_KEY") {
+        (
+            Auth::SecretKey(env_secret(key, "TIM_SECRET_KEY")?),
+            Source::Env("TIM_SECRET_KEY"),
+        )
+    } else if let Some(usersig) = env("TIM_USERSIG") {
+        (
+            Auth::UserSig(env_secret(usersig, "TIM_USERSIG")?),
+            Source::Env("TIM_USERSIG"),
+        )
+    } else {
+        let auth = if let Some(key) = &file.secret_key {
+            Auth::SecretKey(Secret::new(key.get_ref().trim()))
+        } else if let Some(path) = &file.secret_key_file {
+            Auth::SecretKey(read_secret(path, "secret key")?)
+        } else if let Some(usersig) = &file.usersig {
+            Auth::UserSig(Secret::new(usersig.get_ref().trim()))
+        } else if let Some(path) = &file.usersig_file {
+            Auth::UserSig(read_secret(path, "UserSig")?)
+        } else {
+            return Ok((None, None));
+        };
+        return Ok((Some(auth), in_file));
+    };
+    Ok((Some(auth.0), Some(auth.1)))
+}
+
+/// The endpoint: `--endpoint` or `--region`, the environment, the config files, then
+/// the default region (china).
+fn find_endpoint(
+    flags: &CredentialFlags,
+    env: &dyn Fn(&str) -> Option<String>,
+    file: &Profile,
+    in_file: Option<Source>,
+) -> Result<(String, Source), Error> {
+    Ok(match (flags.endpoint.clone(), flags.region.clone()) {
+        (Some(url), _) => (endpoint_url(&url)?, Source::Flag("--endpoint")),
+        (None, Some(region)) => (region_url(&region)?, Source::Flag("--region")),
+        (None, None) => match (env("TIM_ENDPOINT"), env("TIM_REGION")) {
+            (Some(url), _) => (endpoint_url(&url)?, Source::Env("TIM_ENDPOINT")),
+            (None, Some(region)) => (region_url(&region)?, Source::Env("TIM_REGION")),
+            (None, None) => match (&file.endpoint, &file.region, in_file) {
+                (Some(url), _, Some(source)) => (endpoint_url(url)?, source),
+                (None, Some(region), Some(source)) => (region_url(region)?, source),
+                _ => (region_url("china")?, Source::Default),
+            },
+        },
     })
 }
 
