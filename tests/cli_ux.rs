@@ -214,3 +214,40 @@ fn config_shows_layered_settings_and_hides_the_secret() {
     );
     assert!(line("identifier").contains(&user_file), "{shown}");
 }
+
+/// `--color always|never` on every command; `auto` honours NO_COLOR (set and not
+/// empty), CLICOLOR=0 and CLICOLOR_FORCE, as cargo does.
+#[test]
+fn colour_follows_the_flag_and_the_environment() {
+    let dir = scratch("ux-colour");
+    let file = write(&dir, "n.timl", "---\ngroup: g1\n---\nHi\n");
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_timl"));
+        command.args(args);
+        for name in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM"] {
+            command.env_remove(name);
+        }
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let output = command.output().unwrap();
+        let all = format!("{}{}", stdout(&output), stderr(&output));
+        all.contains('\u{1b}')
+    };
+    let check = ["check", file.as_str()];
+    let always = ["check", file.as_str(), "--color", "always"];
+    let never = ["check", file.as_str(), "--color", "never"];
+    assert!(!run(&check, &[]), "off a terminal: no colour");
+    assert!(run(&always, &[]));
+    assert!(run(&always, &[("NO_COLOR", "1")]), "the flag wins");
+    assert!(!run(&never, &[("CLICOLOR_FORCE", "1")]), "the flag wins");
+    assert!(run(&check, &[("CLICOLOR_FORCE", "1")]));
+    assert!(!run(&check, &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]));
+    assert!(
+        run(&check, &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "")]),
+        "an empty NO_COLOR is unset"
+    );
+    let compile = ["compile", file.as_str(), "--color", "always"];
+    assert!(run(&compile, &[]), "compile's warnings too");
+    assert_eq!(code(&timl(&["rules", "--color", "never"])), 0);
+}

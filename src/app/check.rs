@@ -2,7 +2,7 @@
 //! a summary line, and the outcome.
 
 use std::collections::HashSet;
-use std::io::{self, IsTerminal};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -71,7 +71,7 @@ pub(super) fn check(config: CheckConfig) -> Result<Outcome, Error> {
             Err(outcome) => return Ok(outcome),
         }
     }
-    let colour = Colour::for_terminal(io::stdout().is_terminal());
+    let colour = Colour::for_stream(&io::stdout());
     let mut printer = Printer::new(config.format, colour);
     for input in &inputs {
         printer.new_input();

@@ -28,6 +28,18 @@ use crate::send::deliver::DeliverOptions;
 pub struct Cli {
     #[command(subcommand)]
     command: CliCommand,
+
+    /// Colour: `auto` (on a terminal, unless NO_COLOR is set or CLICOLOR=0;
+    /// CLICOLOR_FORCE forces it), `always` or `never`.
+    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    color: ColorArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -497,6 +509,12 @@ impl Cli {
         };
         let matches = command.get_matches();
         let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
+        // anstream's global choice, which `diag::render::Colour` asks.
+        match cli.color {
+            ColorArg::Auto => {}
+            ColorArg::Always => anstream::ColorChoice::Always.write_global(),
+            ColorArg::Never => anstream::ColorChoice::Never.write_global(),
+        }
         let mut command = cli.into_command();
         if let (Some((_, sub)), Some(flags)) = (matches.subcommand(), command.credential_flags()) {
             let from_env = |id: &str| {

@@ -1,7 +1,7 @@
 //! `timl compile`: one input in, its request bodies written whole to `-o` or standard
 //! output, or nothing when any has an error.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 use super::config::{CompileConfig, Format};
 use super::input::{input_cap, input_dir, input_kind, read_input};
@@ -15,7 +15,7 @@ use crate::error::Error;
 pub(super) fn compile(config: CompileConfig) -> Result<Outcome, Error> {
     let (name, bytes) = read_input(&config.input, input_cap(&config.input, &config.options))?;
     let kind = input_kind(&config.input, &name);
-    let colour = Colour::for_terminal(io::stderr().is_terminal());
+    let colour = Colour::for_stream(&io::stderr());
     let mut printer = Printer::new(Format::Human, colour);
     // Messages go to a temporary file beside the output file (in the temporary folder
     // for standard output, a FIFO or a device): written whole, and only when every

@@ -133,7 +133,7 @@ fn compile_all(
         path: std::env::temp_dir(),
         source,
     };
-    let colour = Colour::for_terminal(io::stderr().is_terminal());
+    let colour = Colour::for_stream(&io::stderr());
     let mut printer = Printer::new(Format::Human, colour);
     let mut requests = io::BufWriter::new(tempfile::tempfile().map_err(temp_error)?);
     let mut total = 0usize;

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 use unicode_width::UnicodeWidthChar;
 
@@ -14,28 +15,40 @@ use super::severity::Severity;
 pub struct Colour(pub bool);
 
 impl Colour {
-    /// Colour only on a terminal, and never with `NO_COLOR` set (to anything).
-    pub fn for_terminal(is_terminal: bool) -> Colour {
-        Colour(is_terminal && std::env::var_os("NO_COLOR").is_none())
+    /// Colour for `stream` as cargo decides it: `--color always` or `never` if given
+    /// (anstream's global choice), else off with `NO_COLOR` set and non-empty or
+    /// `CLICOLOR=0`, on with `CLICOLOR_FORCE`, and otherwise on a terminal only.
+    pub fn for_stream<S: anstream::stream::RawStream>(stream: &S) -> Colour {
+        let choice = anstream::AutoStream::choice(stream);
+        Colour(matches!(
+            choice,
+            anstream::ColorChoice::Always | anstream::ColorChoice::AlwaysAnsi
+        ))
     }
 
-    fn paint(self, code: &str, text: &str) -> String {
+    fn paint(self, style: Style, text: &str) -> String {
         if self.0 {
-            format!("\x1b[{code}m{text}\x1b[0m")
+            format!("{style}{text}{style:#}")
         } else {
             text.to_owned()
         }
     }
 
     fn severity(self, severity: Severity, text: &str) -> String {
-        let code = match severity {
-            Severity::Error => "1;31",
-            Severity::Warning => "1;33",
-            Severity::Note => "1;36",
+        let colour = match severity {
+            Severity::Error => AnsiColor::Red,
+            Severity::Warning => AnsiColor::Yellow,
+            Severity::Note => AnsiColor::Cyan,
         };
-        self.paint(code, text)
+        self.paint(BOLD.fg_color(Some(colour.into())), text)
     }
 }
+
+const BOLD: Style = Style::new().bold();
+/// The gutter: arrows, bars, line numbers.
+const GUTTER: Style = Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Blue)));
 
 const TAB: &str = "    ";
 
@@ -48,13 +61,13 @@ pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
         out,
         "{}{}",
         colour.severity(severity, &head),
-        colour.paint("1", &format!(": {}", printable(&diagnostic.message)))
+        colour.paint(BOLD, &format!(": {}", printable(&diagnostic.message)))
     );
     let location = diagnostic.location.as_ref();
     let line_no = location.map_or(0, |l| l.line);
     let gutter = " ".repeat(line_no.to_string().len());
-    let arrow = colour.paint("1;34", "-->");
-    let bar = colour.paint("1;34", "|");
+    let arrow = colour.paint(GUTTER, "-->");
+    let bar = colour.paint(GUTTER, "|");
     let path = diagnostic
         .path
         .as_deref()
@@ -88,7 +101,7 @@ pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
             let _ = writeln!(
                 out,
                 "{} {bar} {}",
-                colour.paint("1;34", &l.line.to_string()),
+                colour.paint(GUTTER, &l.line.to_string()),
                 shown.trim_end()
             );
             let carets = colour.severity(severity, &"^".repeat(width));
@@ -101,17 +114,17 @@ pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
     }
     if let Some(help) = &diagnostic.help {
         let help = printable(help);
-        let _ = writeln!(out, "{gutter} = {}: {help}", colour.paint("1", "help"));
+        let _ = writeln!(out, "{gutter} = {}: {help}", colour.paint(BOLD, "help"));
     }
     for note in &diagnostic.notes {
         let note = printable(note);
-        let _ = writeln!(out, "{gutter} = {}: {note}", colour.paint("1", "note"));
+        let _ = writeln!(out, "{gutter} = {}: {note}", colour.paint(BOLD, "note"));
     }
     if let (Severity::Error, Some(code)) = (severity, diagnostic.rule.server_error) {
         let _ = writeln!(
             out,
             "{gutter} = {}: the server would refuse it with error {code}",
-            colour.paint("1", "note")
+            colour.paint(BOLD, "note")
         );
     }
     out.push('\n');
