@@ -126,18 +126,21 @@ fn check_members(message: &Message, members: &HashMap<String, bool>, out: &mut V
         .group_at
         .iter()
         .enumerate()
-        .filter_map(|(i, at)| Some((format!("GroupAtInfo[{i}]"), at.account.as_deref()?)));
-    let targeted = message
-        .to_account
-        .iter()
-        .enumerate()
-        .map(|(i, account)| (format!("To_Account[{i}]"), account.as_str()));
-    for (path, account) in mentioned.chain(targeted) {
+        .filter_map(|(i, at)| Some((format!("GroupAtInfo[{i}]"), at.account.as_deref()?)))
+        .map(|(path, account)| (path, account, "the mention notifies nobody"));
+    let targeted = message.to_account.iter().enumerate().map(|(i, account)| {
+        (
+            format!("To_Account[{i}]"),
+            account.as_str(),
+            "the message reaches nobody there",
+        )
+    });
+    for (path, account, effect) in mentioned.chain(targeted) {
         if not_member(account) {
             out.push(
                 Diagnostic::new(
                     &rules::MENTION_NOT_MEMBER,
-                    format!("`{account}` is not a member of the group: the message reaches nobody there"),
+                    format!("`{account}` is not a member of the group: {effect}"),
                 )
                 .at_path(path)
                 .help("check the account ID, or leave it out"),

@@ -286,12 +286,31 @@ fn check_push(message: &Message, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    let size = push.desc.as_ref().map_or(0, String::len) + push.ext.as_ref().map_or(0, String::len);
-    if size > MAX_PUSH_BYTES {
+    let desc = push.desc.as_ref().map_or(0, String::len);
+    let ext = push.ext.as_ref().map_or(0, String::len);
+    if desc + ext > MAX_PUSH_BYTES {
+        let (what, path) = match (push.desc.is_some(), push.ext.is_some()) {
+            (true, true) => (
+                "`push.desc` and `push.ext` are",
+                if ext > desc {
+                    "OfflinePushInfo.Ext"
+                } else {
+                    "OfflinePushInfo.Desc"
+                },
+            ),
+            (false, true) => ("`push.ext` is", "OfflinePushInfo.Ext"),
+            _ => ("`push.desc` is", "OfflinePushInfo.Desc"),
+        };
         out.push(
-            Diagnostic::new(&rules::PUSH_SIZE, format!("`push.desc` and `push.ext` are {size} bytes together; keep them under {MAX_PUSH_BYTES}"))
-                .at_path(if push.ext.is_some() { "OfflinePushInfo.Ext" } else { "OfflinePushInfo.Desc" })
-                .help("APNs payloads are capped at 4 KB; longer pushes are not delivered to iOS"),
+            Diagnostic::new(
+                &rules::PUSH_SIZE,
+                format!(
+                    "{what} {} bytes; at most {MAX_PUSH_BYTES} are allowed",
+                    desc + ext
+                ),
+            )
+            .at_path(path)
+            .help("APNs payloads are capped at 4 KB; longer pushes are not delivered to iOS"),
         );
     }
 }

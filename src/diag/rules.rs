@@ -76,7 +76,7 @@ rules! {
     GROUP_MISSING = "group-missing", Error, Some(10010), "the server knows no such group (preflight, `check --online`)";
     GROUP_TYPE_MISMATCH = "group-type-mismatch", Error, Some(10004), "the type the message is written for is not the group's type on the server";
     FROM_NOT_MEMBER = "from-not-member", Error, Some(10007), "`from` is not a member of the group (`--check-members`)";
-    MENTION_NOT_MEMBER = "mention-not-member", Warning, None, "a mentioned or `to` account is not a member: the message reaches nobody there (`--check-members`)";
+    MENTION_NOT_MEMBER = "mention-not-member", Warning, None, "a mentioned or `to` account is not a member: the mention notifies nobody, the targeted message reaches nobody (`--check-members`)";
 }
 
 /// The rule called `name`, if there is one.
