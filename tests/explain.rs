@@ -1,7 +1,7 @@
 //! `timl explain`'s explanations are right: for every rule, the mistake it shows
 //! breaks the rule and the fix it shows does not.
 
-use timl::{compile_json, compile_markup, rules, Options};
+use timl::{compile_json, compile_markup, compile_template, rules, Options, Template};
 
 /// The code blocks of `text` that follow the heading `heading`, up to the next
 /// heading, with their language.
@@ -23,9 +23,15 @@ fn blocks<'t>(text: &'t str, heading: &str) -> Vec<(&'t str, String)> {
 /// The rules an example block shows, compiled as its language says (`text` blocks
 /// are prose: a server's answer, bytes no Markdown can hold).
 fn rules_of(language: &str, code: &str) -> Option<Vec<&'static str>> {
+    let options = Options::default();
     let compiled = match language {
-        "timl" => compile_markup("example.timl", code, &Options::default()),
-        "json" => compile_json("example.json", code, &Options::default()),
+        // Template code is rendered first, as `timl check` does.
+        "timl" if code.contains("{{") || code.contains("{%") => match Template::new("example.timl", code, None) {
+            Ok(template) => compile_template(&template, minijinja::context! {}, &options),
+            Err(diagnostics) => return Some(diagnostics.iter().map(|d| d.rule.name).collect()),
+        },
+        "timl" => compile_markup("example.timl", code, &options),
+        "json" => compile_json("example.json", code, &options),
         _ => return None,
     };
     Some(compiled.diagnostics.iter().map(|d| d.rule.name).collect())
