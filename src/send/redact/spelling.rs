@@ -540,6 +540,8 @@ mod tests {
         assert_eq!(spelled("&#43;x")[1], ("+".to_owned(), 5));
         assert_eq!(spelled("&#43x")[1], ("+".to_owned(), 4));
         assert_eq!(spelled("%41%42")[1], ("A".to_owned(), 3));
+        // Escapes are read two levels deep, not three.
+        assert!(spelled("%25252B").iter().all(|(c, _)| c == "%"));
         // `&#4` is a control character: filler, three bytes long.
         assert!(readings(b"&#4x", 0).iter().any(|r| r.filler && r.end == 3));
         // A byte inside a character is no filler, and reads as itself.
