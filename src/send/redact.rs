@@ -77,8 +77,11 @@ impl Redactor {
         self.add_text(secret);
         if let (Ok(compressed), Ok(claims)) = (usersig::compressed(secret), usersig::decode(secret))
         {
-            // The UserSig in the standard base64 alphabet, and its bytes in hex.
+            // The bytes the UserSig encodes: their base64 is the UserSig in the standard
+            // alphabet, as a server that re-encodes it would show it.
             self.add_bytes(&compressed);
+            // `TLS.sig` and the public fields rebuild the UserSig: a server that echoes
+            // it decoded shows it as text, and its HMAC bytes could be shown as hex.
             self.add_text(&claims.sig);
             if let Ok(mac) = STANDARD.decode(&claims.sig) {
                 self.add_bytes(&mac);

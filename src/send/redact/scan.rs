@@ -91,8 +91,12 @@ impl Patterns {
             for reading in readings(text, at).iter() {
                 scan.step(&here, at, reading);
             }
-            here.clear();
-            scan.spare.push(here);
+            // Kept to be filled again if it was ever filled: an empty list allocated
+            // nothing, and keeping those would grow with the text.
+            if here.capacity() > 0 {
+                here.clear();
+                scan.spare.push(here);
+            }
             if first_only && !scan.spans.is_empty() {
                 break;
             }
