@@ -531,11 +531,8 @@ fn echoes(secret: &str) -> String {
         .replace('+', "\\u002b");
     let base64 = base64::engine::general_purpose::STANDARD.encode(secret);
     // MIME's base64: lines of 76 characters.
-    let wrapped: Vec<&str> = base64
-        .as_bytes()
-        .chunks(76)
-        .map(|line| std::str::from_utf8(line).unwrap_or_default())
-        .collect();
+    let lines = base64.as_bytes().chunks(76).map(String::from_utf8_lossy);
+    let wrapped = lines.collect::<Vec<_>>().join("\r\n");
     let forms = [
         secret.to_owned(),
         percent(true),
@@ -544,7 +541,7 @@ fn echoes(secret: &str) -> String {
         json,
         base64.clone(),
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret),
-        wrapped.join("\r\n"),
+        wrapped,
         secret.bytes().map(|b| format!("{b:02x}")).collect(),
         // UTF-16LE, as a JSON string holds it.
         secret.chars().map(|c| format!("{c}\0")).collect(),
