@@ -982,6 +982,59 @@ fn secrets_echoed_by_the_server_are_redacted_in_every_encoding() {
     }
 }
 
+/// Every `TLS.sig` value in `all` (raw, or inside a JSON string) is `***`.
+fn assert_signatures_cut(all: &str) {
+    let mut seen = 0;
+    for (at, _) in all.match_indices("TLS.sig") {
+        let value = all[at + "TLS.sig".len()..].trim_start_matches(['\\', '"', ':']);
+        assert!(value.starts_with("***"), "a TLS.sig leaked:\n{all}");
+        seen += 1;
+    }
+    assert!(seen > 0, "no TLS.sig was echoed:\n{all}");
+}
+
+#[test]
+fn the_signature_in_a_usersig_echoed_decoded_is_redacted() {
+    let fake = server(0);
+    let dir = scratch("echo-claims");
+    batch(&dir, &["echo-a".into(), "echodrop-b".into()]);
+    // A real UserSig, which timl decodes for its `TLS.sig` (with the key, timl signs
+    // one itself and knows it).
+    let usersig = timl::usersig::sign(KEY, SDKAPPID, "admin", timl::usersig::now(), 86400);
+    let sig = timl::usersig::decode(&usersig).unwrap().sig;
+    fs::write(dir.join("usersig"), format!("{usersig}\n")).unwrap();
+    for format in ["human", "json"] {
+        for auth in [["--usersig-file", "usersig"], ["--secret-key-file", "key"]] {
+            let _ = fs::remove_file(dir.join("batch.journal"));
+            let output = bare_command(&dir)
+                .args(["send", "notice.timl", "--data", "groups.csv"])
+                .args(["--endpoint", &fake.endpoint(), "--format", format])
+                .args(["--sdkappid", "1400000000", "--identifier", "admin"])
+                .args(["--journal", "batch.journal", "--no-preflight"])
+                .args(auth)
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(4), "{}", text(&output.stderr));
+            let all = everything(&output, &dir);
+            // The public fields are shown; the signature, in any encoding, is not.
+            assert!(all.contains("TLS.identifier"), "{all}");
+            assert_signatures_cut(&all);
+            if auth[0] == "--usersig-file" {
+                assert!(!all.contains(&sig), "TLS.sig leaked ({format}):\n{all}");
+                assert!(
+                    !Redactor::new(&[&sig, &usersig]).finds(&all),
+                    "a form of TLS.sig leaked ({format}):\n{all}"
+                );
+            } else {
+                assert!(
+                    !Redactor::new(&[KEY]).finds(&all),
+                    "a form of the key leaked ({format}):\n{all}"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn a_malformed_secret_in_the_config_file_is_reported_by_place_never_shown() {
     let dir = scratch("config-secret");

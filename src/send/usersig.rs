@@ -78,19 +78,29 @@ pub enum Invalid {
     Expired,
 }
 
-/// Decodes and checks a UserSig against `key` at `now` (Unix seconds).
-pub fn verify(usersig: &str, key: &str, now: u64) -> Result<Claims, Invalid> {
+/// The zlib-compressed bytes a UserSig is the base64 of.
+pub fn compressed(usersig: &str) -> Result<Vec<u8>, Invalid> {
     let standard = usersig
         .replace('*', "+")
         .replace('-', "/")
         .replace('_', "=");
-    let compressed = STANDARD.decode(standard).map_err(|_| Invalid::Malformed)?;
+    STANDARD.decode(standard).map_err(|_| Invalid::Malformed)
+}
+
+/// The fields of a UserSig, its signature not checked.
+pub fn decode(usersig: &str) -> Result<Claims, Invalid> {
+    let compressed = compressed(usersig)?;
     let mut json = Vec::new();
     flate2::read::ZlibDecoder::new(compressed.as_slice())
         .take(64 * 1024)
         .read_to_end(&mut json)
         .map_err(|_| Invalid::Malformed)?;
-    let claims: Claims = serde_json::from_slice(&json).map_err(|_| Invalid::Malformed)?;
+    serde_json::from_slice(&json).map_err(|_| Invalid::Malformed)
+}
+
+/// Decodes and checks a UserSig against `key` at `now` (Unix seconds).
+pub fn verify(usersig: &str, key: &str, now: u64) -> Result<Claims, Invalid> {
+    let claims = decode(usersig)?;
     let expected = signature(
         key,
         &claims.identifier,

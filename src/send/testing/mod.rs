@@ -12,7 +12,7 @@
 //! | `slow-MS-N-` | an answer after MS milliseconds, then at once |
 //! | `final-CODE-` | `ErrorCode` CODE, always |
 //! | `drop-` | success with a `MsgDropReason`, always |
-//! | `echo-` | `ErrorCode` 70003 with an `ErrorInfo` that echoes the UserSig it got and the key, each in many encodings (raw, percent-encoded in both cases, JSON-escaped, base64, hex), always, UserSig checked or not |
+//! | `echo-` | `ErrorCode` 70003 with an `ErrorInfo` that echoes the UserSig it got and the key, each in many encodings (raw, percent-encoded in both cases, JSON-escaped, base64, MIME base64 wrapped at 76 columns, hex, UTF-16LE, HTML character references), and the UserSig's fields decoded (`TLS.sig` in those encodings too), always, UserSig checked or not |
 //! | `echodrop-` | the same echo as a `MsgDropReason` of a success |
 //! | `hold-N-` | stored, but answered only once the test calls [`FakeIm::release`] (or after 9 s) |
 //! | `garbled-` | stored, but answered 200 with a body that is not a reply (a proxy's page) |
@@ -370,12 +370,17 @@ fn misbehaving(request: &Request<'_>, config: &FakeConfig) -> Option<Answer> {
         "ansidrop" => Answer::Json(200, ok_reply(0, TERMINAL_ESCAPES), Duration::ZERO),
         kind @ ("echo" | "echodrop") => {
             let usersig = percent_decode(request.query.get("usersig").unwrap_or(&""));
-            let text = format!(
+            let mut text = format!(
                 "bad request {} usersig {} key {}",
                 request.target,
                 echoes(&usersig),
                 echoes(&config.key)
             );
+            // What the UserSig says, decoded: `TLS.sig` and the public fields rebuild it.
+            if let Ok(claims) = usersig::decode(&usersig) {
+                let json = serde_json::to_string(&claims).unwrap_or_default();
+                text.push_str(&format!(" claims {json} sig {}", echoes(&claims.sig)));
+            }
             if kind == "echo" {
                 error(70003, &text)
             } else {
@@ -529,15 +534,24 @@ fn echoes(secret: &str) -> String {
         .unwrap_or_default()
         .replace('/', "\\/")
         .replace('+', "\\u002b");
+    let base64 = base64::engine::general_purpose::STANDARD.encode(secret);
+    // MIME's base64: lines of 76 characters.
+    let lines = base64.as_bytes().chunks(76).map(String::from_utf8_lossy);
+    let wrapped = lines.collect::<Vec<_>>().join("\r\n");
     let forms = [
         secret.to_owned(),
         percent(true),
         percent(false),
         percent(true).replace("%2B", "%252B"),
         json,
-        base64::engine::general_purpose::STANDARD.encode(secret),
+        base64.clone(),
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret),
+        wrapped,
         secret.bytes().map(|b| format!("{b:02x}")).collect(),
+        // UTF-16LE, as a JSON string holds it.
+        secret.chars().map(|c| format!("{c}\0")).collect(),
+        secret.bytes().map(|b| format!("&#{b};")).collect(),
+        secret.bytes().map(|b| format!("&#x{b:X};")).collect(),
     ];
     forms.join(" | ")
 }
