@@ -26,10 +26,12 @@ fn rules_of(language: &str, code: &str) -> Option<Vec<&'static str>> {
     let options = Options::default();
     let compiled = match language {
         // Template code is rendered first, as `timl check` does.
-        "timl" if code.contains("{{") || code.contains("{%") => match Template::new("example.timl", code, None) {
-            Ok(template) => compile_template(&template, minijinja::context! {}, &options),
-            Err(diagnostics) => return Some(diagnostics.iter().map(|d| d.rule.name).collect()),
-        },
+        "timl" if code.contains("{{") || code.contains("{%") => {
+            match Template::new("example.timl", code, None) {
+                Ok(template) => compile_template(&template, minijinja::context! {}, &options),
+                Err(diagnostics) => return Some(diagnostics.iter().map(|d| d.rule.name).collect()),
+            }
+        }
         "timl" => compile_markup("example.timl", code, &options),
         "json" => compile_json("example.json", code, &options),
         _ => return None,
