@@ -467,23 +467,6 @@ fn characters_minijinja_cannot_read_are_errors_not_panics() {
 // Bounded work and memory
 // ---------------------------------------------------------------------------------
 
-/// Runs the binary with its address space limited to `megabytes`, so that an input
-/// that would need more memory fails the test instead of the machine.
-#[cfg(unix)]
-fn timl_limited(megabytes: u64, args: &[&str]) -> std::process::Output {
-    let mut command = std::process::Command::new("bash");
-    command
-        .arg("-c")
-        .arg(format!(
-            "ulimit -v {}; exec \"$0\" \"$@\"",
-            megabytes * 1024
-        ))
-        .arg(env!("CARGO_BIN_EXE_timl"))
-        .args(args)
-        .env("NO_COLOR", "1");
-    command.output().unwrap()
-}
-
 #[cfg(unix)]
 #[test]
 fn hostile_templates_end_with_an_error_within_bounded_memory() {

@@ -10,7 +10,7 @@ pub fn read_text(path: &std::path::Path, cap: usize) -> std::io::Result<String> 
     use std::io::Read;
     let mut bytes = Vec::new();
     std::fs::File::open(path)?
-        .take(cap as u64 + 1)
+        .take((cap as u64).saturating_add(1))
         .read_to_end(&mut bytes)?;
     if bytes.len() > cap {
         return Err(std::io::Error::other(format!(

@@ -69,3 +69,31 @@ pub fn write(dir: &Path, name: &str, text: &str) -> String {
     fs::write(&path, text).unwrap();
     path.to_string_lossy().into_owned()
 }
+
+/// Runs the binary with its address space limited to `megabytes`, so that an input
+/// that would need more memory fails the test instead of the machine.
+#[cfg(unix)]
+pub fn timl_limited(megabytes: u64, args: &[&str]) -> Output {
+    let mut command = Command::new("bash");
+    command
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {}; exec \"$0\" \"$@\"",
+            megabytes * 1024
+        ))
+        .arg(env!("CARGO_BIN_EXE_timl"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    command.output().unwrap()
+}
+
+/// Makes a special file with a system tool (`mkfifo`, `mknod`); false when the tool
+/// is missing or not permitted (`mknod` needs root).
+#[cfg(unix)]
+pub fn make_special(tool: &str, args: &[&str]) -> bool {
+    Command::new(tool)
+        .args(args)
+        .status()
+        .is_ok_and(|status| status.success())
+}
