@@ -2,8 +2,6 @@
 //! rows, `--max-bytes` and the caps derived from it) and that `-o` never replaces one
 //! of them. Runs the built binary.
 
-use std::fs;
-
 mod common;
 use common::*;
 
@@ -64,4 +62,207 @@ fn the_largest_max_bytes_still_caps_what_is_read() {
     );
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert!(stdout(&output).contains("red @all packet"));
+}
+
+// ---------------------------------------------------------------------------------
+// --data: no row, and no file, is read past its cap
+// ---------------------------------------------------------------------------------
+
+/// A template with one value, for data rows.
+const TEMPLATE: &str = "---\ngroup: @TGS#2C5SZEAEF\ntype: public\n---\nHello {{ name }}\n";
+
+/// Asserts that a run over hostile data ended as a data error (exit 1) naming
+/// `needle`, wrote nothing and printed a bounded amount.
+fn assert_data_error(output: &std::process::Output, needle: &str) {
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("error[data]"), "{err}");
+    assert!(err.contains(needle), "{needle} missing from: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(output.stdout.is_empty());
+    assert!(err.len() < 2000, "{} bytes of diagnostics", err.len());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_device_as_data_stops_at_the_row_cap() {
+    let dir = scratch("inputs-device");
+    let template = write(&dir, "t.timl", TEMPLATE);
+    // A device of zeros by every data name: through a link, and (as root) itself.
+    for name in ["zero.jsonl", "zero.csv", "zero.json"] {
+        let path = dir.join(name);
+        std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
+        let data = path.to_string_lossy();
+        let output = timl_limited(400, &["compile", &template, "--data", &data]);
+        assert_data_error(&output, &format!("{name}:1:"));
+        assert_data_error(&output, "is over 16777216 bytes (16 MiB)");
+    }
+    let device = dir.join("device.jsonl");
+    if make_special("mknod", &[&device.to_string_lossy(), "c", "1", "5"]) {
+        let data = device.to_string_lossy();
+        for command in ["compile", "check", "preview"] {
+            let output = timl_limited(400, &[command, &template, "--data", &data]);
+            let out = String::from_utf8_lossy(&output.stdout);
+            let err = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(1), "{command}: {err}");
+            assert!(
+                format!("{out}{err}").contains("row 1 is over 16777216 bytes"),
+                "{command}: {out}{err}"
+            );
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_huge_sparse_line_is_not_read_whole() {
+    // 700 MB of one line (NUL bytes, taking no disk), under a 400 MB memory limit.
+    let dir = scratch("inputs-sparse");
+    let template = write(&dir, "t.timl", TEMPLATE);
+    let path = dir.join("rows.jsonl");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(700 << 20).unwrap();
+    let data = path.to_string_lossy();
+    let output = timl_limited(400, &["compile", &template, "--data", &data]);
+    assert_data_error(&output, "rows.jsonl:1:");
+    assert_data_error(&output, "row 1 is over 16777216 bytes");
+}
+
+/// A FIFO in `dir` called `name` that a thread feeds `head`, then `body` over and
+/// over until the reader goes away.
+#[cfg(unix)]
+fn endless_fifo(dir: &std::path::Path, name: &str, head: &str, body: &str) -> String {
+    let path = dir.join(name);
+    assert!(make_special("mkfifo", &[&path.to_string_lossy()]));
+    let feeding = path.clone();
+    let (head, body) = (head.to_owned(), body.to_owned());
+    std::thread::spawn(move || {
+        use std::io::Write;
+        let mut fifo = std::fs::OpenOptions::new()
+            .write(true)
+            .open(feeding)
+            .unwrap();
+        let body = body.repeat(((64 << 10) / body.len().max(1)).max(1));
+        if fifo.write_all(head.as_bytes()).is_ok() {
+            while fifo.write_all(body.as_bytes()).is_ok() {}
+        }
+    });
+    path.to_string_lossy().into_owned()
+}
+
+#[cfg(unix)]
+#[test]
+fn an_endless_pipe_as_data_stops_at_its_cap() {
+    let dir = scratch("inputs-fifo");
+    let template = write(&dir, "t.timl", TEMPLATE);
+    // Rows of a megabyte (the padding unused): an array's cap is met after 64 of them.
+    let padded = format!(
+        "{{\"name\": \"a\", \"pad\": \"{}\"}},\n",
+        "x".repeat(1 << 20)
+    );
+    for (name, head, body, needle) in [
+        (
+            "line.jsonl",
+            "{\"name\": \"a\"}\n{\"name\": \"",
+            "x",
+            "line.jsonl:2:",
+        ),
+        ("record.csv", "name\nTommy\n\"", "x", "record.csv:3:"),
+        (
+            "item.json",
+            "[{\"name\": \"a\"}, {\"name\": \"",
+            "x",
+            "row 2 is over 16777216",
+        ),
+        (
+            "array.json",
+            "[",
+            &padded,
+            "over 67108864 bytes (64 MiB), more than timl reads for a JSON array",
+        ),
+    ] {
+        let data = endless_fifo(&dir, name, head, body);
+        let output = timl_limited(400, &["compile", &template, "--data", &data]);
+        assert_data_error(&output, needle);
+    }
+}
+
+#[test]
+fn a_long_bad_row_is_shown_as_a_window() {
+    let dir = scratch("inputs-window");
+    let template = write(&dir, "t.timl", TEMPLATE);
+    // 10 MB of one line, broken at its end; and one that is no object.
+    let rows = format!(
+        "{{\"name\": \"a\"}}\n{{\"name\": \"{}\" oops}}\n[{}1]\n",
+        "é".repeat(5 << 20),
+        "1,".repeat(5 << 20)
+    );
+    let data = write(&dir, "rows.jsonl", &rows);
+    let output = timl(&["compile", &template, "--data", &data]);
+    assert_eq!(code(&output), 1);
+    let err = stderr(&output);
+    assert!(err.len() < 3000, "{} bytes of diagnostics", err.len());
+    assert!(err.contains("row 2 is not JSON"), "{err}");
+    assert!(
+        err.contains(&format!("rows.jsonl:2:{}", (5 << 20) + 13)),
+        "{err}"
+    );
+    assert!(err.contains("éé\" oops}"), "{err}");
+    assert!(err.contains("row 3 is not a JSON object"), "{err}");
+    assert!(err.contains("rows.jsonl:3:1"), "{err}");
+}
+
+#[test]
+fn rows_up_to_the_cap_are_read() {
+    // A row of nearly 16 MiB is a row (its value unused), and the rows after it too.
+    let dir = scratch("inputs-big-row");
+    let template = write(&dir, "t.timl", TEMPLATE);
+    let big = format!(
+        "{{\"name\": \"a\", \"blob\": \"{}\"}}\n",
+        "x".repeat((16 << 20) - 100)
+    );
+    let rows = format!("{big}{big}{{\"name\": \"b\"}}\n");
+    let data = write(&dir, "rows.jsonl", &rows);
+    let output = timl_limited(400, &["compile", &template, "--data", &data]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 3);
+}
+
+#[test]
+fn a_diagnostic_quoting_a_huge_value_stays_short() {
+    let dir = scratch("inputs-quoted");
+    // serde quotes the string it could not take; timl quotes the bad argument.
+    let requests = write(
+        &dir,
+        "requests.jsonl",
+        &format!(
+            "{{\"GroupId\": \"g\", \"Random\": \"{}\", \"MsgBody\": []}}\n",
+            "9".repeat(10 << 20)
+        ),
+    );
+    let face = write(&dir, "face.timl", "---\ngroup: g\n---\n[face {{ n }}]\n");
+    let vars = write(
+        &dir,
+        "vars.json",
+        &format!("{{\"n\": \"{}\"}}", "6".repeat(200 << 10)),
+    );
+    for args in [
+        vec!["compile", &requests],
+        vec!["check", &requests],
+        vec!["compile", &face, "--vars", &vars],
+    ] {
+        let output = timl(&args);
+        assert_eq!(code(&output), 1, "{}", stderr(&output));
+        let shown = format!("{}{}", stdout(&output), stderr(&output));
+        assert!(shown.len() < 5000, "{args:?}: {} bytes", shown.len());
+        assert!(
+            shown.contains("666...") || shown.contains("characters left out"),
+            "{shown}"
+        );
+    }
 }

@@ -18,6 +18,7 @@ mod context;
 pub mod data;
 mod features;
 mod loader;
+pub mod rows;
 pub mod shape;
 pub mod slots;
 pub mod watchdog;
