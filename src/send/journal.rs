@@ -8,7 +8,8 @@
 //! re-run a delivered message is skipped. A message that may have arrived, from the
 //! earliest such `sending` line on, can be sent again with the same `Random` only
 //! while the server still drops repeats ([`DEDUP_WINDOW_MS`]); after that it is held
-//! back and listed, unless `--resend-uncertain`. The sender checks that age again
+//! back and listed, unless `--resend-uncertain`; so is one whose `sending` line is
+//! dated in the future, whose age is unknown. The sender checks that age again
 //! before every attempt.
 
 use std::collections::HashMap;
