@@ -266,3 +266,48 @@ fn a_diagnostic_quoting_a_huge_value_stays_short() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------
+// --journal: a huge file is refused after its first line
+// ---------------------------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn a_huge_file_as_journal_is_refused_without_reading_it() {
+    let dir = scratch("inputs-journal");
+    let template = write(&dir, "a.timl", GOOD);
+    let usersig = write(&dir, "usersig", "not-a-real-usersig");
+    // 2 GB of NUL bytes taking no disk, under a 400 MB memory limit.
+    let journal = dir.join("huge.journal");
+    std::fs::File::create(&journal)
+        .unwrap()
+        .set_len(2 << 30)
+        .unwrap();
+    let journal = journal.to_string_lossy().into_owned();
+    let send = [
+        "send",
+        &template,
+        "--journal",
+        &journal,
+        "--sdkappid",
+        "1400000000",
+        "--identifier",
+        "admin",
+        "--usersig-file",
+        &usersig,
+        // Nothing listens there: the journal stops the run before any request.
+        "--endpoint",
+        "http://127.0.0.1:9",
+    ];
+    let recall = ["recall", "--journal", &journal, "--dry-run"];
+    for args in [&send[..], &recall[..]] {
+        let output = timl_limited(400, args);
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(3), "{args:?}: {err}");
+        assert!(
+            err.contains("not a timl journal (line 1 is over 4096 bytes"),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(std::fs::metadata(&journal).unwrap().len(), 2 << 30);
+}
