@@ -311,3 +311,141 @@ fn a_huge_file_as_journal_is_refused_without_reading_it() {
     }
     assert_eq!(std::fs::metadata(&journal).unwrap().len(), 2 << 30);
 }
+
+// ---------------------------------------------------------------------------------
+// -o never names an input
+// ---------------------------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn output_that_names_an_input_is_refused_and_nothing_is_written() {
+    let dir = scratch("inputs-output");
+    let template = "---\ngroup: {{ group }}\ntype: public\n---\nHello {{ name }}\n{% include \"_footer.timl\" %}\n";
+    let file = write(&dir, "a.timl", template);
+    write(&dir, "_footer.timl", "Thanks\n");
+    write(&dir, "other.timl", GOOD);
+    let csv = write(&dir, "rows.csv", "group,name\n@TGS#2C5SZEAEF,Tommy\n");
+    let vars = write(
+        &dir,
+        "vars.json",
+        "{\"name\": \"Lee\", \"group\": \"@TGS#2C5SZEAEF\"}",
+    );
+    std::os::unix::fs::symlink("a.timl", dir.join("link.json")).unwrap();
+    std::fs::hard_link(dir.join("rows.csv"), dir.join("hard.jsonl")).unwrap();
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    std::os::unix::fs::symlink("../vars.json", dir.join("sub/vars-link")).unwrap();
+    let before: Vec<_> = [
+        "a.timl",
+        "_footer.timl",
+        "other.timl",
+        "rows.csv",
+        "vars.json",
+    ]
+    .iter()
+    .map(|name| std::fs::read(dir.join(name)).unwrap())
+    .collect();
+    let entries = || std::fs::read_dir(&dir).unwrap().count();
+    let count = entries();
+    let path = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (vec![file.clone(), "-o".into(), file.clone()], "the input"),
+        // Another spelling, a symbolic link, a hard link.
+        (
+            vec![file.clone(), "-o".into(), path("./sub/../a.timl")],
+            "the input",
+        ),
+        (
+            vec![file.clone(), "-o".into(), path("link.json")],
+            "the input",
+        ),
+        (
+            vec![
+                file.clone(),
+                "--data".into(),
+                csv.clone(),
+                "-o".into(),
+                path("hard.jsonl"),
+            ],
+            "the data file",
+        ),
+        (
+            vec![
+                file.clone(),
+                "--data".into(),
+                csv.clone(),
+                "-o".into(),
+                csv.clone(),
+            ],
+            "the data file",
+        ),
+        (
+            vec![
+                file.clone(),
+                "--vars".into(),
+                vars.clone(),
+                "-o".into(),
+                path("sub/vars-link"),
+            ],
+            "the variables file",
+        ),
+        // What an include reads, and any template an include could read.
+        (
+            vec![
+                file.clone(),
+                "--vars".into(),
+                vars.clone(),
+                "-o".into(),
+                path("_footer.timl"),
+            ],
+            "a template that an include may read",
+        ),
+        (
+            vec![
+                file.clone(),
+                "--vars".into(),
+                vars.clone(),
+                "-o".into(),
+                path("other.timl"),
+            ],
+            "a template that an include may read",
+        ),
+    ];
+    for command in ["compile", "preview"] {
+        for (args, what) in &cases {
+            let mut all = vec![command];
+            all.extend(args.iter().map(String::as_str));
+            let output = timl(&all);
+            let err = stderr(&output);
+            assert_eq!(code(&output), 2, "{all:?}: {err}");
+            assert!(err.contains(&format!("is {what}")), "{all:?}: {err}");
+            assert!(err.contains("which this run reads"), "{all:?}: {err}");
+            assert_eq!(stdout(&output), "", "{all:?}");
+        }
+    }
+    let after: Vec<_> = [
+        "a.timl",
+        "_footer.timl",
+        "other.timl",
+        "rows.csv",
+        "vars.json",
+    ]
+    .iter()
+    .map(|name| std::fs::read(dir.join(name)).unwrap())
+    .collect();
+    assert_eq!(before, after, "no input was touched");
+    assert_eq!(entries(), count, "no temporary file was left");
+    assert!(std::fs::symlink_metadata(dir.join("link.json"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    // A file that is no input is written as ever, and so is a new one.
+    for _ in 0..2 {
+        let output = timl(&["compile", &file, "--vars", &vars, "-o", &path("out.json")]);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+    }
+    let output = timl(&["compile", &file, "--vars", &vars, "-o", &path("new.timl")]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    // Once it exists, a `.timl` file beside the template is one an include may read.
+    let output = timl(&["compile", &file, "--vars", &vars, "-o", &path("new.timl")]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+}

@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 use super::config::{InputPath, PreviewConfig};
 use super::input::{input_cap, input_dir, input_kind, read_input};
 use super::outcome::Outcome;
-use super::output::PendingOutput;
+use super::output::{refuse_an_input, PendingOutput};
 use crate::compile::batch::compile_input;
 use crate::error::Error;
 use crate::preview::{Collector, PageOptions};
@@ -22,6 +22,7 @@ pub(super) fn preview(config: PreviewConfig) -> Result<Outcome, Error> {
     if config.serve {
         return serve(&config);
     }
+    refuse_an_input(config.output.as_deref(), &config.input, &config.variables)?;
     let (page, errors) = render(&config, None)?;
     PendingOutput::new(config.output.as_deref())?.finish_with(page.as_bytes())?;
     if errors > 0 {
