@@ -449,3 +449,24 @@ fn output_that_names_an_input_is_refused_and_nothing_is_written() {
     let output = timl(&["compile", &file, "--vars", &vars, "-o", &path("new.timl")]);
     assert_eq!(code(&output), 2, "{}", stderr(&output));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_huge_include_is_not_read_whole() {
+    // 1 GB of NUL bytes taking no disk, included, under a 400 MB memory limit.
+    let dir = scratch("inputs-include");
+    let file = write(
+        &dir,
+        "a.timl",
+        "---\ngroup: @TGS#2C5SZEAEF\n---\n{% include \"_big.timl\" %}\n",
+    );
+    std::fs::File::create(dir.join("_big.timl"))
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    let output = timl_limited(400, &["compile", &file]);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("error[template]"), "{err}");
+    assert!(err.contains("over 33554432 bytes"), "{err}");
+}

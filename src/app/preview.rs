@@ -3,7 +3,7 @@
 //! drawn again whenever the template, a `.timl` file beside it (its includes), or its
 //! data or variables change, the open page reloading itself.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -153,12 +153,14 @@ fn fingerprint(config: &PreviewConfig) -> Vec<(PathBuf, Option<SystemTime>, u64)
 /// Answers one request: `/` is the page, `/version` its version; nothing else.
 fn answer(stream: TcpStream, served: &Mutex<Served>) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut reader = BufReader::new(match stream.try_clone() {
+    let reader = BufReader::new(match stream.try_clone() {
         Ok(stream) => stream,
         Err(_) => return,
     });
     let mut request = String::new();
-    if reader.read_line(&mut request).is_err() {
+    // A request line is a method and a path: 8 KiB is plenty, and an endless one
+    // from a misbehaving local client is read no further.
+    if reader.take(8 << 10).read_line(&mut request).is_err() {
         return;
     }
     let path = request.split_whitespace().nth(1).unwrap_or("");
