@@ -386,22 +386,15 @@ mod tests {
     use super::super::data::Vars;
     use super::*;
 
+    /// The rows of `text` in a data file called `name`, as (number, line, message or
+    /// variables).
     fn collect(name: &str, text: &str) -> Vec<(usize, usize, Result<Vars, String>)> {
-        let dir = std::env::temp_dir().join(format!("timl-data-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(name);
+        let path = scratch(name).join(name);
         std::fs::write(&path, text).unwrap();
-        let mut rows = Vec::new();
-        for_each_row(&path, |row| {
-            rows.push((
-                row.number,
-                row.line,
-                row.into_vars().map_err(|d| d.message.clone()),
-            ));
-            Ok(())
-        })
-        .unwrap();
-        rows
+        let rows = rows_of(&path).0.into_iter();
+        let message = |m: String| m.split_once(": ").map_or(m.clone(), |(_, m)| m.into());
+        rows.map(|(n, line, _, vars)| (n, line, vars.map_err(message)))
+            .collect()
     }
 
     #[test]
