@@ -193,7 +193,7 @@ fn a_long_bad_row_is_shown_as_a_window() {
     let template = write(&dir, "t.timl", TEMPLATE);
     // 10 MB of one line, broken at its end; and one that is no object.
     let rows = format!(
-        "{{\"name\": \"a\"}}\n{{\"name\": \"{}\" oops}}\n[{}1]\n",
+        "{{\"name\": \"a\"}}\n{{\"name\": \"{}\" oops}}\n[\"{}\"]\n",
         "é".repeat(5 << 20),
         "1,".repeat(5 << 20)
     );
@@ -469,4 +469,56 @@ fn a_huge_include_is_not_read_whole() {
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(err.contains("error[template]"), "{err}");
     assert!(err.contains("over 33554432 bytes"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn rows_of_many_small_values_stop_at_a_budget() {
+    // Eight bytes of text make a table of a few hundred bytes: 15 MB of them would
+    // take more than a gigabyte, so values are counted too.
+    let dir = scratch("inputs-values");
+    let template = write(&dir, "t.timl", TEMPLATE);
+    let tables = "{\"a\":0},".repeat(15 << 17);
+    let line = format!("{{\"name\": \"a\", \"x\": [{tables}0]}}");
+    let jsonl = write(
+        &dir,
+        "rows.jsonl",
+        &format!("{{\"name\": \"b\"}}\n{line}\n"),
+    );
+    let array = write(
+        &dir,
+        "rows.json",
+        &format!("[{{\"name\": \"b\"}},\n{line}]"),
+    );
+    let vars = write(&dir, "vars.json", &line);
+    for (args, needle) in [
+        (["--data", &jsonl], "rows.jsonl:2:"),
+        (
+            ["--data", &jsonl],
+            "row 2 holds more than 100000 JSON values",
+        ),
+        (
+            ["--data", &array],
+            "row 2 holds more than 100000 JSON values",
+        ),
+        (["--vars", &vars], "holds more than 250000 JSON values"),
+    ] {
+        let mut all = vec!["compile", &template];
+        all.extend(args);
+        let output = timl_limited(400, &all);
+        assert_data_error(&output, needle);
+    }
+}
+
+#[test]
+fn a_column_named_twice_is_quoted_short() {
+    let dir = scratch("inputs-columns");
+    let template = write(&dir, "t.timl", TEMPLATE);
+    let name = "n".repeat(100_000);
+    let rows = write(&dir, "rows.csv", &format!("{name},{name}\n1,2\n"));
+    let output = timl(&["compile", &template, "--data", &rows]);
+    assert_eq!(code(&output), 1);
+    let err = stderr(&output);
+    assert!(err.contains("names the column `nnn"), "{err}");
+    assert!(err.len() < 2000, "{} bytes", err.len());
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use super::budget::{Budget, ROW_VALUES, VARS_VALUES};
 use crate::diag::rules;
 use crate::diag::{Diagnostic, LineIndex, Location, Span};
 use crate::error::Error;
@@ -111,6 +112,11 @@ pub(super) fn cut(text: &str, max: usize) -> String {
     }
 }
 
+/// What is wrong with row `number` when it holds more values than timl reads.
+pub(super) fn too_many_values(number: usize) -> String {
+    format!("row {number} holds more than {ROW_VALUES} JSON values, more than timl reads for a row")
+}
+
 /// The error for a data file without a single row: compiling it would write an
 /// empty output, or send nothing, and call it a success.
 pub fn no_rows(path: &Path) -> Diagnostic {
@@ -135,7 +141,12 @@ pub fn read_vars_file(path: &Path) -> Result<Result<Vars, Diagnostic>, Error> {
             .map(|table| toml_to_json(toml::Value::Table(table)))
             .map_err(|e| e.message().to_owned())
     } else {
-        serde_json::from_str::<Value>(&text).map_err(|e| e.to_string())
+        Budget::parse(&text, VARS_VALUES).map_err(|(error, exceeded)| match exceeded {
+            true => format!(
+                "it holds more than {VARS_VALUES} JSON values, more than timl reads for variables"
+            ),
+            false => error.to_string(),
+        })
     };
     Ok(match parsed {
         Ok(Value::Object(vars)) => Ok(vars),
@@ -226,7 +237,7 @@ impl Row {
     pub fn into_vars(self) -> Result<Vars, Box<Diagnostic>> {
         match self.vars {
             RowVars::Read(vars) => vars.map_err(Box::new),
-            RowVars::JsonLine { path, text } => match serde_json::from_str::<Value>(&text) {
+            RowVars::JsonLine { path, text } => match Budget::parse(&text, ROW_VALUES) {
                 Ok(Value::Object(vars)) => Ok(vars),
                 Ok(_) => Err(Box::new(data_error_in(
                     &path,
@@ -235,16 +246,16 @@ impl Row {
                     Span::new(0, text.len()),
                     format!("row {} is not a JSON object", self.number),
                 ))),
-                Err(error) => {
+                Err((error, exceeded)) => {
                     // serde_json counts columns in bytes, from 1.
                     let at = error.column().saturating_sub(1).min(text.len());
-                    Err(Box::new(data_error_in(
-                        &path,
-                        self.line,
-                        &text,
-                        Span::point(at),
-                        format!("row {} is not JSON: {error}", self.number),
-                    )))
+                    let message = match exceeded {
+                        true => too_many_values(self.number),
+                        false => format!("row {} is not JSON: {error}", self.number),
+                    };
+                    let span = Span::point(at);
+                    let diagnostic = data_error_in(&path, self.line, &text, span, message);
+                    Err(Box::new(diagnostic))
                 }
             },
         }
@@ -308,7 +319,7 @@ mod tests {
         assert!(shown.len() < 1000, "{} bytes", shown.len());
         assert!(shown.contains("rows.jsonl:9:"), "{shown}");
         // Not an object: the start of the line, cut short.
-        let text = format!("[{}1]", "1,".repeat(1 << 20));
+        let text = format!("[\"{}\"]", "1,".repeat(1 << 20));
         let error = Row::json_line(1, 3, path, text).into_vars().unwrap_err();
         let shown = crate::diag::render::human(&error, crate::diag::render::Colour(false));
         assert!(shown.len() < 1000, "{} bytes", shown.len());

@@ -14,6 +14,7 @@
 //! to the `{{ ... }}` expression that printed it. [`Rendered::locate`] uses that to
 //! point diagnostics at the template instead of at the rendered text.
 
+pub mod budget;
 mod context;
 pub mod data;
 mod features;
