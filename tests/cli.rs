@@ -429,16 +429,6 @@ fn output_files_get_ordinary_permissions() {
     );
 }
 
-/// Makes a special file with a system tool (`mkfifo`, `mknod`); false when the tool
-/// is missing or not permitted (`mknod` needs root).
-#[cfg(unix)]
-fn make_special(tool: &str, args: &[&str]) -> bool {
-    std::process::Command::new(tool)
-        .args(args)
-        .status()
-        .is_ok_and(|status| status.success())
-}
-
 #[cfg(unix)]
 #[test]
 fn output_to_a_device_writes_into_it_and_leaves_it_a_device() {

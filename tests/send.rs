@@ -596,6 +596,60 @@ fn uncertain_messages_are_resent_only_while_the_server_drops_repeats() {
 }
 
 #[test]
+fn a_send_dated_in_the_future_is_held_back_never_resent() {
+    // The clock was set back since, or the journal comes from another machine: how
+    // long ago the request left is unknown, so it may be past the server's memory.
+    let fake = server(0);
+    let dir = scratch("future");
+    batch(&dir, &["soon".into(), "later".into()]);
+    let keys = keys(&dir);
+    let now = timl::journal::now_ms();
+    let journal = format!(
+        "{{\"key\":\"{}\",\"state\":\"sending\",\"time\":{}}}\n{{\"key\":\"{}\",\"state\":\"sending\",\"time\":{}}}\n",
+        keys[0],
+        now + 60_000,
+        keys[1],
+        now + 400 * 24 * 3_600_000
+    );
+    fs::write(dir.join("batch.journal"), journal).unwrap();
+    let args = [
+        "notice.timl",
+        "--data",
+        "groups.csv",
+        "--journal",
+        "batch.journal",
+    ];
+    let output = send(&dir, &fake.endpoint(), &args);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    for which in ["message 1 to soon", "message 2 to later"] {
+        let line = stderr.lines().find(|line| line.contains(which));
+        assert!(
+            line.is_some_and(|line| line.starts_with("held back: ")
+                && line.contains("the journal dates that send in the future")),
+            "{which}: {stderr}"
+        );
+    }
+    assert!(fake.seen().requests.is_empty(), "nothing was sent");
+    let mut json = args.to_vec();
+    json.extend(["--format", "json"]);
+    let output = send(&dir, &fake.endpoint(), &json);
+    assert_eq!(output.status.code(), Some(5));
+    let held = text(&output.stdout)
+        .lines()
+        .filter(|line| line.contains("\"status\":\"held\"") && line.contains("in the future"))
+        .count();
+    assert_eq!(held, 2, "{}", text(&output.stdout));
+    assert!(fake.seen().requests.is_empty(), "nothing was sent");
+    // Only when asked.
+    let mut with_flag = args.to_vec();
+    with_flag.push("--resend-uncertain");
+    let output = send(&dir, &fake.endpoint(), &with_flag);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(fake.seen().stored.len(), 2);
+}
+
+#[test]
 fn credentials_come_from_a_profile_in_the_config_file() {
     let fake = server(0);
     let dir = scratch("profile");

@@ -11,7 +11,7 @@ use crate::app::config::{
 };
 use crate::app::input::write_stdout;
 use crate::app::outcome::Outcome;
-use crate::check::DEFAULT_MAX_BYTES;
+use crate::check::{DEFAULT_MAX_BYTES, MAX_MAX_BYTES};
 use crate::compile::Options;
 use crate::error::Error;
 use crate::message::group::GroupType;
@@ -418,8 +418,9 @@ struct CommonArgs {
     #[arg(long)]
     fresh_random: bool,
 
-    /// The MsgBody size limit in bytes (compact JSON, UTF-8). Example: `--max-bytes 12000`.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_BYTES)]
+    /// The MsgBody size limit in bytes (compact JSON, UTF-8), from 1 to 1048576.
+    /// Example: `--max-bytes 12000`.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_BYTES, value_parser = parse_max_bytes)]
     max_bytes: usize,
 }
 
@@ -444,6 +445,17 @@ fn parse_rate(text: &str) -> Result<f64, String> {
         Ok(rate) if rate.is_finite() && rate > 0.0 && rate <= 10_000.0 => Ok(rate),
         _ => Err(format!(
             "expected a number of requests per second above 0 and at most 10000, not `{text}`"
+        )),
+    }
+}
+
+/// `--max-bytes`: bounded, because the read caps are derived from it (a limit near
+/// `usize::MAX` would overflow them, or lift them altogether).
+fn parse_max_bytes(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=MAX_MAX_BYTES).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a number of bytes from 1 to {MAX_MAX_BYTES}, not `{text}`"
         )),
     }
 }

@@ -6,13 +6,14 @@ use std::io::{self, Write};
 use super::config::{CompileConfig, Format};
 use super::input::{input_cap, input_dir, input_kind, read_input};
 use super::outcome::Outcome;
-use super::output::PendingOutput;
+use super::output::{refuse_an_input, PendingOutput};
 use super::printer::Printer;
 use crate::compile::batch::compile_input;
 use crate::diag::render::{self, Colour};
 use crate::error::Error;
 
 pub(super) fn compile(config: CompileConfig) -> Result<Outcome, Error> {
+    refuse_an_input(config.output.as_deref(), &config.input, &config.variables)?;
     let (name, bytes) = read_input(&config.input, input_cap(&config.input, &config.options))?;
     let kind = input_kind(&config.input, &name);
     let colour = Colour::for_stream(&io::stderr());

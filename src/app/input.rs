@@ -48,7 +48,7 @@ pub(crate) fn read_input(input: &InputPath, cap: usize) -> Result<(String, Vec<u
     };
     let mut bytes = Vec::new();
     reader
-        .take(cap as u64 + 1)
+        .take((cap as u64).saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|source| Error::Read { path, source })?;
     Ok((name, bytes))

@@ -3,7 +3,10 @@
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use super::config::{InputPath, Variables};
+use super::input::{input_dir, input_kind};
 use crate::compile::batch::OutputShape;
+use crate::compile::InputKind;
 use crate::error::Error;
 
 /// Where `-o` sends the output, decided before anything is compiled.
@@ -58,6 +61,86 @@ impl Destination {
             Destination::Stdout => PathBuf::from("<stdout>"),
             Destination::Replace { shown, .. } => shown.clone(),
             Destination::Into(path) => path.clone(),
+        }
+    }
+}
+
+/// Refuses an `-o` that names a file this run reads, before anything is read or
+/// written: the input, the `--vars` and `--data` files, and (for a template) any
+/// `.timl` file of the template's folder, which an include may read. Replacing one
+/// would destroy it, and with it what the output was made from. "Names" is "is the
+/// same file": through symbolic links, hard links and any spelling of the path.
+pub(super) fn refuse_an_input(
+    output: Option<&Path>,
+    input: &InputPath,
+    variables: &Variables,
+) -> Result<(), Error> {
+    let Some(output) = output.filter(|path| *path != Path::new("-")) else {
+        return Ok(());
+    };
+    // An output that does not exist yet is no input.
+    let Some(written) = FileId::of(output) else {
+        return Ok(());
+    };
+    let refuse = |what: &str, input: &Path| {
+        Err(Error::Usage(format!(
+            "-o `{}` is {what} `{}`, which this run reads: writing the output there would destroy it; name another file",
+            output.display(),
+            input.display()
+        )))
+    };
+    let template = match input {
+        InputPath::File(path) => Some(path.as_path()),
+        InputPath::Stdin => None,
+    };
+    for (what, path) in [
+        ("the input", template),
+        ("the variables file", variables.vars_file.as_deref()),
+        ("the data file", variables.data.as_deref()),
+    ] {
+        if let Some(path) = path.filter(|path| FileId::of(path).as_ref() == Some(&written)) {
+            return refuse(what, path);
+        }
+    }
+    let name = template.map_or(String::new(), |path| path.display().to_string());
+    let folder = input_dir(input);
+    if input_kind(input, &name) == InputKind::Markup && includable(&folder, output) {
+        return refuse(
+            "a template that an include may read, in the folder",
+            &folder,
+        );
+    }
+    Ok(())
+}
+
+/// Whether `path` is a file an include of a template in `folder` could read: a
+/// `.timl` file whose real path is below the folder's (as the include loader has it).
+fn includable(folder: &Path, path: &Path) -> bool {
+    let (Ok(folder), Ok(real)) = (folder.canonicalize(), path.canonicalize()) else {
+        return false;
+    };
+    real.starts_with(folder)
+        && real.is_file()
+        && real.extension().and_then(|e| e.to_str()) == Some("timl")
+}
+
+/// What makes two paths one file: its device and inode (its real path where there
+/// are none), whatever links lead to it.
+#[derive(Debug, PartialEq, Eq)]
+struct FileId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] PathBuf);
+
+impl FileId {
+    /// The file `path` leads to, if there is one.
+    fn of(path: &Path) -> Option<FileId> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let metadata = std::fs::metadata(path).ok()?;
+            Some(FileId((metadata.dev(), metadata.ino())))
+        }
+        #[cfg(not(unix))]
+        {
+            path.canonicalize().ok().map(FileId)
         }
     }
 }

@@ -3,7 +3,7 @@
 //! drawn again whenever the template, a `.timl` file beside it (its includes), or its
 //! data or variables change, the open page reloading itself.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 use super::config::{InputPath, PreviewConfig};
 use super::input::{input_cap, input_dir, input_kind, read_input};
 use super::outcome::Outcome;
-use super::output::PendingOutput;
+use super::output::{refuse_an_input, PendingOutput};
 use crate::compile::batch::compile_input;
 use crate::error::Error;
 use crate::preview::{Collector, PageOptions};
@@ -22,6 +22,7 @@ pub(super) fn preview(config: PreviewConfig) -> Result<Outcome, Error> {
     if config.serve {
         return serve(&config);
     }
+    refuse_an_input(config.output.as_deref(), &config.input, &config.variables)?;
     let (page, errors) = render(&config, None)?;
     PendingOutput::new(config.output.as_deref())?.finish_with(page.as_bytes())?;
     if errors > 0 {
@@ -157,12 +158,14 @@ fn fingerprint(config: &PreviewConfig) -> Vec<(PathBuf, Option<SystemTime>, u64)
 /// Answers one request: `/` is the page, `/version` its version; nothing else.
 fn answer(stream: TcpStream, served: &Mutex<Served>) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut reader = BufReader::new(match stream.try_clone() {
+    let reader = BufReader::new(match stream.try_clone() {
         Ok(stream) => stream,
         Err(_) => return,
     });
     let mut request = String::new();
-    if reader.read_line(&mut request).is_err() {
+    // A request line is a method and a path: 8 KiB is plenty, and an endless one
+    // from a misbehaving local client is read no further.
+    if reader.take(8 << 10).read_line(&mut request).is_err() {
         return;
     }
     let path = request.split_whitespace().nth(1).unwrap_or("");

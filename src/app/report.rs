@@ -62,13 +62,21 @@ pub(super) fn said(report: &Report, redact: &dyn Fn(&str) -> String) -> Said {
             Some(format!("unreachable: {which}: {}", redact(reason))),
             json!({"reason": redact(reason), "maybe_arrived": maybe_arrived}),
         ),
-        Status::Sent(Delivery::Uncertain { age }) => (
+        Status::Sent(Delivery::Uncertain { age: Some(age) }) => (
             "held",
             None,
             Some(format!(
                 "held back: {which}: sent {age} s ago and may have arrived; the server drops repeats only for five minutes"
             )),
             json!({"reason": format!("sent {age} s ago and may have arrived")}),
+        ),
+        Status::Sent(Delivery::Uncertain { age: None }) => (
+            "held",
+            None,
+            Some(format!(
+                "held back: {which}: it may have arrived, and the journal dates that send in the future (the clock was set back, or the journal comes from another machine), so whether the server still drops a repeat is unknown"
+            )),
+            json!({"reason": "sent at a time in the future and may have arrived"}),
         ),
         Status::AlreadyDelivered => (
             "skipped",
@@ -159,7 +167,7 @@ impl Summary {
         }
         if self.uncertain > 0 {
             parts.push(format!(
-                "{} held back (sent over five minutes ago with no outcome; --resend-uncertain sends them)",
+                "{} held back (sent with no outcome over five minutes ago, or at a time the clock cannot tell; --resend-uncertain sends them)",
                 self.uncertain
             ));
         }

@@ -14,6 +14,10 @@ use group_type::check_group_type;
 
 /// The default `MsgBody` limit, in bytes (the API page's 8000; error 80002).
 pub const DEFAULT_MAX_BYTES: usize = 8000;
+/// The largest `--max-bytes` timl takes: 1 MiB, over a hundred times the API's limit.
+/// The read caps derive from it (32 times it, see `compile::markup_cap`), so it also
+/// bounds how much of an input timl ever reads.
+pub const MAX_MAX_BYTES: usize = 1 << 20;
 const MAX_GROUP_ID: usize = 48;
 const MAX_TOPIC_ID: usize = 96;
 const MAX_ACCOUNT_ID: usize = 32;

@@ -14,6 +14,7 @@ use crate::compile::{compile_file, compile_template, Compiled, InputKind, Option
 use crate::error::Error;
 use crate::template::data::Variables;
 use crate::template::data::{self, Row};
+use crate::template::rows;
 use crate::template::{self, Template};
 
 /// How an input's results are written out.
@@ -100,7 +101,7 @@ pub fn compile_input(
     };
     let workers = workers();
     let count = if workers == 1 {
-        data::for_each_row(rows, |row| each(compile_row(row)))?
+        rows::for_each_row(rows, |row| each(compile_row(row)))?
     } else {
         in_parallel(rows, workers, &compile_row, each)?
     };
@@ -123,9 +124,14 @@ fn workers() -> usize {
 /// Rows go to the compiling threads in chunks of this many.
 const CHUNK: usize = 512;
 
+/// ... or fewer, once a chunk holds this many bytes of rows: rows may be up to
+/// 16 MiB each, and 512 of those in each of a few chunks would be gigabytes.
+const CHUNK_BYTES: usize = 1 << 20;
+
 /// Reads rows on this thread and hands chunks of them to `workers` threads, which
 /// compile them; results are passed to `each` in row order. The chunk queue is
-/// bounded, so only a few chunks are ever in memory. Returns how many rows there were.
+/// bounded, and so is each chunk (512 rows, or the rows that pass a megabyte), so
+/// only a few chunks are ever in memory, however long the rows. Returns how many rows there were.
 fn in_parallel(
     path: &Path,
     workers: usize,
@@ -158,10 +164,13 @@ fn in_parallel(
             Ok::<(), Error>(())
         };
         let mut chunk = Vec::with_capacity(CHUNK);
+        let mut chunk_bytes = 0;
         let mut sent = 0;
-        let read = data::for_each_row(path, |row| {
+        let read = rows::for_each_row(path, |row| {
+            chunk_bytes += row.bytes;
             chunk.push(row);
-            if chunk.len() == CHUNK {
+            if chunk.len() == CHUNK || chunk_bytes >= CHUNK_BYTES {
+                chunk_bytes = 0;
                 let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
                 let _ = chunk_tx.send((sent, full));
                 sent += 1;

@@ -15,7 +15,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::check::facts::{check_facts, GroupFacts};
-use crate::check::{self, CheckOptions, DEFAULT_MAX_BYTES};
+use crate::check::{self, CheckOptions, DEFAULT_MAX_BYTES, MAX_MAX_BYTES};
 use crate::diag::rules;
 use crate::diag::{Diagnostic, Severity};
 use crate::diag::{LineIndex, Span};
@@ -201,9 +201,15 @@ pub fn too_big(name: &str, cap: usize, options: &Options) -> Compiled {
 
 /// The most markup (a file, or a template's rendering) timl reads for one message:
 /// far more than any message can hold (32 times the body limit, at least 256 KiB),
-/// so what is refused is never a message, and reading stays cheap.
+/// so what is refused is never a message, and reading stays cheap. A limit over
+/// [`MAX_MAX_BYTES`] (which the command line refuses; a library caller may pass
+/// `usize::MAX` to switch the size rule off) counts as that: the cap stays at most
+/// 32 MiB, whatever the limit.
 pub fn markup_cap(max_bytes: usize) -> usize {
-    max_bytes.saturating_mul(32).max(256 * 1024)
+    max_bytes
+        .min(MAX_MAX_BYTES)
+        .saturating_mul(32)
+        .max(256 * 1024)
 }
 
 /// Renders `template` with `context` and compiles the result; diagnostics point at
@@ -453,5 +459,23 @@ fn finish_diagnostics(
         message: if failed { None } else { message },
         diagnostics,
         ..Compiled::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caps_never_overflow_and_never_lift() {
+        assert_eq!(markup_cap(0), 256 * 1024);
+        assert_eq!(markup_cap(DEFAULT_MAX_BYTES), 256 * 1024);
+        assert_eq!(markup_cap(MAX_MAX_BYTES), 32 << 20);
+        // Limits the command line refuses, from a library caller: the cap stays.
+        for limit in [MAX_MAX_BYTES + 1, 1 << 59, (1 << 59) - 1, usize::MAX] {
+            assert_eq!(markup_cap(limit), 32 << 20, "{limit}");
+            assert_eq!(input_cap(InputKind::Markup, limit), 32 << 20, "{limit}");
+        }
+        assert_eq!(input_cap(InputKind::JsonLines, usize::MAX), 64 << 20);
     }
 }

@@ -8,6 +8,10 @@ use super::rules::Rule;
 use super::severity::Severity;
 use super::span::{LineIndex, Span};
 
+/// How many characters of a long source line are shown before the span, and from
+/// it: a diagnostic shows a window of its line, never the whole of a long one.
+pub(crate) const WINDOW: (usize, usize) = (60, 120);
+
 /// Where a diagnostic points, once resolved against its file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
@@ -50,12 +54,13 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A diagnostic of `rule` with its own severity.
+    /// A diagnostic of `rule` with its own severity. A message over 1,000 characters
+    /// (one quoting a huge value) keeps its start and end.
     pub fn new(rule: &'static Rule, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             rule,
             severity: rule.severity,
-            message: message.into(),
+            message: shortened(message.into()),
             help: None,
             span: None,
             path: None,
@@ -76,9 +81,9 @@ impl Diagnostic {
         self
     }
 
-    /// Adds a help line.
+    /// Adds a help line (shortened as a message is).
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
-        self.help = Some(help.into());
+        self.help = Some(shortened(help.into()));
         self
     }
 
@@ -103,7 +108,7 @@ impl Diagnostic {
         };
         let (start, end) = index.span_line_cols(span);
         // Long lines are shown as a window around the span.
-        let (source_line, source_column) = index.window(span.start, 60, 120);
+        let (source_line, source_column) = index.window(span.start, WINDOW.0, WINDOW.1);
         self.location = Some(Box::new(Location {
             file: file.to_owned(),
             line: start.line,
@@ -114,6 +119,33 @@ impl Diagnostic {
             source_column,
         }));
     }
+}
+
+/// The most characters of a message or help line. They quote what they are about (a
+/// value, a key, serde's words about a string), and that may be megabytes long: what
+/// a diagnostic prints stays bounded whatever the input.
+const MAX_TEXT: usize = 1000;
+
+/// `text`, or for a text over [`MAX_TEXT`] characters, its start and its end (where
+/// serde says what it expected) around a note of how much was left out.
+fn shortened(text: String) -> String {
+    const HEAD: usize = 700;
+    const TAIL: usize = 200;
+    if text.len() <= MAX_TEXT || text.char_indices().nth(MAX_TEXT).is_none() {
+        return text;
+    }
+    let head = text.char_indices().nth(HEAD).map_or(0, |(at, _)| at);
+    let tail = text
+        .char_indices()
+        .rev()
+        .nth(TAIL - 1)
+        .map_or(0, |(at, _)| at);
+    let left_out = text[head..tail].chars().count();
+    format!(
+        "{} [... {left_out} characters left out ...] {}",
+        &text[..head],
+        &text[tail..]
+    )
 }
 
 /// Counts of a set of diagnostics by severity.
@@ -142,5 +174,29 @@ impl Tally {
             Severity::Warning => self.warnings += 1,
             Severity::Note => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::rules;
+
+    #[test]
+    fn long_messages_keep_their_start_and_end() {
+        let short = "x".repeat(MAX_TEXT);
+        assert_eq!(Diagnostic::new(&rules::JSON, short.clone()).message, short);
+        let quoted = format!(
+            "invalid type: string \"{}\", expected u32",
+            "é".repeat(1 << 20)
+        );
+        let left_out = quoted.chars().count() - 900;
+        let d = Diagnostic::new(&rules::JSON, quoted).help("é".repeat(5000));
+        assert!(d.message.starts_with("invalid type: string \"ééé"));
+        assert!(d.message.ends_with("éé\", expected u32"));
+        let note = format!(" [... {left_out} characters left out ...] ");
+        assert!(d.message.contains(&note), "{}", d.message);
+        assert!(d.message.chars().count() < MAX_TEXT);
+        assert!(d.help.unwrap().chars().count() < MAX_TEXT);
     }
 }

@@ -7,8 +7,9 @@ use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 use unicode_width::UnicodeWidthChar;
 
-use super::diagnostic::{Diagnostic, Tally};
+use super::diagnostic::{Diagnostic, Location, Tally, WINDOW};
 use super::severity::Severity;
+use super::span::LineIndex;
 
 /// ANSI colour on or off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -85,6 +86,8 @@ pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
             );
         }
         Some(l) if l.line > 0 => {
+            let cut_here = windowed(l);
+            let l = cut_here.as_ref().unwrap_or(l);
             let _ = writeln!(
                 out,
                 "{gutter}{arrow} {}:{}:{}{path}",
@@ -129,6 +132,30 @@ pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
     }
     out.push('\n');
     out
+}
+
+/// `location` with its source line cut to a window around the span, if it is longer
+/// than one: diagnostics are resolved with a window already, and this makes sure of
+/// it for every location, however it was made, so what is printed stays small
+/// whatever the length of the line.
+fn windowed(location: &Location) -> Option<Location> {
+    let (before, after) = WINDOW;
+    let line = &location.source_line;
+    if line.len() <= before + after || line.chars().nth(before + after).is_none() {
+        return None;
+    }
+    let at = location.column.saturating_sub(location.source_column);
+    let byte = line
+        .char_indices()
+        .nth(at)
+        .map_or(line.len(), |(byte, _)| byte);
+    let (shown, column) = LineIndex::new(line).window(byte, before, after);
+    Some(Location {
+        file: location.file.clone(),
+        source_line: shown.to_owned(),
+        source_column: location.source_column + column - 1,
+        ..*location
+    })
 }
 
 /// The character shown for `c`: tabs become four spaces, and control and
@@ -323,6 +350,31 @@ mod tests {
         );
         assert!(
             shown.contains(&format!("| {}^^^^^^^^\n", " ".repeat(63))),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_cut_however_the_location_was_made() {
+        let mut d = Diagnostic::new(&rules::DATA, "x");
+        let line = format!("{}@x{}", "a".repeat(1 << 20), "b".repeat(1 << 20));
+        d.location = Some(Box::new(Location {
+            file: "a.csv".into(),
+            line: 3,
+            column: (1 << 20) + 1,
+            end_line: 3,
+            end_column: (1 << 20) + 3,
+            source_line: line,
+            source_column: 1,
+        }));
+        let shown = human(&d, Colour(false));
+        assert!(shown.len() < 600, "{} bytes", shown.len());
+        assert!(
+            shown.contains(&format!("3 | ...{}@xbbb", "a".repeat(60))),
+            "{shown}"
+        );
+        assert!(
+            shown.contains(&format!("| {}^^\n", " ".repeat(63))),
             "{shown}"
         );
     }

@@ -8,18 +8,20 @@
 //! re-run a delivered message is skipped. A message that may have arrived, from the
 //! earliest such `sending` line on, can be sent again with the same `Random` only
 //! while the server still drops repeats ([`DEDUP_WINDOW_MS`]); after that it is held
-//! back and listed, unless `--resend-uncertain`. The sender checks that age again
+//! back and listed, unless `--resend-uncertain`; so is one whose `sending` line is
+//! dated in the future, whose age is unknown. The sender checks that age again
 //! before every attempt.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions, TryLockError};
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
+use crate::markup::source::{read_line, LineRead};
 
 /// How long timl counts on the server to drop a repeated (`GroupId`, `Random`): the
 /// server remembers a `Random` for five minutes; this leaves 30 seconds for clocks
@@ -139,21 +141,59 @@ pub struct Delivered {
     pub seq: u64,
 }
 
-/// What a journal's bytes say about each message, or the number of the first line
-/// that is not a journal line.
-fn read_lines(bytes: &[u8]) -> Result<HashMap<String, Track>, usize> {
-    let mut tracks: HashMap<String, Track> = HashMap::new();
-    for (index, line) in bytes.split(|byte| *byte == b'\n').enumerate() {
-        if line.iter().all(u8::is_ascii_whitespace) {
+/// The most bytes of one journal line timl reads. A line timl writes is a few
+/// hundred bytes (a key, a group ID of at most 48 bytes, numbers); a longer one is no
+/// journal line (a file given by mistake, a corrupt one), and is never read whole.
+pub const MAX_LINE: usize = 4 << 10;
+
+/// Why a file is not a journal, by the number of its first bad line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NotJournal {
+    /// The line is not one timl writes.
+    Foreign(usize),
+    /// The line is longer than [`MAX_LINE`]: only that much of it was read.
+    TooLong(usize),
+}
+
+/// What a journal says about each message, and whether it ends with a line break.
+#[derive(Debug, Default)]
+struct Contents {
+    tracks: HashMap<String, Track>,
+    ends_with_break: bool,
+}
+
+/// Reads a journal line by line, never more than [`MAX_LINE`] of a line, and stops
+/// at its first line that is not a journal line: a huge file that is not a journal
+/// (a sparse one, a disk image) is refused after its first line, having taken a few
+/// kilobytes.
+fn read_lines(mut reader: impl BufRead) -> io::Result<Result<Contents, NotJournal>> {
+    let mut contents = Contents {
+        ends_with_break: true,
+        ..Contents::default()
+    };
+    let mut line = Vec::new();
+    for number in 1.. {
+        match read_line(&mut reader, MAX_LINE, &mut line)? {
+            LineRead::End => break,
+            LineRead::TooLong => return Ok(Err(NotJournal::TooLong(number))),
+            LineRead::Line => {}
+        }
+        contents.ends_with_break = line.last() == Some(&b'\n');
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        if text.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        match serde_json::from_slice::<Line>(line) {
-            Ok(entry) => tracks.entry(entry.key.clone()).or_default().apply(&entry),
-            Err(error) if is_torn(line, &error) => {}
-            Err(_) => return Err(index + 1),
+        match serde_json::from_slice::<Line>(text) {
+            Ok(entry) => contents
+                .tracks
+                .entry(entry.key.clone())
+                .or_default()
+                .apply(&entry),
+            Err(error) if is_torn(text, &error) => {}
+            Err(_) => return Ok(Err(NotJournal::Foreign(number))),
         }
     }
-    Ok(tracks)
+    Ok(Ok(contents))
 }
 
 /// Whether `line` is the start of a line timl wrote, cut short: every line timl
@@ -218,24 +258,29 @@ impl Journal {
             }
             Err(TryLockError::Error(source)) => return Err(write_error(source)),
         }
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes).map_err(|source| Error::Read {
+        let read = read_lines(BufReader::new(&file)).map_err(|source| Error::Read {
             path: path.to_owned(),
             source,
         })?;
-        let tracks = read_lines(&bytes).map_err(|line| {
+        let contents = read.map_err(|refusal| {
+            let why = match refusal {
+                NotJournal::Foreign(line) => format!("line {line} is not a journal line"),
+                NotJournal::TooLong(line) => format!(
+                    "line {line} is over {MAX_LINE} bytes, longer than any journal line"
+                ),
+            };
             unusable(format!(
-                "this is not a timl journal (line {line} is not a journal line), so it was left as it is and nothing was sent; give --journal a new file or an earlier run's journal"
+                "this is not a timl journal ({why}), so it was left as it is and nothing was sent; give --journal a new file or an earlier run's journal"
             ))
         })?;
         // A torn line from a killed run must not glue onto the next one.
-        if bytes.last().is_some_and(|last| *last != b'\n') {
+        if !contents.ends_with_break {
             file.write_all(b"\n").map_err(write_error)?;
         }
         Ok(Journal {
             path: path.to_owned(),
             file,
-            tracks,
+            tracks: contents.tracks,
         })
     }
 
@@ -426,6 +471,40 @@ mod tests {
                 String::from_utf8_lossy(bytes)
             );
         }
+    }
+
+    #[test]
+    fn a_huge_file_is_refused_after_its_first_line_and_left_alone() {
+        let path = scratch("huge");
+        // 2 GB of one line of NUL bytes (sparse: no disk, and never read whole).
+        let file = File::create(&path).unwrap();
+        file.set_len(2 << 30).unwrap();
+        let error = Journal::open(&path).unwrap_err().to_string();
+        assert!(
+            error.contains("not a timl journal (line 1 is over 4096 bytes"),
+            "{error}"
+        );
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().len(),
+            2 << 30,
+            "left as it was"
+        );
+        // Journal lines first, then a line too long to be one.
+        let good = "{\"key\":\"a\",\"state\":\"sending\",\"time\":1}\n";
+        let long = format!("{good}\n{good}{}\n{good}", " ".repeat(MAX_LINE + 1));
+        std::fs::write(&path, &long).unwrap();
+        let error = Journal::open(&path).unwrap_err().to_string();
+        assert!(error.contains("(line 4 is over 4096 bytes"), "{error}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), long);
+        // The longest line allowed is read.
+        let padded = format!(
+            "{{\"key\":\"{}\",\"state\":\"sending\",\"time\":1}}",
+            "k".repeat(4000)
+        );
+        let padded = format!("{padded}{}\n", " ".repeat(MAX_LINE - padded.len()));
+        std::fs::write(&path, &padded).unwrap();
+        let journal = Journal::open(&path).unwrap();
+        assert_eq!(journal.prior(&"k".repeat(4000)), Prior::Uncertain(1));
     }
 
     #[test]

@@ -56,12 +56,15 @@ pub enum Delivery {
         /// 5xx) rather than certainly not (a refused connection, an unknown host).
         maybe_arrived: bool,
     },
-    /// Not sent (again): an earlier request, this many seconds ago, may have
-    /// arrived, and it is past the server's de-duplication window
-    /// ([`DEDUP_WINDOW_MS`](crate::send::journal::DEDUP_WINDOW_MS)).
+    /// Not sent (again): an earlier request may have arrived, and it is past the
+    /// server's de-duplication window
+    /// ([`DEDUP_WINDOW_MS`](crate::send::journal::DEDUP_WINDOW_MS)), or its age is
+    /// unknown.
     Uncertain {
-        /// Seconds since that request.
-        age: u64,
+        /// Seconds since that request; `None` when it is dated in the future (the
+        /// clock was set back since, or the journal comes from another machine),
+        /// which says nothing of how long ago it really was.
+        age: Option<u64>,
     },
 }
 
@@ -425,9 +428,8 @@ impl Window {
 
     /// The message held back, when the window is past the server's memory.
     fn held_back(&self) -> Option<Sent> {
-        let age = crate::send::journal::now_ms().saturating_sub(self.open_since?);
-        (age >= crate::send::journal::DEDUP_WINDOW_MS).then_some(Sent {
-            delivery: Delivery::Uncertain { age: age / 1000 },
+        held_back_at(self.open_since?, crate::send::journal::now_ms()).map(|age| Sent {
+            delivery: Delivery::Uncertain { age },
             maybe_arrived: self.maybe_this_run,
         })
     }
@@ -452,6 +454,20 @@ impl Window {
     }
 }
 
+/// Whether a request that may have arrived at `since` (Unix milliseconds) must keep
+/// its message from being sent again at `now`, and if so its age in seconds (`None`:
+/// unknown). Only a request still within the server's memory of repeats may be
+/// repeated. A `since` in the future is no such request: the clock was set back, or
+/// the journal comes from another machine, so the request may be any age, and
+/// counting it as fresh would deliver the message twice.
+fn held_back_at(since: u64, now: u64) -> Option<Option<u64>> {
+    match now.checked_sub(since) {
+        Some(age) if age < crate::send::journal::DEDUP_WINDOW_MS => None,
+        Some(age) => Some(Some(age / 1000)),
+        None => Some(None),
+    }
+}
+
 impl Sender {
     /// `text` without the key or any UserSig of this run, in any encoding (a server may
     /// echo the query back, percent-encoded or not). Everything printed or journalled
@@ -470,4 +486,35 @@ fn sign(credentials: &Credentials, key: &Secret) -> Secret {
         usersig::now(),
         USERSIG_LIFETIME,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::send::journal::DEDUP_WINDOW_MS;
+
+    #[test]
+    fn only_a_request_known_to_be_recent_may_be_repeated() {
+        let now = 100 * DEDUP_WINDOW_MS;
+        assert_eq!(held_back_at(now, now), None);
+        assert_eq!(held_back_at(now - 60_000, now), None);
+        assert_eq!(held_back_at(now - DEDUP_WINDOW_MS + 1, now), None);
+        assert_eq!(held_back_at(now - DEDUP_WINDOW_MS, now), Some(Some(270)));
+        assert_eq!(held_back_at(now - 3_600_000, now), Some(Some(3600)));
+        // Dated in the future, by a millisecond or a year: its age is unknown.
+        assert_eq!(held_back_at(now + 1, now), Some(None));
+        assert_eq!(held_back_at(u64::MAX, now), Some(None));
+    }
+
+    #[test]
+    fn the_window_holds_back_a_future_request_unless_told_to_resend() {
+        let policy = |resend_uncertain| Policy {
+            retries: 0,
+            open_since: Some(crate::send::journal::now_ms() + 3_600_000),
+            resend_uncertain,
+        };
+        let held = Window::new(&policy(false)).held_back().unwrap();
+        assert_eq!(held.delivery, Delivery::Uncertain { age: None });
+        assert!(Window::new(&policy(true)).held_back().is_none());
+    }
 }

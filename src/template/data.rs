@@ -1,21 +1,22 @@
 //! Variables for templates: `--var K=V`, `--vars FILE` (JSON or TOML) and the rows of
-//! `--data ROWS` (JSON Lines, a JSON array of objects, or CSV with a header row),
-//! read one row at a time so memory stays flat however many rows there are.
+//! `--data ROWS` (read by [`super::rows`]), and the diagnostics about them.
 
-use std::collections::hash_map::{Entry, HashMap};
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use super::value_budget::{ValueBudget, ROW_VALUES, VARS_VALUES};
 use crate::diag::rules;
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, LineIndex, Location, Span};
 use crate::error::Error;
-use crate::markup::source::{read_text, without_bom, without_bom_bytes};
+use crate::markup::source::read_text;
+
+/// The most of a `--vars` file timl reads: variables for messages, not a database,
+/// so 16 MiB is far more than any needs.
+pub const VARS_CAP: usize = 16 << 20;
 
 /// Where template variables come from.
 #[derive(Debug, Clone, Default)]
@@ -46,42 +47,85 @@ pub fn parse_var(text: &str) -> Result<(String, String), String> {
     }
 }
 
-/// A diagnostic about a data or variables file, at `line` (0: the whole file).
-fn data_error(path: &Path, line: usize, source_line: &str, message: String) -> Diagnostic {
-    let columns = 1..source_line.chars().count() + 1;
-    data_error_at(path, line, source_line, columns, message)
-}
-
-/// A diagnostic about a data file, at `columns` (1-based, in characters) of `line`.
-fn data_error_at(
-    path: &Path,
-    line: usize,
-    source_line: &str,
-    columns: Range<usize>,
-    message: String,
-) -> Diagnostic {
+/// A diagnostic about a data or variables file, at `line` (0: the whole file), with
+/// no source text to show.
+pub(super) fn data_error(path: &Path, line: usize, message: String) -> Diagnostic {
     let mut diagnostic = Diagnostic::new(&rules::DATA, message);
     diagnostic.location = Some(Box::new(Location {
         file: path.display().to_string(),
         line,
-        column: columns.start,
+        column: 1,
         end_line: line,
-        end_column: columns.end,
-        source_line: source_line.to_owned(),
+        end_column: 1,
+        source_line: String::new(),
         source_column: 1,
     }));
     diagnostic
 }
 
+/// A diagnostic at `span` (bytes) of `text`, which is line `line` of the data file.
+/// The line is shown as every source line is, cut to a window around the span, so
+/// that the diagnostic stays small however long the line (a row may be megabytes).
+pub(super) fn data_error_in(
+    path: &Path,
+    line: usize,
+    text: &str,
+    span: Span,
+    message: String,
+) -> Diagnostic {
+    let mut diagnostic = Diagnostic::new(&rules::DATA, message).at(span);
+    diagnostic.resolve(&path.display().to_string(), &LineIndex::new(text));
+    // The span counts in `text`, not in the file: it has served its purpose.
+    diagnostic.span = None;
+    if let Some(location) = diagnostic.location.as_mut() {
+        let shift = line.saturating_sub(location.line);
+        location.line += shift;
+        location.end_line += shift;
+    }
+    diagnostic
+}
+
+/// A diagnostic at `columns` (1-based, in characters) of `text`, line `line` of a
+/// data file.
+pub(super) fn data_error_at(
+    path: &Path,
+    line: usize,
+    text: &str,
+    columns: Range<usize>,
+    message: String,
+) -> Diagnostic {
+    let byte = |column: usize| {
+        text.char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(text.len(), |(at, _)| at)
+    };
+    let span = Span::new(byte(columns.start), byte(columns.end));
+    data_error_in(path, line, text, span, message)
+}
+
+/// `text` cut to its first `max` characters (with `...`), for a name from a data file
+/// quoted in a message: the message stays short whatever the file holds.
+pub(super) fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}...", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
+/// What is wrong with row `number` when it holds more values than timl reads.
+pub(super) fn too_many_values(number: usize) -> String {
+    format!("row {number} holds more than {ROW_VALUES} JSON values, more than timl reads for a row")
+}
+
 /// The error for a data file without a single row: compiling it would write an
 /// empty output, or send nothing, and call it a success.
 pub fn no_rows(path: &Path) -> Diagnostic {
-    data_error(path, 0, "", "the data file has no rows".to_owned()).help(
+    data_error(path, 0, "the data file has no rows".to_owned()).help(
         "each row is one message: a CSV line below the header, an object of the JSON array, or a line of JSON Lines",
     )
 }
 
-fn read_error(path: &Path, source: io::Error) -> Error {
+pub(super) fn read_error(path: &Path, source: io::Error) -> Error {
     Error::Read {
         path: path.to_owned(),
         source,
@@ -90,28 +134,30 @@ fn read_error(path: &Path, source: io::Error) -> Error {
 
 /// Reads a variables file: a JSON object, or TOML (by the `.toml` extension).
 pub fn read_vars_file(path: &Path) -> Result<Result<Vars, Diagnostic>, Error> {
-    // Variables for messages, not a database: 16 MiB is far more than any needs.
-    let text = read_text(path, 16 << 20).map_err(|e| read_error(path, e))?;
+    let text = read_text(path, VARS_CAP).map_err(|e| read_error(path, e))?;
     let is_toml = path.extension().and_then(|e| e.to_str()) == Some("toml");
     let parsed: Result<Value, String> = if is_toml {
         toml::from_str::<toml::Table>(&text)
             .map(|table| toml_to_json(toml::Value::Table(table)))
             .map_err(|e| e.message().to_owned())
     } else {
-        serde_json::from_str::<Value>(&text).map_err(|e| e.to_string())
+        ValueBudget::parse(&text, VARS_VALUES).map_err(|(error, exceeded)| match exceeded {
+            true => format!(
+                "it holds more than {VARS_VALUES} JSON values, more than timl reads for variables"
+            ),
+            false => error.to_string(),
+        })
     };
     Ok(match parsed {
         Ok(Value::Object(vars)) => Ok(vars),
         Ok(_) => Err(data_error(
             path,
             0,
-            "",
             "the variables file is not a table of names and values".to_owned(),
         )),
         Err(message) => Err(data_error(
             path,
             0,
-            "",
             format!("cannot read the variables: {message}"),
         )),
     })
@@ -147,6 +193,9 @@ pub struct Row {
     pub number: usize,
     /// 1-based line of the file where the row starts; 0 when unknown.
     pub line: usize,
+    /// How many bytes of the file the row took (0 when unknown): what a batch
+    /// counts to keep the rows it holds at once within a budget.
+    pub bytes: usize,
     vars: RowVars,
 }
 
@@ -159,317 +208,58 @@ enum RowVars {
 }
 
 impl Row {
-    fn read(number: usize, line: usize, vars: Result<Vars, Diagnostic>) -> Row {
+    /// A row read already: its variables, or what is wrong with it.
+    pub(super) fn read(number: usize, line: usize, vars: Result<Vars, Diagnostic>) -> Row {
         Row {
             number,
             line,
+            bytes: 0,
             vars: RowVars::Read(vars),
         }
+    }
+
+    /// A line of JSON Lines, to be parsed by whoever compiles it.
+    pub(super) fn json_line(number: usize, line: usize, path: Arc<Path>, text: String) -> Row {
+        Row {
+            number,
+            line,
+            bytes: text.len(),
+            vars: RowVars::JsonLine { path, text },
+        }
+    }
+
+    /// This row, which took `bytes` of the file.
+    pub(super) fn sized(self, bytes: usize) -> Row {
+        Row { bytes, ..self }
     }
 
     /// The row's variables, or what is wrong with it.
     pub fn into_vars(self) -> Result<Vars, Box<Diagnostic>> {
         match self.vars {
             RowVars::Read(vars) => vars.map_err(Box::new),
-            RowVars::JsonLine { path, text } => match serde_json::from_str::<Value>(&text) {
+            RowVars::JsonLine { path, text } => match ValueBudget::parse(&text, ROW_VALUES) {
                 Ok(Value::Object(vars)) => Ok(vars),
-                Ok(_) => Err(Box::new(data_error(
+                Ok(_) => Err(Box::new(data_error_in(
                     &path,
                     self.line,
                     &text,
+                    Span::new(0, text.len()),
                     format!("row {} is not a JSON object", self.number),
                 ))),
-                Err(error) => Err(Box::new(data_error(
-                    &path,
-                    self.line,
-                    &text,
-                    format!("row {} is not JSON: {error}", self.number),
-                ))),
+                Err((error, exceeded)) => {
+                    // serde_json counts columns in bytes, from 1.
+                    let at = error.column().saturating_sub(1).min(text.len());
+                    let message = match exceeded {
+                        true => too_many_values(self.number),
+                        false => format!("row {} is not JSON: {error}", self.number),
+                    };
+                    let span = Span::point(at);
+                    let diagnostic = data_error_in(&path, self.line, &text, span, message);
+                    Err(Box::new(diagnostic))
+                }
             },
         }
     }
-}
-
-/// How a data file is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DataFormat {
-    /// One JSON object per line.
-    JsonLines,
-    /// A JSON array of objects.
-    JsonArray,
-    /// CSV with a header row.
-    Csv,
-}
-
-impl DataFormat {
-    /// `.csv` is CSV; otherwise the first character decides: `[` an array, `{` lines.
-    pub fn detect(path: &Path, first: Option<u8>) -> DataFormat {
-        let extension = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        match (extension.as_str(), first) {
-            ("csv", _) => DataFormat::Csv,
-            (_, Some(b'[')) => DataFormat::JsonArray,
-            (_, Some(b'{')) | ("jsonl" | "ndjson" | "json", _) => DataFormat::JsonLines,
-            _ => DataFormat::Csv,
-        }
-    }
-}
-
-/// Calls `each` with every row of the data file at `path`, in order, reading one row
-/// at a time, and returns how many rows there were (a row that cannot be read
-/// counts: `each` gets its diagnostic). Stops early if `each` fails.
-pub fn for_each_row(
-    path: &Path,
-    mut each: impl FnMut(Row) -> Result<(), Error>,
-) -> Result<usize, Error> {
-    let file = File::open(path).map_err(|e| read_error(path, e))?;
-    let mut reader = BufReader::with_capacity(1 << 16, file);
-    let (first, first_line) = {
-        let buffer = reader.fill_buf().map_err(|e| read_error(path, e))?;
-        let text = without_bom_bytes(buffer);
-        let line = text.split(|b| *b == b'\n').next().unwrap_or_default();
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        (
-            text.iter().copied().find(|b| !b.is_ascii_whitespace()),
-            String::from_utf8_lossy(line).into_owned(),
-        )
-    };
-    let mut rows = 0;
-    let mut counted = |row: Row| {
-        rows += 1;
-        each(row)
-    };
-    match DataFormat::detect(path, first) {
-        DataFormat::JsonLines => json_lines(path, reader, &mut counted),
-        DataFormat::JsonArray => json_array(path, reader, &mut counted),
-        DataFormat::Csv => csv_rows(path, reader, &first_line, &mut counted),
-    }?;
-    Ok(rows)
-}
-
-fn json_lines(
-    path: &Path,
-    reader: impl BufRead,
-    each: &mut dyn FnMut(Row) -> Result<(), Error>,
-) -> Result<(), Error> {
-    let shared_path: Arc<Path> = Arc::from(path);
-    let mut number = 0;
-    for (index, line) in reader.lines().enumerate() {
-        let line = match line {
-            Ok(line) => line,
-            Err(error) if error.kind() == io::ErrorKind::InvalidData => {
-                number += 1;
-                let message = "the line is not valid UTF-8".to_owned();
-                each(Row::read(
-                    number,
-                    index + 1,
-                    Err(data_error(path, index + 1, "", message)),
-                ))?;
-                continue;
-            }
-            Err(error) => return Err(read_error(path, error)),
-        };
-        let text = without_bom(&line).trim();
-        if text.is_empty() {
-            continue;
-        }
-        number += 1;
-        each(Row {
-            number,
-            line: index + 1,
-            vars: RowVars::JsonLine {
-                path: shared_path.clone(),
-                text: text.to_owned(),
-            },
-        })?;
-    }
-    Ok(())
-}
-
-/// `header_line` is the file's first line, as far as it was read ahead: where the
-/// header's columns are, for diagnostics.
-fn csv_rows(
-    path: &Path,
-    reader: impl Read,
-    header_line: &str,
-    each: &mut dyn FnMut(Row) -> Result<(), Error>,
-) -> Result<(), Error> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(reader);
-    let headers = match reader.headers() {
-        Ok(headers) => headers.clone(),
-        Err(error) => {
-            let vars = Err(data_error(
-                path,
-                1,
-                "",
-                format!("cannot read the CSV header row: {error}"),
-            ));
-            return each(Row::read(0, 1, vars));
-        }
-    };
-    let headers: Vec<String> = headers.iter().map(|h| without_bom(h).to_owned()).collect();
-    if let Some(diagnostic) = duplicate_column(path, &headers, header_line) {
-        return each(Row::read(0, 1, Err(diagnostic)));
-    }
-    let mut record = csv::StringRecord::new();
-    let mut number = 0;
-    loop {
-        number += 1;
-        let line = reader.position().line() as usize;
-        match reader.read_record(&mut record) {
-            Ok(false) => return Ok(()),
-            Ok(true) => {
-                let line = record.position().map_or(line, |p| p.line() as usize);
-                let vars = headers
-                    .iter()
-                    .zip(record.iter())
-                    .map(|(key, value)| (key.clone(), Value::String(value.to_owned())))
-                    .collect();
-                each(Row::read(number, line, Ok(vars)))?;
-            }
-            Err(error) => {
-                if let csv::ErrorKind::Io(io) = error.kind() {
-                    return Err(read_error(path, io::Error::new(io.kind(), io.to_string())));
-                }
-                let message = format!("row {number} is not valid CSV: {error}");
-                each(Row::read(
-                    number,
-                    line,
-                    Err(data_error(path, line, "", message)),
-                ))?;
-                // A broken record cannot be skipped reliably: stop reading.
-                return Ok(());
-            }
-        }
-    }
-}
-
-/// A column named twice, which would silently take the later column's value. Empty
-/// names are left alone: no template can read them, and spreadsheets end rows with
-/// empty columns.
-fn duplicate_column(path: &Path, headers: &[String], header_line: &str) -> Option<Diagnostic> {
-    let mut first = HashMap::new();
-    let (earlier, later) = headers.iter().enumerate().find_map(|(i, name)| {
-        if name.is_empty() {
-            return None;
-        }
-        match first.entry(name.as_str()) {
-            Entry::Occupied(entry) => Some((*entry.get(), i)),
-            Entry::Vacant(entry) => {
-                entry.insert(i);
-                None
-            }
-        }
-    })?;
-    let fields = csv_field_columns(header_line);
-    // The line read ahead may not hold the whole header (a quoted line break).
-    let columns = match fields.get(later) {
-        Some(columns) if fields.len() == headers.len() => columns.clone(),
-        _ => 1..header_line.chars().count() + 1,
-    };
-    let message = format!(
-        "the CSV header names the column `{}` twice: columns {} and {}",
-        headers[later],
-        earlier + 1,
-        later + 1
-    );
-    Some(
-        data_error_at(path, 1, header_line, columns, message)
-            .help("rename one of them: a row's later value would silently replace the earlier"),
-    )
-}
-
-/// Where each field of a CSV line is: 1-based character columns, quotes included.
-fn csv_field_columns(line: &str) -> Vec<Range<usize>> {
-    let mut fields = Vec::new();
-    let mut start = 1;
-    let mut quoted = false;
-    let mut column = 1;
-    for c in line.chars() {
-        match c {
-            // A doubled quote inside a quoted field toggles twice.
-            '"' => quoted = !quoted,
-            ',' if !quoted => {
-                fields.push(start..column);
-                start = column + 1;
-            }
-            _ => {}
-        }
-        column += 1;
-    }
-    fields.push(start..column);
-    fields
-}
-
-/// Streams the items of a top-level JSON array to `each` without holding the array.
-fn json_array(
-    path: &Path,
-    reader: impl Read,
-    each: &mut dyn FnMut(Row) -> Result<(), Error>,
-) -> Result<(), Error> {
-    struct Items<'a> {
-        path: &'a Path,
-        each: &'a mut dyn FnMut(Row) -> Result<(), Error>,
-        failure: &'a mut Option<Error>,
-    }
-    impl<'de> Visitor<'de> for Items<'_> {
-        type Value = ();
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("an array of objects")
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-            let mut number = 0;
-            while let Some(item) = seq.next_element::<Value>()? {
-                number += 1;
-                let vars = match item {
-                    Value::Object(vars) => Ok(vars),
-                    _ => Err(data_error(
-                        self.path,
-                        0,
-                        "",
-                        format!("row {number} is not a JSON object"),
-                    )),
-                };
-                if let Err(error) = (self.each)(Row::read(number, 0, vars)) {
-                    *self.failure = Some(error);
-                    return Err(serde::de::Error::custom("stopped"));
-                }
-            }
-            Ok(())
-        }
-    }
-    impl<'de> DeserializeSeed<'de> for Items<'_> {
-        type Value = ();
-        fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-            deserializer.deserialize_seq(self)
-        }
-    }
-    let mut failure = None;
-    let mut deserializer = serde_json::Deserializer::from_reader(reader);
-    let result = Items {
-        path,
-        each,
-        failure: &mut failure,
-    }
-    .deserialize(&mut deserializer);
-    if let Some(error) = failure {
-        return Err(error);
-    }
-    if let Err(error) = result.and_then(|()| deserializer.end()) {
-        let vars = Err(data_error(
-            path,
-            error.line(),
-            "",
-            format!("the data is not a JSON array of objects: {error}"),
-        ));
-        each(Row::read(0, error.line(), vars))?;
-    }
-    Ok(())
 }
 
 /// The merged variables of `--vars` and `--var` (the latter win).
@@ -494,81 +284,6 @@ pub fn base_vars(
 mod tests {
     use super::*;
 
-    fn collect(name: &str, text: &str) -> Vec<(usize, usize, Result<Vars, String>)> {
-        let dir = std::env::temp_dir().join(format!("timl-data-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(name);
-        std::fs::write(&path, text).unwrap();
-        let mut rows = Vec::new();
-        for_each_row(&path, |row| {
-            rows.push((
-                row.number,
-                row.line,
-                row.into_vars().map_err(|d| d.message.clone()),
-            ));
-            Ok(())
-        })
-        .unwrap();
-        rows
-    }
-
-    #[test]
-    fn json_lines_skip_blank_lines_and_name_bad_rows() {
-        let rows = collect("a.jsonl", "{\"a\": 1}\n\n[1]\n{\"b\": \"x\"}\n");
-        assert_eq!(rows.len(), 3);
-        assert_eq!((rows[1].0, rows[1].1), (2, 3));
-        assert_eq!(
-            rows[1].2.as_ref().unwrap_err(),
-            "row 2 is not a JSON object"
-        );
-        assert_eq!(rows[2].2.as_ref().unwrap()["b"], "x");
-    }
-
-    #[test]
-    fn json_arrays_stream_their_items() {
-        let rows = collect("a.json", "[{\"a\": 1}, {\"a\": 2}]");
-        assert_eq!(rows.len(), 2);
-        assert_eq!(rows[1].2.as_ref().unwrap()["a"], 2);
-    }
-
-    #[test]
-    fn csv_has_a_header_row_and_quoted_fields() {
-        let rows = collect(
-            "a.csv",
-            "group,name\n\"@TGS#1\",\"Lee, Tommy\"\ng2,\"say \"\"hi\"\"\"\n",
-        );
-        assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].2.as_ref().unwrap()["name"], "Lee, Tommy");
-        assert_eq!(rows[1].2.as_ref().unwrap()["name"], "say \"hi\"");
-        assert_eq!(rows[1].1, 3);
-    }
-
-    #[test]
-    fn rows_are_counted_and_a_header_is_no_row() {
-        let dir = std::env::temp_dir().join(format!("timl-data-{}-count", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        for (name, text, count) in [
-            ("a.csv", "a,b\n1,2\n3,4\n", 2),
-            ("b.csv", "a,b\n", 0),
-            ("c.json", "[]", 0),
-            ("d.jsonl", "\n\n", 0),
-            ("e.jsonl", "{}\nnot json\n", 2),
-        ] {
-            let path = dir.join(name);
-            std::fs::write(&path, text).unwrap();
-            assert_eq!(for_each_row(&path, |_| Ok(())).unwrap(), count, "{name}");
-        }
-    }
-
-    #[test]
-    fn csv_field_columns_skip_quoted_commas() {
-        assert_eq!(
-            csv_field_columns(r#"a,"b,""c""",d"#),
-            vec![1..2, 3..12, 13..14]
-        );
-        assert_eq!(csv_field_columns(""), vec![1..1]);
-    }
-
     #[test]
     fn toml_datetimes_become_text_and_the_rest_stays() {
         let table: toml::Table =
@@ -585,5 +300,35 @@ mod tests {
     fn vars_pairs() {
         assert_eq!(parse_var("a=b=c"), Ok(("a".into(), "b=c".into())));
         assert!(parse_var("=x").is_err());
+    }
+
+    #[test]
+    fn a_bad_row_shows_a_window_of_its_line() {
+        let path: Arc<Path> = Arc::from(Path::new("rows.jsonl"));
+        // Ten megabytes of one line, broken near its end.
+        let text = format!("{{\"a\": \"{}\" x}}", "é".repeat(5 << 20));
+        let error = Row::json_line(7, 9, path.clone(), text.clone())
+            .into_vars()
+            .unwrap_err();
+        let location = error.location.as_ref().unwrap();
+        assert_eq!((location.line, location.end_line), (9, 9));
+        assert_eq!(location.column, (5 << 20) + 10, "in characters");
+        assert!(location.source_line.chars().count() <= 180);
+        assert!(location.source_line.contains("\" x}"), "{location:?}");
+        let shown = crate::diag::render::human(&error, crate::diag::render::Colour(false));
+        assert!(shown.len() < 1000, "{} bytes", shown.len());
+        assert!(shown.contains("rows.jsonl:9:"), "{shown}");
+        // Not an object: the start of the line, cut short.
+        let text = format!("[\"{}\"]", "1,".repeat(1 << 20));
+        let error = Row::json_line(1, 3, path, text).into_vars().unwrap_err();
+        let shown = crate::diag::render::human(&error, crate::diag::render::Colour(false));
+        assert!(shown.len() < 1000, "{} bytes", shown.len());
+        assert!(shown.contains("row 1 is not a JSON object"), "{shown}");
+    }
+
+    #[test]
+    fn cut_keeps_short_names_and_cuts_long_ones() {
+        assert_eq!(cut("name", 4), "name");
+        assert_eq!(cut("名前です", 2), "名前...");
     }
 }

@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use minijinja::{Error, ErrorKind};
 
 use super::slots::{self, reserved_char};
+use crate::markup::source::read_text;
 
 /// A template source: the name it is shown under and its text.
 #[derive(Debug, Clone)]
@@ -21,6 +22,11 @@ pub struct Source {
     /// The text as read.
     pub text: Arc<str>,
 }
+
+/// The most of an included template timl reads: the largest rendering any
+/// `--max-bytes` allows (32 MiB, see `compile::markup_cap`), which no include can
+/// usefully pass. A bigger file is never read whole.
+const INCLUDE_CAP: usize = 32 << 20;
 
 /// Template sources by minijinja template name (the main one and every include).
 pub(super) type Sources = Arc<Mutex<HashMap<String, Source>>>;
@@ -54,7 +60,7 @@ pub fn loader(
         let Some(path) = inside(root, name)? else {
             return Ok(None);
         };
-        let text = std::fs::read_to_string(&path)
+        let text = read_text(&path, INCLUDE_CAP)
             .map_err(|error| failed(format!("cannot read `{name}`: {error}")))?;
         if let Some(diagnostic) = reserved_char(&text).or_else(|| super::depth::too_deep(&text)) {
             return Err(failed(format!("`{name}`: {}", diagnostic.message)));

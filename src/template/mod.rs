@@ -20,8 +20,10 @@ pub mod data;
 mod depth;
 mod features;
 mod loader;
+pub mod rows;
 pub mod shape;
 pub mod slots;
+mod value_budget;
 pub mod watchdog;
 
 use std::collections::HashMap;

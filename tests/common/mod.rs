@@ -73,8 +73,8 @@ pub fn write(dir: &Path, name: &str, text: &str) -> String {
 /// Runs the binary with its address space limited to `megabytes`, so that an input
 /// that would need more memory fails the test instead of the machine.
 #[cfg(unix)]
-pub fn timl_limited(megabytes: u64, args: &[&str]) -> std::process::Output {
-    let mut command = std::process::Command::new("bash");
+pub fn timl_limited(megabytes: u64, args: &[&str]) -> Output {
+    let mut command = Command::new("bash");
     command
         .arg("-c")
         .arg(format!(
@@ -83,6 +83,17 @@ pub fn timl_limited(megabytes: u64, args: &[&str]) -> std::process::Output {
         ))
         .arg(env!("CARGO_BIN_EXE_timl"))
         .args(args)
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
     command.output().unwrap()
+}
+
+/// Makes a special file with a system tool (`mkfifo`, `mknod`); false when the tool
+/// is missing or not permitted (`mknod` needs root).
+#[cfg(unix)]
+pub fn make_special(tool: &str, args: &[&str]) -> bool {
+    Command::new(tool)
+        .args(args)
+        .status()
+        .is_ok_and(|status| status.success())
 }
