@@ -41,9 +41,10 @@ fn rules_of(language: &str, code: &str) -> Option<Vec<&'static str>> {
 
 /// The rules whose mistake cannot be shown by compiling one file: it needs the
 /// server's answers, bytes that are not UTF-8, or data rows.
-const PROSE_ONLY: [&str; 6] = [
+const PROSE_ONLY: [&str; 7] = [
     "encoding",
     "data",
+    "same-message",
     "group-missing",
     "group-type-mismatch",
     "from-not-member",

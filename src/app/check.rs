@@ -74,7 +74,6 @@ pub(super) fn check(config: CheckConfig) -> Result<Outcome, Error> {
     let colour = Colour::for_stream(&io::stdout());
     let mut printer = Printer::new(config.format, colour);
     for input in &inputs {
-        printer.new_input();
         compile_input(
             &input.name,
             &input.bytes,
@@ -92,6 +91,7 @@ pub(super) fn check(config: CheckConfig) -> Result<Outcome, Error> {
                 write_stdout(out.as_bytes())
             },
         )?;
+        write_stdout(printer.end_input().as_bytes())?;
     }
     let tally = printer.tally;
     if config.format == Format::Human {

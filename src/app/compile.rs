@@ -37,6 +37,7 @@ pub(super) fn compile(config: CompileConfig) -> Result<Outcome, Error> {
             Ok(())
         },
     )?;
+    let _ = io::stderr().write_all(printer.end_input().as_bytes());
     if printer.tally.errors > 0 {
         if let Some(summary) = render::summary(printer.tally, colour) {
             let _ = writeln!(io::stderr(), "{summary}: nothing was written");

@@ -20,6 +20,7 @@ mod printer;
 mod recall;
 mod repeats;
 mod report;
+mod row_groups;
 mod rules;
 mod send;
 mod show_config;

@@ -1,9 +1,11 @@
-//! The printer: diagnostics formatted once (human or JSON lines), counted, and a
-//! repeated note given once.
+//! The printer: diagnostics formatted once (human or JSON lines), counted, a
+//! repeated note given once, and the same diagnostic from many rows of a batch
+//! printed once with the count (human only: JSON keeps one object per diagnostic).
 
 use std::io::{self, Write};
 
 use super::config::Format;
+use super::row_groups::RowGroups;
 use crate::diag::render::{self, Colour};
 use crate::diag::{Diagnostic, Severity, Tally};
 
@@ -14,6 +16,7 @@ pub(crate) struct Printer {
     colour: Colour,
     pub(crate) tally: Tally,
     notes_given: Vec<(&'static str, String)>,
+    row_groups: RowGroups,
 }
 
 impl Printer {
@@ -23,14 +26,23 @@ impl Printer {
             colour,
             tally: Tally::default(),
             notes_given: Vec::new(),
+            row_groups: RowGroups::default(),
         }
     }
 
-    pub(crate) fn new_input(&mut self) {
+    /// Ends an input: what is left to say of it (in how many more rows each
+    /// repeated diagnostic came), and a fresh start for the next.
+    pub(crate) fn end_input(&mut self) -> String {
         self.notes_given.clear();
+        self.row_groups
+            .take()
+            .iter()
+            .map(|group| render::more_rows(&group.first, group.more, &group.rows, self.colour))
+            .collect()
     }
 
-    /// Prints `diagnostics` to standard error as they come.
+    /// Prints `diagnostics` to standard error as they come (`end_input` is left to
+    /// the caller).
     pub(crate) fn print_to_stderr(&mut self, diagnostics: &[Diagnostic]) {
         let mut stderr = io::stderr().lock();
         for diagnostic in diagnostics {
@@ -48,6 +60,9 @@ impl Printer {
                 return None;
             }
             self.notes_given.push(key);
+        }
+        if self.format == Format::Human && self.row_groups.is_repeat(diagnostic) {
+            return None;
         }
         Some(match self.format {
             Format::Human => render::human(diagnostic, self.colour),

@@ -182,6 +182,10 @@ fn compile_all(
                 Ok(())
             },
         )?;
+        let more = printer.end_input();
+        if !more.is_empty() {
+            let _ = io::stderr().write_all(redactor.redact(&more).as_bytes());
+        }
     }
     if printer.tally.errors > 0 || refused > 0 {
         let mut tally = printer.tally;

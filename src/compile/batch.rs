@@ -6,11 +6,13 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{mpsc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 
 use minijinja::value::Serde;
 
+use crate::compile::same_message::SameMessages;
 use crate::compile::{compile_file, compile_template, Compiled, InputKind, Options};
+use crate::diag::DataRow;
 use crate::error::Error;
 use crate::template::data::Variables;
 use crate::template::data::{self, Row};
@@ -75,6 +77,7 @@ pub fn compile_input(
         each(compile_template(&template, base, options))?;
         return Ok(OutputShape::Single);
     };
+    let file: Arc<str> = Arc::from(rows.display().to_string());
     let compile_row = |row: Row| {
         let (number, line) = (row.number, row.line);
         let mut compiled = match row.into_vars() {
@@ -85,19 +88,30 @@ pub fn compile_input(
             }
             Err(diagnostic) => Compiled::failed(vec![*diagnostic]),
         };
-        let at = match (number, line) {
-            // A problem of the whole file already names the file, and is in no row.
-            (0, _) => None,
-            (_, 0) => Some(format!("in row {number} of {}", rows.display())),
-            (_, line) => Some(format!(
-                "in row {number} of {} (line {line})",
-                rows.display()
-            )),
-        };
-        for diagnostic in &mut compiled.diagnostics {
-            diagnostic.notes.extend(at.clone());
+        // A problem of the whole file already names the file, and is in no row.
+        if number > 0 {
+            let row = DataRow {
+                file: file.clone(),
+                number,
+                line,
+            };
+            for diagnostic in &mut compiled.diagnostics {
+                diagnostic.row = Some(Box::new(row.clone()));
+            }
+            compiled.row = Some(row);
         }
         compiled
+    };
+    // In row order: the warning names the first row with the message.
+    let mut same_messages = SameMessages::default();
+    let each = &mut |mut compiled: Compiled| {
+        if let (Some(row), Some(json)) = (&compiled.row, &compiled.json) {
+            if let Some(mut warning) = same_messages.check(row, json) {
+                warning.row = Some(Box::new(row.clone()));
+                compiled.diagnostics.push(warning);
+            }
+        }
+        each(compiled)
     };
     let workers = workers();
     let count = if workers == 1 {

@@ -10,6 +10,7 @@
 
 pub mod batch;
 pub mod json_input;
+mod same_message;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -17,7 +18,7 @@ use std::sync::Arc;
 use crate::check::facts::{check_facts, GroupFacts};
 use crate::check::{self, CheckOptions, DEFAULT_MAX_BYTES, MAX_MAX_BYTES};
 use crate::diag::rules;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{DataRow, Diagnostic, Severity};
 use crate::diag::{LineIndex, Span};
 use crate::markup::ast::Document;
 use crate::markup::lower::{lower, MentionMark};
@@ -96,6 +97,8 @@ pub struct Compiled {
     pub group_type: Option<GroupType>,
     /// Where each mention's text sits (markup only; empty for `.json` inputs).
     pub marks: Vec<MentionMark>,
+    /// The data row it was compiled for, in a batch.
+    pub row: Option<DataRow>,
 }
 
 impl Compiled {
@@ -234,7 +237,7 @@ pub fn compile_template(
             };
             compile_document(&document, diagnostics, &origin, options)
         }
-        Err(diagnostic) => Compiled::failed(vec![*diagnostic]),
+        Err(diagnostics) => Compiled::failed(diagnostics),
     }
 }
 

@@ -4,6 +4,7 @@
 //! JSON path into the message (the checks see only the message). The public entry
 //! points resolve both into a [`Location`] once; `render` then prints them.
 
+use super::data_row::DataRow;
 use super::rules::Rule;
 use super::severity::Severity;
 use super::span::{LineIndex, Span};
@@ -49,8 +50,10 @@ pub struct Diagnostic {
     pub path: Option<String>,
     /// The resolved position, filled in at the public entry points.
     pub location: Option<Box<Location>>,
-    /// Context added by the caller, e.g. which data row produced the message.
+    /// Context added by the caller.
     pub notes: Vec<String>,
+    /// The data row that produced the message, in a batch.
+    pub row: Option<Box<DataRow>>,
 }
 
 impl Diagnostic {
@@ -66,6 +69,7 @@ impl Diagnostic {
             path: None,
             location: None,
             notes: Vec::new(),
+            row: None,
         }
     }
 
@@ -78,6 +82,21 @@ impl Diagnostic {
     /// Points the diagnostic at a JSON path of the message.
     pub fn at_path(mut self, path: impl Into<String>) -> Diagnostic {
         self.path = Some(path.into());
+        self
+    }
+
+    /// Points the diagnostic at line `line` of `file`, a file whose text is not at
+    /// hand (a data file read as a stream): no source line is shown.
+    pub fn at_line(mut self, file: &str, line: usize) -> Diagnostic {
+        self.location = Some(Box::new(Location {
+            file: file.to_owned(),
+            line,
+            column: 1,
+            end_line: line,
+            end_column: 1,
+            source_line: String::new(),
+            source_column: 1,
+        }));
         self
     }
 

@@ -5,6 +5,7 @@
 //! ([`rules`]) is the one place that names each rule, its severity and the server error
 //! it prevents.
 
+mod data_row;
 pub mod diagnostic;
 pub mod render;
 pub mod rules;
@@ -12,6 +13,7 @@ mod severity;
 pub mod span;
 pub(crate) mod suggest;
 
+pub use data_row::DataRow;
 pub use diagnostic::{Diagnostic, Location, Tally};
 pub use rules::Rule;
 pub use severity::Severity;

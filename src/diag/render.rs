@@ -7,6 +7,7 @@ use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 use unicode_width::UnicodeWidthChar;
 
+use super::data_row::thousands;
 use super::diagnostic::{Diagnostic, Location, Tally, WINDOW};
 use super::severity::Severity;
 use super::span::LineIndex;
@@ -119,7 +120,8 @@ pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
         let help = printable(help);
         let _ = writeln!(out, "{gutter} = {}: {help}", colour.paint(BOLD, "help"));
     }
-    for note in &diagnostic.notes {
+    let row = diagnostic.row.as_ref().map(|row| row.to_string());
+    for note in diagnostic.notes.iter().chain(&row) {
         let note = printable(note);
         let _ = writeln!(out, "{gutter} = {}: {note}", colour.paint(BOLD, "note"));
     }
@@ -130,6 +132,58 @@ pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
             colour.paint(BOLD, "note")
         );
     }
+    let _ = writeln!(
+        out,
+        "{gutter} = {}: for more, see `timl explain {}`",
+        colour.paint(BOLD, "help"),
+        diagnostic.rule.name
+    );
+    out.push('\n');
+    out
+}
+
+/// The end of a group of rows with the same diagnostic: its first line and place
+/// again, then in how many `more` rows it also came, listing `rows` (the first few).
+pub fn more_rows(first: &Diagnostic, more: usize, rows: &[usize], colour: Colour) -> String {
+    let mut out = String::new();
+    let severity = first.severity;
+    let head = format!("{severity}[{}]", first.rule.name);
+    let _ = writeln!(
+        out,
+        "{}{}",
+        colour.severity(severity, &head),
+        colour.paint(BOLD, &format!(": {}", printable(&first.message)))
+    );
+    let row_file = first.row.as_ref().map(|row| &*row.file);
+    // A place in the data file was the first row's line: not shown for the others.
+    let place = first.location.as_ref();
+    if let Some(l) = place.filter(|l| l.line > 0 && Some(&*l.file) != row_file) {
+        let arrow = colour.paint(GUTTER, "-->");
+        let _ = writeln!(
+            out,
+            " {arrow} {}:{}:{}",
+            printable(&l.file),
+            l.line,
+            l.column
+        );
+    }
+    let noun = if more == 1 { "row" } else { "rows" };
+    let file = first
+        .row
+        .as_ref()
+        .map(|row| format!(" of {}", printable(&row.file)))
+        .unwrap_or_default();
+    let mut listed: Vec<String> = rows.iter().map(|&n| thousands(n)).collect();
+    if more > rows.len() {
+        listed.push("...".to_owned());
+    }
+    let _ = writeln!(
+        out,
+        "  = {}: ... and in {} more {noun}{file}: {}",
+        colour.paint(BOLD, "note"),
+        thousands(more),
+        listed.join(", ")
+    );
     out.push('\n');
     out
 }
@@ -237,7 +291,8 @@ fn underline(location: &crate::diag::Location) -> (usize, usize) {
 
 /// The closing line of a run: `2 errors, 1 warning` (or nothing when clean).
 pub fn summary(tally: Tally, colour: Colour) -> Option<String> {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let plural =
+        |n: usize, word: &str| format!("{} {word}{}", thousands(n), if n == 1 { "" } else { "s" });
     match (tally.errors, tally.warnings) {
         (0, 0) => None,
         (0, w) => Some(colour.severity(Severity::Warning, &plural(w, "warning"))),
@@ -267,6 +322,10 @@ struct JsonDiagnostic<'a> {
     server_error: Option<u32>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     notes: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    row: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data_line: Option<usize>,
 }
 
 /// One diagnostic as one line of JSON (with a final newline).
@@ -285,6 +344,12 @@ pub fn json(diagnostic: &Diagnostic) -> String {
         path: diagnostic.path.as_deref(),
         server_error: diagnostic.rule.server_error,
         notes: &diagnostic.notes,
+        row: diagnostic.row.as_ref().map(|row| row.number),
+        data_line: diagnostic
+            .row
+            .as_ref()
+            .map(|row| row.line)
+            .filter(|&line| line > 0),
     };
     // File names, source lines and values in it are shown, never obeyed.
     let mut line = json_safe(&serde_json::to_string(&record).expect("diagnostics serialize"));

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::value_budget::{ValueBudget, ROW_VALUES, VARS_VALUES};
 use crate::diag::rules;
-use crate::diag::{Diagnostic, LineIndex, Location, Span};
+use crate::diag::{Diagnostic, LineIndex, Span};
 use crate::error::Error;
 use crate::markup::source::read_text;
 
@@ -50,17 +50,7 @@ pub fn parse_var(text: &str) -> Result<(String, String), String> {
 /// A diagnostic about a data or variables file, at `line` (0: the whole file), with
 /// no source text to show.
 pub(super) fn data_error(path: &Path, line: usize, message: String) -> Diagnostic {
-    let mut diagnostic = Diagnostic::new(&rules::DATA, message);
-    diagnostic.location = Some(Box::new(Location {
-        file: path.display().to_string(),
-        line,
-        column: 1,
-        end_line: line,
-        end_column: 1,
-        source_line: String::new(),
-        source_column: 1,
-    }));
-    diagnostic
+    Diagnostic::new(&rules::DATA, message).at_line(&path.display().to_string(), line)
 }
 
 /// A diagnostic at `span` (bytes) of `text`, which is line `line` of the data file.

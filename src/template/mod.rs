@@ -16,6 +16,7 @@
 
 pub mod budget;
 mod context;
+mod csv_rows;
 pub mod data;
 mod depth;
 mod features;
@@ -23,6 +24,7 @@ mod loader;
 pub mod rows;
 pub mod shape;
 pub mod slots;
+mod undefined;
 mod value_budget;
 pub mod watchdog;
 
@@ -151,16 +153,13 @@ impl Template {
 
     /// Renders with `context` (a map of variables); a rendering longer than `cap`
     /// bytes stops there, as an error.
-    pub fn render(&self, context: Value, cap: usize) -> Result<Rendered<'_>, Box<Diagnostic>> {
-        let failed = |error: Error| Box::new(self.diagnostic(&error));
-        let template = self.env.get_template(&self.name).map_err(failed)?;
-        // Fuel counts every byte written (at most 6.4 MB); past `cap` it is an error.
-        let (result, values) = watchdog::guard(&self.name, || {
-            slots::recording(cap, || template.render(context.clone()))
-        });
-        let text = result.map_err(failed)?;
+    pub fn render(&self, context: Value, cap: usize) -> Result<Rendered<'_>, Vec<Diagnostic>> {
+        let (text, values) = match self.try_render(&context, cap) {
+            Ok(rendered) => rendered,
+            Err(error) => return Err(undefined::all_undefined(self, &error, &context, cap)),
+        };
         if text.len() > cap {
-            return Err(Box::new(too_long_rendering(cap, &self.main_source())));
+            return Err(vec![too_long_rendering(cap, &self.main_source())]);
         }
         Ok(Rendered {
             text,
@@ -170,6 +169,16 @@ impl Template {
             cap,
             spans: OnceLock::new(),
         })
+    }
+
+    /// The rendered text and its values, or minijinja's error.
+    fn try_render(&self, context: &Value, cap: usize) -> Result<(String, Vec<String>), Error> {
+        let template = self.env.get_template(&self.name)?;
+        // Fuel counts every byte written (at most 6.4 MB); past `cap` it is an error.
+        let (result, values) = watchdog::guard(&self.name, || {
+            slots::recording(cap, || template.render(context.clone()))
+        });
+        result.map(|text| (text, values))
     }
 
     /// Where each piece of a rendering came from: recorded by rendering again, only
@@ -216,10 +225,10 @@ impl Template {
             .expect("the main source is registered first")
     }
 
-    /// A minijinja error as a located `template` diagnostic.
-    fn diagnostic(&self, error: &Error) -> Diagnostic {
-        // An error inside an include or macro arrives wrapped ("error in x"): the
-        // innermost one knows the file, the place and what went wrong.
+    /// Where a minijinja error points: its source and span. An error inside an include
+    /// or macro arrives wrapped ("error in x"): the innermost one knows the file, the
+    /// place and what went wrong.
+    fn place<'e>(&self, error: &'e Error) -> (&'e Error, Source, Option<Span>) {
         let mut error = error;
         while let Some(inner) =
             std::error::Error::source(error).and_then(|e| e.downcast_ref::<Error>())
@@ -243,6 +252,12 @@ impl Template {
                     .sum();
                 Some(Span::point(start))
             });
+        (error, source, span)
+    }
+
+    /// A minijinja error as a located `template` diagnostic.
+    fn diagnostic(&self, error: &Error) -> Diagnostic {
+        let (error, source, span) = self.place(error);
         let shown = span
             .and_then(|span| source.text.get(span.range()))
             .unwrap_or("");
@@ -461,7 +476,8 @@ mod tests {
             Template::new("t.timl", "{% set b %}{{ v }}{% endset %}{{ b[1:] }}", None).unwrap();
         let error = template
             .render(context! { v => "@all" }, 1 << 20)
-            .unwrap_err();
+            .unwrap_err()
+            .remove(0);
         assert!(error.message.contains("reserved"), "{}", error.message);
     }
 
@@ -486,7 +502,7 @@ mod tests {
     #[test]
     fn undefined_variables_are_named() {
         let template = Template::new("t.timl", "line\nHi {{ who }}", None).unwrap();
-        let error = template.render(context! {}, 1 << 20).unwrap_err();
+        let error = template.render(context! {}, 1 << 20).unwrap_err().remove(0);
         assert_eq!(error.message, "`who` is undefined");
         let location = error.location.unwrap();
         assert_eq!((location.line, location.column), (2, 7));
@@ -506,14 +522,14 @@ mod tests {
         let runaway =
             "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}";
         let template = Template::new("t.timl", runaway, None).unwrap();
-        let error = template.render(context! {}, 1 << 20).unwrap_err();
+        let error = template.render(context! {}, 1 << 20).unwrap_err().remove(0);
         assert!(error.message.contains("too much work"), "{}", error.message);
         let huge = "{% set s = 'x' * 100000000 %}{{ s ~ s }}";
         let template = Template::new("t.timl", huge, None).unwrap();
         assert!(template.render(context! {}, 1 << 20).is_err());
         let long = "{% for i in range(5000) %}0123456789{% endfor %}";
         let template = Template::new("t.timl", long, None).unwrap();
-        let error = template.render(context! {}, 1000).unwrap_err();
+        let error = template.render(context! {}, 1000).unwrap_err().remove(0);
         assert_eq!(error.rule.name, "too-long");
     }
 
@@ -562,7 +578,7 @@ mod tests {
                         .unwrap()
                         .render(context! {}, 1 << 20)
                         .err()
-                        .map(|d| *d)
+                        .map(|mut d| d.remove(0))
                 })
                 .unwrap();
             assert_eq!(error.rule.name, "template", "{source}");

@@ -3,17 +3,15 @@
 //! are, and never more than a cap at once however long a row: a line with no end (a
 //! device, a pipe) stops at the cap with a diagnostic.
 
-use std::collections::hash_map::{Entry, HashMap};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
-use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde_json::Value;
 
-use super::data::{cut, data_error, data_error_at, read_error, too_many_values, Row};
+use super::data::{data_error, read_error, too_many_values, Row};
 use super::value_budget::{ValueBudget, ROW_VALUES};
 use crate::diag::Diagnostic;
 use crate::error::Error;
@@ -28,10 +26,6 @@ pub const ROW_CAP: usize = 16 << 20;
 /// is one JSON text, so it is capped as a whole (JSON Lines are read line by line,
 /// with no cap on their number).
 pub const ARRAY_CAP: usize = 64 << 20;
-
-/// The buffer of the CSV reader: how far it may have read past the record it is in,
-/// which the record cap allows for.
-const CSV_BUFFER: usize = 64 << 10;
 
 /// The buffer between a JSON array's meter and its parser: how far the meter may be
 /// ahead of the item being parsed, which an item's cap allows for.
@@ -65,7 +59,7 @@ impl DataFormat {
     }
 }
 
-type Each<'a> = dyn FnMut(Row) -> Result<(), Error> + 'a;
+pub(super) type Each<'a> = dyn FnMut(Row) -> Result<(), Error> + 'a;
 
 /// Calls `each` with every row of the data file at `path`, in order, reading one row
 /// at a time, and returns how many rows there were (a row that cannot be read
@@ -95,13 +89,13 @@ pub fn for_each_row(
     match DataFormat::detect(path, first) {
         DataFormat::JsonLines => json_lines(path, reader, &mut counted),
         DataFormat::JsonArray => json_array(path, reader, &mut counted),
-        DataFormat::Csv => csv_rows(path, reader, &first_line, &mut counted),
+        DataFormat::Csv => super::csv_rows::csv_rows(path, reader, &first_line, &mut counted),
     }?;
     Ok(rows)
 }
 
 /// The error for row `number` (at `line`) over [`ROW_CAP`]: reading stopped there.
-fn row_too_long(path: &Path, number: usize, line: usize) -> Diagnostic {
+pub(super) fn row_too_long(path: &Path, number: usize, line: usize) -> Diagnostic {
     data_error(
         path,
         line,
@@ -142,141 +136,6 @@ fn json_lines(path: &Path, mut reader: impl BufRead, each: &mut Each<'_>) -> Res
         each(row)?;
     }
     Ok(())
-}
-
-/// `header_line` is the file's first line, as far as it was read ahead: where the
-/// header's columns are, for diagnostics.
-fn csv_rows(
-    path: &Path,
-    reader: impl Read,
-    header_line: &str,
-    each: &mut Each<'_>,
-) -> Result<(), Error> {
-    // Every record may take ROW_CAP bytes, counted from its start; the reader's
-    // buffer may be ahead of the record by CSV_BUFFER.
-    let allowance = (ROW_CAP + CSV_BUFFER) as u64;
-    let meter = Meter::new(allowance);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .buffer_capacity(CSV_BUFFER)
-        .from_reader(meter.reader(reader));
-    let too_long = |each: &mut Each<'_>| each(Row::read(0, 1, Err(row_too_long(path, 0, 1))));
-    let headers = match reader.headers().cloned() {
-        Ok(_) if reader.position().byte() > ROW_CAP as u64 => return too_long(each),
-        Ok(headers) => headers,
-        Err(_) if meter.is_over() => return too_long(each),
-        Err(error) => {
-            let message = format!("cannot read the CSV header row: {error}");
-            return each(Row::read(0, 1, Err(data_error(path, 1, message))));
-        }
-    };
-    let headers: Vec<String> = headers.iter().map(|h| without_bom(h).to_owned()).collect();
-    if let Some(diagnostic) = duplicate_column(path, &headers, header_line) {
-        return each(Row::read(0, 1, Err(diagnostic)));
-    }
-    let mut record = csv::StringRecord::new();
-    let mut number = 0;
-    loop {
-        number += 1;
-        let start = reader.position().clone();
-        let line = start.line() as usize;
-        meter.set_limit(start.byte().saturating_add(allowance));
-        let result = reader.read_record(&mut record);
-        let bytes = reader.position().byte().saturating_sub(start.byte()) as usize;
-        match result {
-            Ok(false) => return Ok(()),
-            Ok(true) if bytes > ROW_CAP => {
-                return each(Row::read(
-                    number,
-                    line,
-                    Err(row_too_long(path, number, line)),
-                ));
-            }
-            Ok(true) => {
-                let line = record.position().map_or(line, |p| p.line() as usize);
-                let vars = headers
-                    .iter()
-                    .zip(record.iter())
-                    .map(|(key, value)| (key.clone(), Value::String(value.to_owned())))
-                    .collect();
-                each(Row::read(number, line, Ok(vars)).sized(bytes))?;
-            }
-            Err(_) if meter.is_over() => {
-                return each(Row::read(
-                    number,
-                    line,
-                    Err(row_too_long(path, number, line)),
-                ));
-            }
-            Err(error) => {
-                if let csv::ErrorKind::Io(io) = error.kind() {
-                    let source = std::io::Error::new(io.kind(), io.to_string());
-                    return Err(read_error(path, source));
-                }
-                let message = format!("row {number} is not valid CSV: {error}");
-                let vars = Err(data_error(path, line, message));
-                // A broken record cannot be skipped reliably: stop reading.
-                return each(Row::read(number, line, vars));
-            }
-        }
-    }
-}
-
-/// A column named twice, which would silently take the later column's value. Empty
-/// names are left alone: no template can read them, and spreadsheets end rows with
-/// empty columns.
-fn duplicate_column(path: &Path, headers: &[String], header_line: &str) -> Option<Diagnostic> {
-    let mut first = HashMap::new();
-    let (earlier, later) = headers.iter().enumerate().find_map(|(i, name)| {
-        if name.is_empty() {
-            return None;
-        }
-        match first.entry(name.as_str()) {
-            Entry::Occupied(entry) => Some((*entry.get(), i)),
-            Entry::Vacant(entry) => {
-                entry.insert(i);
-                None
-            }
-        }
-    })?;
-    let fields = csv_field_columns(header_line);
-    // The line read ahead may not hold the whole header (a quoted line break).
-    let columns = match fields.get(later) {
-        Some(columns) if fields.len() == headers.len() => columns.clone(),
-        _ => 1..header_line.chars().count() + 1,
-    };
-    let message = format!(
-        "the CSV header names the column `{}` twice: columns {} and {}",
-        cut(&headers[later], 60),
-        earlier + 1,
-        later + 1
-    );
-    Some(
-        data_error_at(path, 1, header_line, columns, message)
-            .help("rename one of them: a row's later value would silently replace the earlier"),
-    )
-}
-
-/// Where each field of a CSV line is: 1-based character columns, quotes included.
-fn csv_field_columns(line: &str) -> Vec<Range<usize>> {
-    let mut fields = Vec::new();
-    let mut start = 1;
-    let mut quoted = false;
-    let mut column = 1;
-    for c in line.chars() {
-        match c {
-            // A doubled quote inside a quoted field toggles twice.
-            '"' => quoted = !quoted,
-            ',' if !quoted => {
-                fields.push(start..column);
-                start = column + 1;
-            }
-            _ => {}
-        }
-        column += 1;
-    }
-    fields.push(start..column);
-    fields
 }
 
 /// The items of a JSON array, each handed to `each` as it is read.
@@ -453,15 +312,6 @@ mod tests {
             std::fs::write(&path, text).unwrap();
             assert_eq!(for_each_row(&path, |_| Ok(())).unwrap(), count, "{name}");
         }
-    }
-
-    #[test]
-    fn csv_field_columns_skip_quoted_commas() {
-        assert_eq!(
-            csv_field_columns(r#"a,"b,""c""",d"#),
-            vec![1..2, 3..12, 13..14]
-        );
-        assert_eq!(csv_field_columns(""), vec![1..1]);
     }
 
     /// A row as (number, line, bytes, variables or `file:line: message`).
