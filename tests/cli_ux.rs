@@ -251,3 +251,57 @@ fn colour_follows_the_flag_and_the_environment() {
     assert!(run(&compile, &[]), "compile's warnings too");
     assert_eq!(code(&timl(&["rules", "--color", "never"])), 0);
 }
+
+/// `--var K:=JSON` passes a typed value, as minijinja-cli does; `--var K=V` stays text.
+#[test]
+fn typed_variables_are_json() {
+    let dir = scratch("ux-typed");
+    let body =
+        "{{ n + 1 }} {% if flag %}on{% else %}off{% endif %} {{ tags|join('+') }} {{ s ~ 1 }}\n";
+    let file = write(&dir, "t.timl", &format!("{HEAD}{body}"));
+    let output = timl(&[
+        "compile",
+        &file,
+        "--var",
+        "n:=5",
+        "--var",
+        "flag:=false",
+        "--var",
+        r#"tags:=["a","b"]"#,
+        "--var",
+        "s=5",
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains(r#""Text": "6 off a+b 51""#),
+        "{}",
+        stdout(&output)
+    );
+    // Text stays text: `n=5` cannot be added to.
+    let output = timl(&[
+        "compile",
+        &file,
+        "--var",
+        "n=5",
+        "--var",
+        "flag:=true",
+        "--var",
+        "tags:=[]",
+        "--var",
+        "s=x",
+    ]);
+    assert_eq!(code(&output), 1);
+    assert!(
+        stderr(&output).contains("unsupported types string and number"),
+        "{}",
+        stderr(&output)
+    );
+    // Not JSON: bad usage, saying how to pass text.
+    let output = timl(&["compile", &file, "--var", "n:=five"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("write `n=TEXT` for text"),
+        "{}",
+        stderr(&output)
+    );
+}

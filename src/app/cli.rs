@@ -3,6 +3,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use clap::builder::RangedU64ValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::app::config::{
@@ -18,6 +19,7 @@ use crate::message::group::GroupType;
 use crate::message::random::RandomChoice;
 use crate::send::credentials::CredentialFlags;
 use crate::send::deliver::DeliverOptions;
+use crate::send::deliver::MAX_CONCURRENCY;
 
 /// Compile, check and send Tencent Cloud IM group messages written as timl files.
 #[derive(Debug, Parser)]
@@ -165,7 +167,12 @@ struct SendArgs {
 
     /// Requests in flight at once; enough to reach the rate against a slow server.
     /// Example: `--concurrency 20`.
-    #[arg(long, value_name = "N", default_value_t = 64, value_parser = parse_concurrency)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 64,
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_CONCURRENCY as u64)
+    )]
     concurrency: usize,
 
     /// Retries of a passing failure (10002, 60008, rate limits, HTTP 5xx, network),
@@ -369,10 +376,11 @@ struct CheckArgs {
 /// Template variables.
 #[derive(Debug, Args)]
 struct VariableArgs {
-    /// Set a template variable (repeatable); a data row's columns override it.
-    /// Example: `--var name=Tommy --var date=2026-12-01`.
+    /// Set a template variable (repeatable): `K=V` is text, `K:=JSON` a typed value;
+    /// a data row's columns override it.
+    /// Example: `--var name=Tommy --var count:=5 --var tags:='["a","b"]'`.
     #[arg(long = "var", value_name = "K=V", value_parser = crate::template::data::parse_var)]
-    vars: Vec<(String, String)>,
+    vars: Vec<(String, serde_json::Value)>,
 
     /// Read template variables from a JSON or TOML file (`--var` overrides them).
     /// Example: `--vars campaign.toml`.
@@ -420,7 +428,14 @@ struct CommonArgs {
 
     /// The MsgBody size limit in bytes (compact JSON, UTF-8), from 1 to 1048576.
     /// Example: `--max-bytes 12000`.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_BYTES, value_parser = parse_max_bytes)]
+    // Bounded, because the read caps are derived from it: a limit near `usize::MAX`
+    // would overflow them, or lift them altogether.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = DEFAULT_MAX_BYTES,
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_MAX_BYTES as u64)
+    )]
     max_bytes: usize,
 }
 
@@ -430,32 +445,12 @@ enum FormatArg {
     Json,
 }
 
-fn parse_concurrency(text: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(n) if (1..=crate::send::deliver::MAX_CONCURRENCY).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "expected a number from 1 to {}, not `{text}`",
-            crate::send::deliver::MAX_CONCURRENCY
-        )),
-    }
-}
-
+/// `--rate`: clap's range parsers take integers only.
 fn parse_rate(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(rate) if rate.is_finite() && rate > 0.0 && rate <= 10_000.0 => Ok(rate),
         _ => Err(format!(
             "expected a number of requests per second above 0 and at most 10000, not `{text}`"
-        )),
-    }
-}
-
-/// `--max-bytes`: bounded, because the read caps are derived from it (a limit near
-/// `usize::MAX` would overflow them, or lift them altogether).
-fn parse_max_bytes(text: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(n) if (1..=MAX_MAX_BYTES).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "expected a number of bytes from 1 to {MAX_MAX_BYTES}, not `{text}`"
         )),
     }
 }

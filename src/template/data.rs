@@ -22,7 +22,7 @@ pub const VARS_CAP: usize = 16 << 20;
 #[derive(Debug, Clone, Default)]
 pub struct Variables {
     /// `--var K=V`, in order.
-    pub vars: Vec<(String, String)>,
+    pub vars: Vec<(String, Value)>,
     /// `--vars FILE`.
     pub vars_file: Option<PathBuf>,
     /// `--data ROWS`: one message per row.
@@ -40,10 +40,20 @@ impl Variables {
 pub type Vars = Map<String, Value>;
 
 /// `K=V` from `--var`.
-pub fn parse_var(text: &str) -> Result<(String, String), String> {
-    match text.split_once('=') {
-        Some((key, value)) if !key.is_empty() => Ok((key.to_owned(), value.to_owned())),
-        _ => Err(format!("expected NAME=VALUE, found `{text}`")),
+pub fn parse_var(text: &str) -> Result<(String, Value), String> {
+    let named = |key: &str| !key.is_empty() && key != ":";
+    let Some((key, value)) = text.split_once('=').filter(|(key, _)| named(key)) else {
+        return Err(format!("expected NAME=VALUE or NAME:=JSON, found `{text}`"));
+    };
+    match key.strip_suffix(':') {
+        // `n:=5`, `flag:=true`, `tags:=["a","b"]`: a typed value, as minijinja-cli takes.
+        Some(name) => match serde_json::from_str(value) {
+            Ok(value) => Ok((name.to_owned(), value)),
+            Err(error) => Err(format!(
+                "the value of `{name}:=` is not JSON ({error}); write `{name}=TEXT` for text"
+            )),
+        },
+        _ => Ok((key.to_owned(), Value::String(value.to_owned()))),
     }
 }
 
@@ -255,7 +265,7 @@ impl Row {
 /// The merged variables of `--vars` and `--var` (the latter win).
 pub fn base_vars(
     file: Option<&PathBuf>,
-    pairs: &[(String, String)],
+    pairs: &[(String, Value)],
 ) -> Result<Result<Vars, Diagnostic>, Error> {
     let mut vars = match file {
         Some(path) => match read_vars_file(path)? {
@@ -265,7 +275,7 @@ pub fn base_vars(
         None => Vars::new(),
     };
     for (key, value) in pairs {
-        vars.insert(key.clone(), Value::String(value.clone()));
+        vars.insert(key.clone(), value.clone());
     }
     Ok(Ok(vars))
 }
@@ -289,7 +299,21 @@ mod tests {
     #[test]
     fn vars_pairs() {
         assert_eq!(parse_var("a=b=c"), Ok(("a".into(), "b=c".into())));
+        assert_eq!(parse_var("url=x:=y"), Ok(("url".into(), "x:=y".into())));
         assert!(parse_var("=x").is_err());
+        assert!(parse_var(":=5").is_err());
+        assert_eq!(parse_var("n:=5"), Ok(("n".into(), serde_json::json!(5))));
+        assert_eq!(
+            parse_var("f:=true"),
+            Ok(("f".into(), serde_json::json!(true)))
+        );
+        let tags = parse_var(r#"tags:=["a","b"]"#).unwrap();
+        assert_eq!(tags.1, serde_json::json!(["a", "b"]));
+        let error = parse_var("n:=five").unwrap_err();
+        assert!(
+            error.contains("not JSON") && error.contains("`n=TEXT`"),
+            "{error}"
+        );
     }
 
     #[test]
