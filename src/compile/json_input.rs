@@ -142,6 +142,11 @@ fn steps(path: &str) -> Vec<Step<'_>> {
 
 /// The span of the value at `path` in the JSON `text`, or of its nearest ancestor
 /// that exists; the whole document when nothing matches.
+///
+/// Hand-written on purpose: serde_json keeps no positions of values, and the crates
+/// that do (json-spanned-value, jsonc-parser) would parse every body a second time,
+/// into a tree of their own; this walks only the path asked for, and only for the
+/// few bodies that have diagnostics.
 pub fn locate(text: &str, path: &str) -> Span {
     let bytes = text.as_bytes();
     let mut at = skip_ws(bytes, 0);

@@ -2,6 +2,11 @@
 //! app's limit and each group's, however many requests are in flight and however
 //! long they take to get there.
 //!
+//! Hand-written on purpose: rate-limiting crates (governor, leaky-bucket) meter
+//! departures with a token bucket, which allows a burst, and cannot count requests
+//! still in flight; the server counts what reaches it. The window budget below is
+//! what makes "never over the limit" hold, and it needs both.
+//!
 //! Two rules, for the app and for each group:
 //!
 //! - Spacing: each request takes the next free slot, `slot = max(now, last +
