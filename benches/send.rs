@@ -25,6 +25,7 @@ fn main() {
             latency: Duration::from_millis(latency),
             connect_delay: Duration::ZERO,
             groups: None,
+            journal: None,
         });
         let sender = Sender::new(Credentials {
             sdkappid: 1,

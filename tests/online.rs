@@ -31,6 +31,7 @@ fn server(groups: &[(&str, &str, &[&str])]) -> FakeIm {
         latency: Duration::ZERO,
         connect_delay: Duration::ZERO,
         groups: Some(groups),
+        journal: None,
     })
 }
 

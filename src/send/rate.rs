@@ -233,4 +233,77 @@ mod tests {
             handle.0 - start
         );
     }
+
+    /// Each test below asserts a lower bound on a wait: a slow machine only makes
+    /// waits longer, so it cannot fail them; a broken limit lets a request go early.
+    #[test]
+    fn the_group_limit_holds_on_its_own() {
+        // The app's limit is far away: only the group's (3 a second) can hold.
+        let schedule = Schedule::new(1000.0, 3.0);
+        let tickets: Vec<Ticket> = (0..3).map(|_| schedule.admit("g")).collect();
+        std::thread::sleep(Duration::from_millis(50));
+        let answered = Instant::now();
+        for ticket in tickets {
+            schedule.done(ticket);
+        }
+        // Spacing alone would let it go 351 ms after the third; the window holds it
+        // until the answers are a second old.
+        let fourth = schedule.admit("g");
+        assert!(answered.elapsed() >= WINDOW, "{:?}", answered.elapsed());
+        schedule.done(fourth);
+    }
+
+    #[test]
+    fn the_app_limit_holds_on_its_own() {
+        // Every request to a group of its own: only the app's limit (3) can hold.
+        let schedule = Schedule::new(3.0, 1000.0);
+        let tickets: Vec<Ticket> = (0..3).map(|i| schedule.admit(&format!("g{i}"))).collect();
+        std::thread::sleep(Duration::from_millis(50));
+        let answered = Instant::now();
+        for ticket in tickets {
+            schedule.done(ticket);
+        }
+        let fourth = schedule.admit("g3");
+        assert!(answered.elapsed() >= WINDOW, "{:?}", answered.elapsed());
+        schedule.done(fourth);
+    }
+
+    #[test]
+    fn requests_in_flight_count_against_the_limit() {
+        // Three requests in flight with no answer: a fourth waits for an answer.
+        let schedule = Schedule::new(3.0, 1000.0);
+        let tickets: Vec<Ticket> = (0..3).map(|i| schedule.admit(&format!("g{i}"))).collect();
+        let answered = std::thread::scope(|scope| {
+            let waiter = scope.spawn(|| {
+                let ticket = schedule.admit("g3");
+                let at = Instant::now();
+                schedule.done(ticket);
+                at
+            });
+            std::thread::sleep(Duration::from_millis(300));
+            let answered = Instant::now();
+            for ticket in tickets {
+                schedule.done(ticket);
+            }
+            (answered, waiter.join().unwrap())
+        });
+        assert!(answered.1 >= answered.0, "it left before any answer came");
+    }
+
+    #[test]
+    fn a_rate_code_pauses_every_later_request() {
+        let schedule = Schedule::new(1000.0, 1000.0);
+        let first = schedule.admit("g1");
+        schedule.done(first);
+        let paused = Instant::now();
+        schedule.slow_down(Duration::from_millis(300));
+        // Another group, and the app's spacing is a millisecond: only the pause holds.
+        let next = schedule.admit("g2");
+        assert!(
+            paused.elapsed() >= Duration::from_millis(300),
+            "{:?}",
+            paused.elapsed()
+        );
+        schedule.done(next);
+    }
 }

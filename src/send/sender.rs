@@ -517,4 +517,26 @@ mod tests {
         assert_eq!(held.delivery, Delivery::Uncertain { age: None });
         assert!(Window::new(&policy(true)).held_back().is_none());
     }
+
+    /// The README: timl signs a UserSig valid for a day, from now.
+    #[test]
+    fn a_usersig_timl_signs_is_valid_a_day_from_now() {
+        let key = "0123456789abcdef";
+        let credentials = Credentials {
+            sdkappid: 1400000000,
+            identifier: "admin".into(),
+            auth: crate::send::credentials::Auth::SecretKey(Secret::new(key)),
+            endpoint: "https://console.tim.qq.com".into(),
+        };
+        let before = usersig::now();
+        let signed = sign(&credentials, &Secret::new(key));
+        let after = usersig::now();
+        let claims = usersig::verify(signed.expose(), key, after).unwrap();
+        assert_eq!(claims.expire, 86_400);
+        assert!((before..=after).contains(&claims.time), "{}", claims.time);
+        assert_eq!(
+            (claims.sdkappid, claims.identifier.as_str()),
+            (1400000000, "admin")
+        );
+    }
 }

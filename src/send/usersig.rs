@@ -152,6 +152,9 @@ mod tests {
         let usersig = sign(KEY, 1, "admin", 1000, 60);
         assert_eq!(verify(&usersig, "other", 1001), Err(Invalid::BadSignature));
         assert_eq!(verify(&usersig, KEY, 2000), Err(Invalid::Expired));
+        // Valid through its last second, `time + expire`, and not one after.
+        assert!(verify(&usersig, KEY, 1060).is_ok());
+        assert_eq!(verify(&usersig, KEY, 1061), Err(Invalid::Expired));
         assert_eq!(verify("not*a-sig", KEY, 0), Err(Invalid::Malformed));
     }
 }

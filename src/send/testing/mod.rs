@@ -28,13 +28,16 @@
 
 mod elsewhere;
 mod groups;
+mod seen;
 
 pub use elsewhere::Elsewhere;
 pub use groups::{Call, FakeGroup};
+pub use seen::{busiest_second, Seen, Stored};
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
@@ -61,64 +64,9 @@ pub struct FakeConfig {
     /// The groups it knows, by ID (`None`: any group exists, and the group APIs know
     /// none).
     pub groups: Option<HashMap<String, FakeGroup>>,
-}
-
-/// A message the server stored.
-#[derive(Debug, Clone)]
-pub struct Stored {
-    /// `GroupId`.
-    pub group: String,
-    /// `Random`.
-    pub random: u32,
-    /// The whole body.
-    pub body: Value,
-    /// When it arrived.
-    pub at: Instant,
-}
-
-/// Everything the server saw.
-#[derive(Debug, Default)]
-pub struct Seen {
-    /// Messages stored, in arrival order.
-    pub stored: Vec<Stored>,
-    /// Repeats dropped as duplicates.
-    pub duplicates: usize,
-    /// Every request's arrival time and `(GroupId, Random)`.
-    pub requests: Vec<(Instant, String, u32)>,
-    /// Requests refused for a bad query or UserSig.
-    pub unauthorized: usize,
-    /// Calls of the group APIs.
-    pub calls: Vec<Call>,
-    /// Messages recalled: (group, `MsgSeq`).
-    pub recalled: Vec<(String, u64)>,
-    /// Attempts so far per group (for the injected failures).
-    attempts: HashMap<String, u32>,
-    /// When each (group, Random) was stored.
-    recent: HashMap<(String, u32), Instant>,
-}
-
-impl Seen {
-    /// When each request arrived, to `group` only when given.
-    pub fn arrivals(&self, group: Option<&str>) -> Vec<Instant> {
-        self.requests
-            .iter()
-            .filter(|(_, g, _)| group.is_none_or(|group| g == group))
-            .map(|(at, _, _)| *at)
-            .collect()
-    }
-}
-
-/// The most of `times` (in order) that fall in any one-second window.
-pub fn busiest_second(times: &[Instant]) -> usize {
-    (0..times.len())
-        .map(|i| {
-            times[i..]
-                .iter()
-                .take_while(|t| t.duration_since(times[i]) < Duration::from_secs(1))
-                .count()
-        })
-        .max()
-        .unwrap_or(0)
+    /// A journal to read as each message arrives, to see whether it already holds
+    /// that message's `sending` line ([`Seen::journaled`]).
+    pub journal: Option<PathBuf>,
 }
 
 /// A running fake server; stops when dropped.
@@ -432,6 +380,16 @@ fn injected(request: &Request<'_>, attempt: u32) -> Result<Duration, Answer> {
     }
 }
 
+/// Whether the journal at `path` holds a `sending` line for (`group`, `random`).
+fn journal_holds(path: &std::path::Path, group: &str, random: u32) -> bool {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .any(|line| {
+            line["state"] == "sending" && line["group"] == group && line["random"] == random
+        })
+}
+
 fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) -> Answer {
     let request = Request::read(target, body);
     let mut seen = seen.lock().expect("not poisoned");
@@ -441,6 +399,10 @@ fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) ->
     let now = Instant::now();
     seen.requests
         .push((now, request.group.clone(), request.random));
+    if let Some(journal) = &config.journal {
+        let held = journal_holds(journal, &request.group, request.random);
+        seen.journaled.push(held);
+    }
     if let Some(answer) = misbehaving(&request, config) {
         return answer;
     }
