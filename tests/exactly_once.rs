@@ -105,3 +105,157 @@ fn an_uncertain_message_is_resent_just_inside_the_window_and_held_just_outside()
     assert!(resent_after("inside", DEDUP_WINDOW_MS - 10_000));
     assert!(!resent_after("outside", DEDUP_WINDOW_MS + 10_000));
 }
+
+/// Every message's last journal line says how it ended, in the words a re-run reads:
+/// `delivered` with the server's `MsgSeq`; `refused` with the code and whether an
+/// earlier attempt may have arrived. A refusal after a 10002 (which may have stored
+/// the message) keeps it uncertain: past the window it is held back, not resent.
+#[test]
+fn the_journal_says_how_each_message_ended() {
+    let dir = scratch("endings");
+    let journal = dir.join("batch.journal");
+    let fake = watching(&dir.join("unused.journal"));
+    let groups = ["plain-a", "final-10007-b", "drop-c", "then-10002-10007-d"];
+    batch(&dir, &groups.map(str::to_owned));
+    let args = [
+        "notice.timl",
+        "--data",
+        "groups.csv",
+        "--journal",
+        "batch.journal",
+    ];
+    let output = send(&dir, &fake.endpoint(), &args);
+    assert_eq!(output.status.code(), Some(4), "{}", text(&output.stderr));
+    let lines = journal_lines(&journal);
+    let last = |group: &str| {
+        lines
+            .iter()
+            .rev()
+            .find(|line| line["group"] == group)
+            .unwrap()
+            .clone()
+    };
+    let a = last("plain-a");
+    assert_eq!(
+        (a["state"].as_str(), a["seq"].as_u64()),
+        (Some("delivered"), Some(1))
+    );
+    let b = last("final-10007-b");
+    assert_eq!(
+        (
+            b["state"].as_str(),
+            b["code"].as_i64(),
+            b["maybe"].as_bool()
+        ),
+        (Some("refused"), Some(10007), Some(false))
+    );
+    let c = last("drop-c");
+    assert_eq!(
+        (c["state"].as_str(), c["maybe"].as_bool()),
+        (Some("refused"), Some(false))
+    );
+    let d = last("then-10002-10007-d");
+    assert_eq!(
+        (
+            d["state"].as_str(),
+            d["code"].as_i64(),
+            d["maybe"].as_bool()
+        ),
+        (Some("refused"), Some(10007), Some(true))
+    );
+
+    // Ten minutes later, as far as the journal can tell: the refused ones are sent
+    // again (they were not stored), the one that may have been is held back.
+    let old = timl::journal::now_ms() - 600_000;
+    let aged: String = lines
+        .iter()
+        .map(|line| {
+            let mut line = line.clone();
+            line["time"] = old.into();
+            format!("{line}\n")
+        })
+        .collect();
+    fs::write(&journal, aged).unwrap();
+    let before = fake.seen().requests.len();
+    let output = send(&dir, &fake.endpoint(), &args);
+    assert_eq!(output.status.code(), Some(5), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("held back: message 4 to then-10002-10007-d"),
+        "{stderr}"
+    );
+    let seen = fake.seen();
+    let again: Vec<&str> = seen.requests[before..]
+        .iter()
+        .map(|(_, g, _)| g.as_str())
+        .collect();
+    assert_eq!(again, ["final-10007-b", "drop-c"]);
+}
+
+/// A journal that cannot be written stops the run before the next request: every
+/// request the server saw was journalled first, and the run fails (exit 3).
+#[cfg(unix)]
+#[test]
+fn a_journal_that_cannot_be_written_stops_the_run() {
+    let dir = scratch("journal-full");
+    let journal = dir.join("batch.journal");
+    let fake = watching(&journal);
+    let groups: Vec<String> = (0..20).map(|n| format!("g{n:02}")).collect();
+    batch(&dir, &groups);
+    // Files may grow to 4 KiB (the compiled requests take 2), and earlier runs have
+    // filled the journal to 3.5: a few lines fit, then writing fails (EFBIG; the
+    // signal that would kill the process is ignored).
+    let earlier: String = (0..50)
+        .map(|n| format!("{{\"key\":\"{n:032x}\",\"state\":\"refused\",\"time\":1}}\n"))
+        .collect();
+    assert!((3400..3600).contains(&earlier.len()), "{}", earlier.len());
+    fs::write(&journal, earlier).unwrap();
+    let mut command = send_command(&dir, &fake.endpoint(), &[]);
+    let program = command.get_program().to_owned();
+    let args: Vec<_> = command.get_args().map(|a| a.to_owned()).collect();
+    let envs: Vec<_> = command
+        .get_envs()
+        .map(|(k, v)| (k.to_owned(), v.map(|v| v.to_owned())))
+        .collect();
+    command = std::process::Command::new("bash");
+    for (key, value) in envs {
+        match value {
+            Some(value) => command.env(key, value),
+            None => command.env_remove(key),
+        };
+    }
+    command
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::null())
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 4; exec \"$@\"")
+        .arg("bash")
+        .arg(program)
+        .args(args)
+        .args([
+            "notice.timl",
+            "--data",
+            "groups.csv",
+            "--journal",
+            "batch.journal",
+        ]);
+    let output = command.output().unwrap();
+    assert_no_secrets(&output);
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("batch.journal"),
+        "{}",
+        text(&output.stderr)
+    );
+    let seen = fake.seen();
+    assert!(
+        seen.stored.len() < 20,
+        "the run went on: {}",
+        seen.stored.len()
+    );
+    assert!(
+        seen.journaled.iter().all(|&held| held),
+        "{:?}",
+        seen.journaled
+    );
+}

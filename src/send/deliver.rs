@@ -351,3 +351,105 @@ pub fn deliver_all(
     })?;
     batch.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::send::credentials::{Auth, Credentials};
+    use crate::send::secret::Secret;
+    use std::net::TcpListener;
+
+    /// A batch of `sender` with no journal.
+    fn batch<'a>(sender: &'a Sender, options: &'a DeliverOptions) -> Batch<'a> {
+        Batch {
+            sender,
+            options,
+            journal: None,
+            schedule: Schedule::new(options.rate, GROUP_RATE),
+            stop: AtomicBool::new(false),
+            failure: Mutex::new(None),
+        }
+    }
+
+    fn sender(endpoint: String) -> Sender {
+        Sender::new(Credentials {
+            sdkappid: 1,
+            identifier: "admin".into(),
+            auth: Auth::SecretKey(Secret::new("0123456789abcdef")),
+            endpoint,
+        })
+    }
+
+    fn options() -> DeliverOptions {
+        DeliverOptions {
+            rate: 200.0,
+            concurrency: 1,
+            retries: 0,
+            resend_uncertain: false,
+        }
+    }
+
+    fn failure() -> Error {
+        Error::Write {
+            path: "batch.journal".into(),
+            source: std::io::Error::other("disk full"),
+        }
+    }
+
+    /// After the journal fails, no request leaves and the run ends with that error:
+    /// a message whose `sending` line cannot be written must not be sent.
+    #[test]
+    fn after_a_failure_nothing_is_sent_and_the_run_fails() {
+        // A listener nobody should connect to.
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let sender = sender(format!("http://{}", listener.local_addr().unwrap()));
+        let options = options();
+        let batch = batch(&sender, &options);
+        batch.fail(failure());
+        assert!(batch.stopped());
+        // The producer queues nothing more.
+        let (job_tx, job_rx) = mpsc::sync_channel(4);
+        let (report_tx, report_rx) = mpsc::channel();
+        let body = r#"{"GroupId":"g","Random":1,"MsgBody":[]}"#;
+        batch.produce(std::iter::once(body.to_owned()), job_tx, report_tx.clone());
+        assert!(
+            job_rx.try_recv().is_err(),
+            "a job was queued after the failure"
+        );
+        // A worker takes a job already queued, and sends nothing.
+        let (job_tx, job_rx) = mpsc::sync_channel(4);
+        job_tx
+            .send(Job {
+                index: 0,
+                json: body.to_owned(),
+                group: "g".into(),
+                random: 1,
+                key: journal::key(body),
+                open_since: None,
+            })
+            .unwrap();
+        drop(job_tx);
+        batch.work(&Mutex::new(job_rx), report_tx);
+        assert!(report_rx.try_recv().is_err(), "a message was sent");
+        assert!(listener.accept().is_err(), "a request left");
+        let error = batch.finish().unwrap_err();
+        assert!(error.to_string().contains("disk full"), "{error}");
+    }
+
+    /// The first failure is the one reported.
+    #[test]
+    fn the_first_failure_is_kept() {
+        let sender = sender("http://127.0.0.1:9".into());
+        let options = options();
+        let batch = batch(&sender, &options);
+        assert!(!batch.stopped());
+        batch.fail(failure());
+        batch.fail(Error::Usage("later".into()));
+        assert!(batch
+            .finish()
+            .unwrap_err()
+            .to_string()
+            .contains("disk full"));
+    }
+}

@@ -170,7 +170,16 @@ fn toml_to_json(value: toml::Value) -> Value {
     match value {
         toml::Value::String(text) => Value::String(text),
         toml::Value::Integer(number) => Value::from(number),
-        // NaN and the infinities become null, as they did through serde.
+        // JSON has no NaN or infinity (serde would make them null): they stay the
+        // words TOML spells them with.
+        toml::Value::Float(number) if !number.is_finite() => Value::String(
+            match (number.is_nan(), number > 0.0) {
+                (true, _) => "nan",
+                (false, true) => "inf",
+                (false, false) => "-inf",
+            }
+            .to_owned(),
+        ),
         toml::Value::Float(number) => Value::from(number),
         toml::Value::Boolean(flag) => Value::Bool(flag),
         toml::Value::Datetime(datetime) => Value::String(datetime.to_string()),
@@ -287,12 +296,12 @@ mod tests {
     #[test]
     fn toml_datetimes_become_text_and_the_rest_stays() {
         let table: toml::Table =
-            toml::from_str("a = 1979-05-27T07:32:00Z\nb = [{ c = 07:32:00 }]\nd = 1.5\ne = nan")
+            toml::from_str("a = 1979-05-27T07:32:00Z\nb = [{ c = 07:32:00 }]\nd = 1.5\ne = nan\nf = -inf\ng = +inf")
                 .unwrap();
         let json = toml_to_json(toml::Value::Table(table));
         assert_eq!(
             json,
-            serde_json::json!({"a": "1979-05-27T07:32:00Z", "b": [{"c": "07:32:00"}], "d": 1.5, "e": null})
+            serde_json::json!({"a": "1979-05-27T07:32:00Z", "b": [{"c": "07:32:00"}], "d": 1.5, "e": "nan", "f": "-inf", "g": "inf"})
         );
     }
 
