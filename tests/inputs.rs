@@ -202,13 +202,15 @@ fn a_long_bad_row_is_shown_as_a_window() {
     assert_eq!(code(&output), 1);
     let err = stderr(&output);
     assert!(err.len() < 3000, "{} bytes of diagnostics", err.len());
-    assert!(err.contains("row 2 is not JSON"), "{err}");
+    assert!(err.contains("the row is not JSON"), "{err}");
+    assert!(err.contains("in row 2 of"), "{err}");
     assert!(
         err.contains(&format!("rows.jsonl:2:{}", (5 << 20) + 13)),
         "{err}"
     );
     assert!(err.contains("éé\" oops}"), "{err}");
-    assert!(err.contains("row 3 is not a JSON object"), "{err}");
+    assert!(err.contains("the row is not a JSON object"), "{err}");
+    assert!(err.contains("in row 3 of"), "{err}");
     assert!(err.contains("rows.jsonl:3:1"), "{err}");
 }
 
@@ -495,11 +497,11 @@ fn rows_of_many_small_values_stop_at_a_budget() {
         (["--data", &jsonl], "rows.jsonl:2:"),
         (
             ["--data", &jsonl],
-            "row 2 holds more than 100000 JSON values",
+            "the row holds more than 100000 JSON values",
         ),
         (
             ["--data", &array],
-            "row 2 holds more than 100000 JSON values",
+            "the row holds more than 100000 JSON values",
         ),
         (["--vars", &vars], "holds more than 250000 JSON values"),
     ] {

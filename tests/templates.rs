@@ -777,7 +777,7 @@ fn bad_rows_are_named_with_their_line_and_every_row_is_checked() {
     let err = stderr(&output);
     // Row 2 (line 3) is not an object.
     assert!(
-        err.contains("error[data]: row 2 is not a JSON object"),
+        err.contains("error[data]: the row is not a JSON object"),
         "{err}"
     );
     assert!(err.contains(&format!("{rows}:3:1")), "{err}");
@@ -844,7 +844,7 @@ fn bad_json_array_rows_are_named_by_number() {
     assert_eq!(stdout(&output), "");
     let err = stderr(&output);
     assert!(
-        err.contains("error[data]: row 2 is not a JSON object"),
+        err.contains("error[data]: the row is not a JSON object"),
         "{err}"
     );
     assert!(err.contains(&format!("in row 2 of {rows}\n")), "{err}");
@@ -1058,7 +1058,7 @@ fn check_with_data_reports_row_errors_and_exits_1() {
     assert_eq!(code(&output), 1);
     let out = stdout(&output);
     assert!(
-        out.contains("error[data]: row 2 is not a JSON object"),
+        out.contains("error[data]: the row is not a JSON object"),
         "{out}"
     );
     assert!(

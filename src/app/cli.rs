@@ -459,6 +459,30 @@ fn parse_group_type(text: &str) -> Result<GroupType, String> {
     text.parse()
 }
 
+/// Ends the process on what clap found: help and the version as clap prints them;
+/// an error (which quotes what was given: a `--var` value may hold terminal escape
+/// sequences) with its control characters made visible, and exit code 2.
+fn exit_on(error: clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        error.exit();
+    }
+    // Plain text: escape sequences (clap's styles, and any in the quoted value) are
+    // taken out; every other control character is shown by `printable`.
+    let text = error.render().to_string();
+    let shown: Vec<String> = text
+        .split('\n')
+        .map(crate::diag::render::printable)
+        .collect();
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), shown.join("\n").as_bytes());
+    std::process::exit(2);
+}
+
 fn input_path(text: String) -> InputPath {
     if text == "-" {
         InputPath::Stdin
@@ -514,8 +538,10 @@ impl Cli {
             Some(width) => Cli::command().term_width(width),
             None => Cli::command(),
         };
-        let matches = command.get_matches();
-        let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
+        let matches = command
+            .try_get_matches()
+            .unwrap_or_else(|error| exit_on(error));
+        let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| exit_on(error));
         // anstream's global choice, which `diag::render::Colour` asks.
         match cli.color {
             ColorArg::Auto => {}

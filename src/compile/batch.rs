@@ -117,7 +117,10 @@ pub fn compile_input(
     let count = if workers == 1 {
         rows::for_each_row(rows, |row| each(compile_row(row)))?
     } else {
-        in_parallel(rows, workers, &compile_row, each)?
+        // Fewer rows a chunk when messages may be large (`--max-bytes`): a chunk's
+        // results wait in memory for the chunks before them.
+        let chunk_rows = (CHUNK_MESSAGE_BYTES / options.max_bytes.max(1)).clamp(1, CHUNK);
+        in_parallel(rows, workers, chunk_rows, &compile_row, each)?
     };
     if count == 0 {
         // Otherwise an empty output (or nothing sent) would pass for a success.
@@ -135,8 +138,11 @@ fn workers() -> usize {
         .clamp(1, 8)
 }
 
-/// Rows go to the compiling threads in chunks of this many.
+/// Rows go to the compiling threads in chunks of this many...
 const CHUNK: usize = 512;
+
+/// ... or of as many messages of the largest size (`--max-bytes`) as make 4 MiB...
+const CHUNK_MESSAGE_BYTES: usize = 4 << 20;
 
 /// ... or fewer, once a chunk holds this many bytes of rows: rows may be up to
 /// 16 MiB each, and 512 of those in each of a few chunks would be gigabytes.
@@ -144,11 +150,12 @@ const CHUNK_BYTES: usize = 1 << 20;
 
 /// Reads rows on this thread and hands chunks of them to `workers` threads, which
 /// compile them; results are passed to `each` in row order. The chunk queue is
-/// bounded, and so is each chunk (512 rows, or the rows that pass a megabyte), so
+/// bounded, and so is each chunk (`chunk_rows` rows, or the rows that pass a megabyte), so
 /// only a few chunks are ever in memory, however long the rows. Returns how many rows there were.
 fn in_parallel(
     path: &Path,
     workers: usize,
+    chunk_rows: usize,
     compile_row: &(dyn Fn(Row) -> Compiled + Sync),
     each: &mut dyn FnMut(Compiled) -> Result<(), Error>,
 ) -> Result<usize, Error> {
@@ -177,15 +184,15 @@ fn in_parallel(
             }
             Ok::<(), Error>(())
         };
-        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut chunk = Vec::with_capacity(chunk_rows);
         let mut chunk_bytes = 0;
         let mut sent = 0;
         let read = rows::for_each_row(path, |row| {
             chunk_bytes += row.bytes;
             chunk.push(row);
-            if chunk.len() == CHUNK || chunk_bytes >= CHUNK_BYTES {
+            if chunk.len() == chunk_rows || chunk_bytes >= CHUNK_BYTES {
                 chunk_bytes = 0;
-                let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(chunk_rows));
                 let _ = chunk_tx.send((sent, full));
                 sent += 1;
                 // Pass on what is ready meanwhile.

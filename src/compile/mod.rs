@@ -440,6 +440,31 @@ fn finish(
     compiled
 }
 
+/// The most diagnostics one message keeps: a template can make thousands of the
+/// same mistake (a loop over a long list), and a batch holds many messages at once.
+const MOST_SHOWN: usize = 50;
+
+/// What stands for the diagnostics of a message past [`MOST_SHOWN`]: an error if
+/// any of them is one, so that a message is never taken for good.
+fn more_problems(first: &Diagnostic, not_shown: &[Diagnostic], origin: &Origin<'_>) -> Diagnostic {
+    let mut more = Diagnostic::new(
+        first.rule,
+        format!(
+            "{} more problems in this message are not shown (the first {MOST_SHOWN} are)",
+            not_shown.len()
+        ),
+    )
+    .help("fix those shown and check again");
+    more.severity = not_shown
+        .iter()
+        .map(|d| d.severity)
+        .max()
+        .unwrap_or(first.severity);
+    more.span = first.span;
+    origin.resolve(&mut more);
+    more
+}
+
 fn finish_diagnostics(
     origin: &Origin<'_>,
     message: Option<Message>,
@@ -454,10 +479,14 @@ fn finish_diagnostics(
     // File order (which also keeps resolving linear on long lines); notes after the
     // problems they explain.
     diagnostics.sort_by_key(|d| (d.severity == Severity::Note, d.span.map(|s| s.start)));
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    let not_shown = diagnostics.split_off(diagnostics.len().min(MOST_SHOWN));
     for diagnostic in &mut diagnostics {
         origin.resolve(diagnostic);
     }
-    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    if let Some(first) = not_shown.first() {
+        diagnostics.push(more_problems(first, &not_shown, origin));
+    }
     Compiled {
         message: if failed { None } else { message },
         diagnostics,

@@ -224,7 +224,17 @@ fn shown_char(c: char) -> Option<char> {
         | '\u{61c}'
         | '\u{200e}'..='\u{200f}'
         | '\u{2028}'..='\u{202e}'
-        | '\u{2066}'..='\u{2069}' => Some('\u{fffd}'),
+        | '\u{2066}'..='\u{2069}'
+        // Invisible: a soft hyphen, zero-width space, word joiners, a byte-order mark,
+        // interlinear annotations, tags (zero-width joiners are left for emoji and
+        // the scripts that need them).
+        | '\u{ad}'
+        | '\u{180e}'
+        | '\u{200b}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{feff}'
+        | '\u{fff9}'..='\u{fffb}'
+        | '\u{e0000}'..='\u{e007f}' => Some('\u{fffd}'),
         _ => Some(c),
     }
 }
@@ -256,7 +266,10 @@ pub fn json_safe(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         if stands_in(c) {
-            let _ = write!(out, "\\u{:04x}", u32::from(c));
+            // Past U+FFFF, JSON escapes the UTF-16 pair.
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
         } else {
             out.push(c);
         }
@@ -464,5 +477,13 @@ mod tests {
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back.to_string(), json);
         assert!(!printable(&safe).contains('\u{fffd}'));
+        // Invisible characters too, and past U+FFFF as a UTF-16 pair (`\ue0041` would
+        // read as U+E004 and a `1`).
+        let json = serde_json::json!({"v": "n\u{200b}a\u{feff}\u{ad}\u{e0041}"}).to_string();
+        let safe = json_safe(&json);
+        assert_eq!(safe, r#"{"v":"n\u200ba\ufeff\u00ad\udb40\udc41"}"#);
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back.to_string(), json);
+        assert_eq!(printable("nam\u{200b}"), "nam\u{fffd}");
     }
 }

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::data::{cut, data_error, data_error_at, read_error, Row};
 use super::rows::{row_too_long, Each, ROW_CAP};
+use super::value_budget::ROW_VALUES;
 use crate::diag::Diagnostic;
 use crate::error::Error;
 use crate::markup::source::{without_bom, Meter};
@@ -47,6 +48,16 @@ pub(super) fn csv_rows(
             return each(Row::read(0, 1, Err(data_error(path, 1, message))));
         }
     };
+    // Every row has as many values as the header has columns (a row of another
+    // length is refused): capping the columns caps every row's values, as a JSON
+    // row's are.
+    if headers.len() > ROW_VALUES {
+        let message = format!(
+            "the CSV header row has {} columns, more than the {ROW_VALUES} values timl reads for a row",
+            headers.len()
+        );
+        return each(Row::read(0, 1, Err(data_error(path, 1, message))));
+    }
     let headers: Vec<String> = headers.iter().map(|h| without_bom(h).to_owned()).collect();
     if let Some(diagnostic) = duplicate_column(path, &headers, header_line) {
         return each(Row::read(0, 1, Err(diagnostic)));
@@ -96,7 +107,7 @@ pub(super) fn csv_rows(
                         return Err(read_error(path, source));
                     }
                     csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".to_owned(),
-                    _ => format!("row {number} is not valid CSV: {error}"),
+                    _ => format!("the row is not valid CSV: {error}"),
                 };
                 // The reader has passed the record: the next one is read as usual.
                 each(Row::read(number, line, Err(data_error(path, line, message))).sized(bytes))?;

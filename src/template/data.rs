@@ -112,9 +112,9 @@ pub(super) fn cut(text: &str, max: usize) -> String {
     }
 }
 
-/// What is wrong with row `number` when it holds more values than timl reads.
-pub(super) fn too_many_values(number: usize) -> String {
-    format!("row {number} holds more than {ROW_VALUES} JSON values, more than timl reads for a row")
+/// What is wrong with a row that holds more values than timl reads.
+pub(super) fn too_many_values() -> String {
+    format!("the row holds more than {ROW_VALUES} JSON values, more than timl reads for a row")
 }
 
 /// The error for a data file without a single row: compiling it would write an
@@ -136,7 +136,12 @@ pub(super) fn read_error(path: &Path, source: io::Error) -> Error {
 pub fn read_vars_file(path: &Path) -> Result<Result<Vars, Diagnostic>, Error> {
     let text = read_text(path, VARS_CAP).map_err(|e| read_error(path, e))?;
     let is_toml = path.extension().and_then(|e| e.to_str()) == Some("toml");
-    let parsed: Result<Value, String> = if is_toml {
+    let parsed: Result<Value, String> = if is_toml && toml_separators(&text) > VARS_VALUES {
+        // Counted before parsing: a parsed TOML value takes a hundred times its text.
+        Err(format!(
+            "it holds more than {VARS_VALUES} TOML values, more than timl reads for variables"
+        ))
+    } else if is_toml {
         toml::from_str::<toml::Table>(&text)
             .map(|table| toml_to_json(toml::Value::Table(table)))
             .map_err(|e| e.message().to_owned())
@@ -161,6 +166,55 @@ pub fn read_vars_file(path: &Path) -> Result<Result<Vars, Diagnostic>, Error> {
             format!("cannot read the variables: {message}"),
         )),
     })
+}
+
+/// How many `,`, `=`, `[` and `{` a TOML text has outside its strings and comments:
+/// every value but the first of an array follows a comma, every key a `=`, so this
+/// bounds the number of values (up to one per array) without parsing them.
+fn toml_separators(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'#' => {
+                while at < bytes.len() && bytes[at] != b'\n' {
+                    at += 1;
+                }
+            }
+            quote @ (b'"' | b'\'') => {
+                at = string_end(bytes, at, quote);
+                continue;
+            }
+            b',' | b'=' | b'[' | b'{' => count += 1,
+            _ => {}
+        }
+        at += 1;
+    }
+    count
+}
+
+/// Where the TOML string opening at `start` with `quote` ends (past its closing
+/// quotes): basic strings (`"`) have backslash escapes, literal ones (`'`) none, and
+/// either may be tripled (multi-line).
+fn string_end(bytes: &[u8], start: usize, quote: u8) -> usize {
+    let triple = [quote; 3];
+    let close: &[u8] = if bytes[start..].starts_with(&triple) {
+        &triple
+    } else {
+        &triple[..1]
+    };
+    let mut at = start + close.len();
+    while at < bytes.len() {
+        if quote == b'"' && bytes[at] == b'\\' {
+            at += 2;
+        } else if bytes[at..].starts_with(close) {
+            return at + close.len();
+        } else {
+            at += 1;
+        }
+    }
+    at
 }
 
 /// A TOML value as a JSON one. A date or time becomes its RFC 3339 text, as TOML
@@ -253,14 +307,14 @@ impl Row {
                     self.line,
                     &text,
                     Span::new(0, text.len()),
-                    format!("row {} is not a JSON object", self.number),
+                    "the row is not a JSON object".to_owned(),
                 ))),
                 Err((error, exceeded)) => {
                     // serde_json counts columns in bytes, from 1.
                     let at = error.column().saturating_sub(1).min(text.len());
                     let message = match exceeded {
-                        true => too_many_values(self.number),
-                        false => format!("row {} is not JSON: {error}", self.number),
+                        true => too_many_values(),
+                        false => format!("the row is not JSON: {error}"),
                     };
                     let span = Span::point(at);
                     let diagnostic = data_error_in(&path, self.line, &text, span, message);
@@ -306,6 +360,19 @@ mod tests {
     }
 
     #[test]
+    fn toml_values_are_counted_outside_strings_and_comments() {
+        assert_eq!(toml_separators("a = [1, 2, 3]\n[t]\nb = { c = 1 }"), 8);
+        let quoted = r#"a = "x, = [ {\" ," # , , ,
+b = 'y,=\'
+c = """
+,,\""""
+d = '''
+,'''"#;
+        assert_eq!(toml_separators(quoted), 4);
+        assert_eq!(toml_separators("a = \"unterminated, , ,"), 1);
+    }
+
+    #[test]
     fn vars_pairs() {
         assert_eq!(parse_var("a=b=c"), Ok(("a".into(), "b=c".into())));
         assert_eq!(parse_var("url=x:=y"), Ok(("url".into(), "x:=y".into())));
@@ -346,7 +413,7 @@ mod tests {
         let error = Row::json_line(1, 3, path, text).into_vars().unwrap_err();
         let shown = crate::diag::render::human(&error, crate::diag::render::Colour(false));
         assert!(shown.len() < 1000, "{} bytes", shown.len());
-        assert!(shown.contains("row 1 is not a JSON object"), "{shown}");
+        assert!(shown.contains("the row is not a JSON object"), "{shown}");
     }
 
     #[test]

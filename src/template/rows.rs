@@ -176,7 +176,7 @@ impl<'de> Visitor<'de> for Items<'_, '_> {
                 _ => Err(data_error(
                     self.path,
                     0,
-                    format!("row {number} is not a JSON object"),
+                    "the row is not a JSON object".to_owned(),
                 )),
             };
             let bytes = self.meter.read().saturating_sub(start) as usize;
@@ -233,7 +233,7 @@ fn json_array(path: &Path, reader: impl Read, each: &mut Each<'_>) -> Result<(),
     }
     if let Err(error) = result {
         if budget.exceeded() {
-            let message = format!("{}; reading stops there", too_many_values(number));
+            let message = format!("{}; reading stops there", too_many_values());
             let diagnostic = data_error(path, error.line(), message);
             return each(Row::read(number, 0, Err(diagnostic)));
         }
@@ -273,7 +273,7 @@ mod tests {
         assert_eq!((rows[1].0, rows[1].1), (2, 3));
         assert_eq!(
             rows[1].2.as_ref().unwrap_err(),
-            "row 2 is not a JSON object"
+            "the row is not a JSON object"
         );
         assert_eq!(rows[2].2.as_ref().unwrap()["b"], "x");
     }

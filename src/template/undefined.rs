@@ -8,12 +8,15 @@
 //! gets "did you mean" against the variables the rendering has (data columns,
 //! `--var`, `--vars`).
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use minijinja::value::{Enumerator, Object, ObjectRepr};
 use minijinja::{Error, ErrorKind, Value};
 
-use super::context::row_context;
 use super::Template;
 use crate::diag::suggest::edit_distance;
-use crate::diag::Diagnostic;
+use crate::diag::{rules, Diagnostic, LineIndex, Span};
 
 /// At most this many undefined variables are reported for one rendering (each one
 /// more is one more rendering).
@@ -27,45 +30,193 @@ pub(super) fn all_undefined(
     context: &Value,
     cap: usize,
 ) -> Vec<Diagnostic> {
+    let missing = missing_names(template, context);
     let mut diagnostics = Vec::new();
-    let mut placeholders = serde_json::Map::new();
+    let mut placeholders = HashSet::new();
     let mut later: Option<Error> = None;
     loop {
         let error = later.as_ref().unwrap_or(error);
         let (inner, source, span) = template.place(error);
-        let mut diagnostic = template.diagnostic(error);
-        if inner.kind() != ErrorKind::UndefinedError {
-            // Past the first, another error may come from a placeholder's value.
-            if diagnostics.is_empty() {
-                diagnostics.push(diagnostic);
-            }
-            return diagnostics;
-        }
+        // The variable with no value: the first in the failing tag (`nmae` of
+        // `{{ nmae|upper }}` or `mention(usr, name=nme)`), else the expression's head.
+        let in_tag =
+            span.and_then(|span| missing_in_tag(&source.text, span, &missing, &placeholders));
+        // Or an undefined value met by a function or an operator ("cannot convert
+        // undefined to u32", "unsupported types undefined and number").
+        let undefined = inner.kind() == ErrorKind::UndefinedError
+            || inner
+                .detail()
+                .is_some_and(|detail| detail.contains("undefined"));
         let shown = span
             .and_then(|span| source.text.get(span.range()))
             .unwrap_or("");
-        let name = variable(shown);
-        if name.is_some_and(|name| placeholders.contains_key(name)) {
+        let (name, mut diagnostic) = match in_tag {
+            Some((name, at)) => (Some(name), undefined_at(&source, name, at)),
+            None if undefined => (variable(shown), template.diagnostic(error)),
+            None => {
+                // Past the first, another error may come from a hole.
+                if diagnostics.is_empty() {
+                    diagnostics.push(template.diagnostic(error));
+                }
+                return diagnostics;
+            }
+        };
+        if name.is_some_and(|name| placeholders.contains(name)) {
             // The placeholder's own doing (`"".b`): not the author's.
             return diagnostics;
         }
-        if let Some(near) = name.and_then(|name| nearest(name, context)) {
+        let defined =
+            name.is_some_and(|name| context.get_attr(name).is_ok_and(|v| !v.is_undefined()));
+        let near = match name {
+            // `user.nmae`: the attributes `user` has.
+            Some(name) if defined => nearest_attribute(name, shown, context),
+            Some(name) => nearest(name, context),
+            None => None,
+        };
+        if let Some(near) = near {
             diagnostic.help = Some(format!("did you mean `{near}`?"));
         }
         diagnostics.push(diagnostic);
         // An attribute of a defined variable (`user.nmae`), or enough names: no
         // further rendering.
         let Some(name) = name else { return diagnostics };
-        let defined = context.get_attr(name).is_ok_and(|v| !v.is_undefined());
         if defined || diagnostics.len() >= MOST {
             return diagnostics;
         }
-        placeholders.insert(name.to_owned(), serde_json::Value::from(""));
-        let retried = row_context(placeholders.clone(), context.clone());
+        placeholders.insert(name.to_owned());
+        let retried = Value::from_object(WithHoles {
+            holes: placeholders.clone(),
+            base: context.clone(),
+        });
         match template.try_render(&retried, cap) {
             Ok(_) => return diagnostics,
             Err(next) => later = Some(next),
         }
+    }
+}
+
+/// The variables the main template reads but never sets, that the rendering has no
+/// value for (and that are no function, such as `range`).
+fn missing_names(template: &Template, context: &Value) -> HashSet<String> {
+    let Ok(main) = template.env.get_template(&template.name) else {
+        return HashSet::new();
+    };
+    let globals: HashSet<&str> = template.env.globals().map(|(name, _)| name).collect();
+    main.undeclared_variables(false)
+        .into_iter()
+        .filter(|name| !globals.contains(name.as_str()))
+        .filter(|name| !context.get_attr(name).is_ok_and(|v| !v.is_undefined()))
+        .collect()
+}
+
+/// The first variable of `missing` (and not yet given a placeholder) that the tag
+/// around `span` reads, and where: names after a `.` (attributes), before a `=`
+/// (keyword arguments) and inside quotes are not variables.
+fn missing_in_tag<'m>(
+    text: &str,
+    span: Span,
+    missing: &'m HashSet<String>,
+    placeholders: &HashSet<String>,
+) -> Option<(&'m str, Span)> {
+    let before = &text[..span.start.min(text.len())];
+    let start = ["{{", "{%"]
+        .iter()
+        .filter_map(|open| before.rfind(open))
+        .max()?;
+    let end = ["}}", "%}"]
+        .iter()
+        .filter_map(|close| text[span.end.min(text.len())..].find(close))
+        .min()
+        .map_or(text.len(), |at| span.end + at);
+    let tag = &text[start..end];
+    let bytes = tag.as_bytes();
+    let mut at = 0;
+    while at < tag.len() {
+        let c = tag[at..].chars().next()?;
+        if c == '"' || c == '\'' {
+            // Past the closing quote (an escaped quote does not close).
+            let mut next = at + 1;
+            while next < tag.len() && bytes[next] != c as u8 {
+                next += if bytes[next] == b'\\' { 2 } else { 1 };
+            }
+            at = (next + 1).min(tag.len());
+            continue;
+        }
+        if !(c.is_alphabetic() || c == '_') {
+            at += c.len_utf8();
+            continue;
+        }
+        let word_end = tag[at..]
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .map_or(tag.len(), |n| at + n);
+        let word = &tag[at..word_end];
+        let attribute = tag[..at].trim_end().ends_with('.');
+        let rest = tag[word_end..].trim_start();
+        let keyword = rest.starts_with('=') && !rest.starts_with("==");
+        if !attribute && !keyword && !placeholders.contains(word) {
+            if let Some(name) = missing.get(word) {
+                return Some((name, Span::new(start + at, start + word_end)));
+            }
+        }
+        at = word_end;
+    }
+    None
+}
+
+/// "`name` is undefined", at `span` of `source`.
+fn undefined_at(source: &super::Source, name: &str, span: Span) -> Diagnostic {
+    let mut diagnostic = Diagnostic::new(&rules::TEMPLATE, format!("`{name}` is undefined"))
+        .at(span)
+        .help("give it a value with `--var`, `--vars` or a `--data` column");
+    diagnostic.resolve(&source.path, &LineIndex::new(&source.text));
+    diagnostic
+}
+
+/// The variables of a rendering with a hole for each undefined one found so far.
+#[derive(Debug)]
+struct WithHoles {
+    holes: HashSet<String>,
+    base: Value,
+}
+
+impl Object for WithHoles {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let name = key.as_str()?;
+        if self.holes.contains(name) {
+            return Some(Value::from_object(Hole));
+        }
+        self.base.get_attr(name).ok().filter(|v| !v.is_undefined())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        match self.base.try_iter() {
+            Ok(keys) => Enumerator::Values(keys.collect()),
+            Err(_) => Enumerator::Empty,
+        }
+    }
+}
+
+/// A stand-in for an undefined variable: prints nothing, is false, holds nothing,
+/// and each of its attributes and items is another hole, so that `{{ user.name }}`
+/// with `user` undefined lets the rendering go on to the next undefined variable.
+#[derive(Debug)]
+struct Hole;
+
+impl Object for Hole {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, _key: &Value) -> Option<Value> {
+        Some(Value::from_object(Hole))
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Empty
+    }
+
+    fn render(self: &Arc<Self>, _f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Ok(())
     }
 }
 
@@ -79,11 +230,33 @@ fn variable(expression: &str) -> Option<&str> {
     starts_well.then_some(name)
 }
 
-/// The defined variable nearest to `name`, when one is near enough to be a typo.
-fn nearest(name: &str, context: &Value) -> Option<String> {
-    let names = context.try_iter().ok()?;
+/// Names longer than this are never compared: no one types them, and comparing
+/// costs the product of the lengths (a column name may be megabytes long).
+const LONGEST_NAME: usize = 64;
+
+/// How many defined names are compared, at most (a row may have 100,000 columns).
+const MOST_NAMES: usize = 1000;
+
+/// For `shown` = `user.nmae` with `user` (`head`) defined: `user.name`, when
+/// `user` has an attribute near enough to `nmae` to be a typo.
+fn nearest_attribute(head: &str, shown: &str, context: &Value) -> Option<String> {
+    let attribute = shown.strip_prefix(head)?.strip_prefix('.')?;
+    let attribute = variable(attribute).filter(|a| a.len() == attribute.len())?;
+    let object = context.get_attr(head).ok()?;
+    Some(format!("{head}.{}", nearest(attribute, &object)?))
+}
+
+/// The name in `names` (a map's keys) nearest to `name`, when one is near enough
+/// to be a typo.
+fn nearest(name: &str, names: &Value) -> Option<String> {
+    if name.len() > LONGEST_NAME {
+        return None;
+    }
+    let names = names.try_iter().ok()?;
     names
+        .take(MOST_NAMES)
         .filter_map(|key| key.as_str().map(str::to_owned))
+        .filter(|key| key.len() <= LONGEST_NAME)
         .map(|key| (edit_distance(name, &key), key))
         .filter(|(distance, key)| *distance <= (key.chars().count() / 3).max(1))
         .min_by_key(|(distance, _)| *distance)
@@ -142,10 +315,50 @@ mod tests {
     }
 
     #[test]
-    fn a_placeholder_never_causes_a_report() {
-        // `a` as a placeholder string has no attribute `b`: that is not reported.
-        let found = messages("{{ a.b }} {{ c }}", context! {});
-        assert_eq!(found.len(), 1, "{found:?}");
+    fn a_hole_never_causes_a_report_of_its_own() {
+        // `a` is a hole: `a.b` and `a + 1` are not reported again, `c` is.
+        let found = messages("{{ a.b }} {{ a.b.c }} {{ c }}", context! {});
+        let named: Vec<&str> = found.iter().map(|(m, _)| m.as_str()).collect();
+        assert_eq!(named, ["`a` is undefined", "`c` is undefined"]);
+    }
+
+    #[test]
+    fn the_variable_is_found_inside_filters_calls_and_operators() {
+        let context = context! { name => "a", user => context! { name => "u" } };
+        for (source, expected, help) in [
+            (
+                "{{ nmae|upper }}",
+                "`nmae` is undefined",
+                Some("did you mean `name`?"),
+            ),
+            (
+                "{{ 'x' ~ nmae }}",
+                "`nmae` is undefined",
+                Some("did you mean `name`?"),
+            ),
+            (
+                "{{ range(nmae) }}",
+                "`nmae` is undefined",
+                Some("did you mean `name`?"),
+            ),
+            (
+                "{{ mention(usr, name=name) }}",
+                "`usr` is undefined",
+                Some("did you mean `user`?"),
+            ),
+            (
+                "{{ user.nmae }}",
+                "`user.nmae` is undefined",
+                Some("did you mean `user.name`?"),
+            ),
+            ("{{ 'nmae' ~ zz }}", "`zz` is undefined", None),
+        ] {
+            let found = messages(source, context.clone());
+            assert_eq!(found[0].0, expected, "{source}");
+            if let Some(help) = help {
+                assert_eq!(found[0].1.as_deref(), Some(help), "{source}");
+            }
+        }
     }
 
     #[test]
