@@ -481,6 +481,8 @@ fn finish_diagnostics(
     diagnostics.sort_by_key(|d| (d.severity == Severity::Note, d.span.map(|s| s.start)));
     let failed = diagnostics.iter().any(Diagnostic::is_error);
     let not_shown = diagnostics.split_off(diagnostics.len().min(MOST_SHOWN));
+    // The room of those not shown goes too: a batch holds many messages at once.
+    diagnostics.shrink_to_fit();
     for diagnostic in &mut diagnostics {
         origin.resolve(diagnostic);
     }

@@ -287,6 +287,24 @@ impl Batch<'_> {
     }
 }
 
+/// Starts up to `wanted` workers with `spawn`: as many as the system gives, since a
+/// machine short of threads or memory sends more slowly, never not at all. Returns
+/// how many started; none is an error.
+fn start_workers(
+    wanted: usize,
+    mut spawn: impl FnMut() -> std::io::Result<()>,
+) -> Result<usize, Error> {
+    let mut started = 0;
+    for _ in 0..wanted {
+        match spawn() {
+            Ok(()) => started += 1,
+            Err(error) if started == 0 => return Err(no_thread(error)),
+            Err(_) => break,
+        }
+    }
+    Ok(started)
+}
+
 fn no_thread(source: std::io::Error) -> Error {
     Error::System {
         what: "start a thread to send",
@@ -318,19 +336,12 @@ pub fn deliver_all(
     let (report_tx, report_rx) = mpsc::channel::<Report>();
     let job_rx = Mutex::new(job_rx);
     std::thread::scope(|scope| {
-        // As many workers as the system gives, up to `concurrency`: a machine short
-        // of threads or memory sends more slowly, never not at all.
-        let mut workers = 0;
-        for _ in 0..concurrency {
+        start_workers(concurrency, || {
             let (batch, job_rx, report_tx) = (&batch, &job_rx, report_tx.clone());
-            let worker = std::thread::Builder::new()
-                .spawn_scoped(scope, move || batch.work(job_rx, report_tx));
-            match worker {
-                Ok(_) => workers += 1,
-                Err(error) if workers == 0 => return Err(no_thread(error)),
-                Err(_) => break,
-            }
-        }
+            std::thread::Builder::new()
+                .spawn_scoped(scope, move || batch.work(job_rx, report_tx))
+                .map(drop)
+        })?;
         // Without a producer its sender is dropped, and the workers end at once.
         let producer = {
             let (batch, report_tx) = (&batch, report_tx.clone());
@@ -435,6 +446,28 @@ mod tests {
         assert!(listener.accept().is_err(), "a request left");
         let error = batch.finish().unwrap_err();
         assert!(error.to_string().contains("disk full"), "{error}");
+    }
+
+    /// Workers start as the system allows: fewer when it runs short, an error only
+    /// when none starts.
+    #[test]
+    fn as_many_workers_start_as_the_system_gives() {
+        let spawning = |fails_at: usize| {
+            let mut calls = 0;
+            move || {
+                calls += 1;
+                if calls >= fails_at {
+                    Err(std::io::Error::other("no more threads"))
+                } else {
+                    Ok(())
+                }
+            }
+        };
+        assert_eq!(start_workers(8, spawning(usize::MAX)).unwrap(), 8);
+        assert_eq!(start_workers(8, spawning(4)).unwrap(), 3);
+        assert_eq!(start_workers(8, spawning(2)).unwrap(), 1);
+        let error = start_workers(8, spawning(1)).unwrap_err();
+        assert!(error.to_string().contains("no more threads"), "{error}");
     }
 
     /// The first failure is the one reported.

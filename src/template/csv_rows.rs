@@ -6,8 +6,7 @@ use std::collections::hash_map::{Entry, HashMap};
 use std::io::Read;
 use std::ops::Range;
 use std::path::Path;
-
-use serde_json::Value;
+use std::sync::Arc;
 
 use super::data::{cut, data_error, data_error_at, read_error, Row};
 use super::rows::{row_too_long, Each, ROW_CAP};
@@ -58,7 +57,7 @@ pub(super) fn csv_rows(
         );
         return each(Row::read(0, 1, Err(data_error(path, 1, message))));
     }
-    let headers: Vec<String> = headers.iter().map(|h| without_bom(h).to_owned()).collect();
+    let headers: Arc<[String]> = headers.iter().map(|h| without_bom(h).to_owned()).collect();
     if let Some(diagnostic) = duplicate_column(path, &headers, header_line) {
         return each(Row::read(0, 1, Err(diagnostic)));
     }
@@ -82,16 +81,18 @@ pub(super) fn csv_rows(
             }
             Ok(true) => {
                 let line = record.position().map_or(line, |p| p.line() as usize);
-                let vars = if record.len() == headers.len() {
-                    Ok(headers
-                        .iter()
-                        .zip(record.iter())
-                        .map(|(key, value)| (key.clone(), Value::String(value.to_owned())))
-                        .collect())
+                let row = if record.len() == headers.len() {
+                    // Paired with the column names by whoever compiles it: the names
+                    // are not copied into every row waiting to be compiled.
+                    Row::csv(number, line, headers.clone(), record.clone())
                 } else {
-                    Err(ragged(path, line, record.len(), &headers))
+                    Row::read(
+                        number,
+                        line,
+                        Err(ragged(path, line, record.len(), &headers)),
+                    )
                 };
-                each(Row::read(number, line, vars).sized(bytes))?;
+                each(row.sized(bytes))?;
             }
             Err(_) if meter.is_over() => {
                 return each(Row::read(

@@ -267,7 +267,14 @@ pub struct Row {
 #[derive(Debug)]
 enum RowVars {
     Read(Result<Vars, Diagnostic>),
-    JsonLine { path: Arc<Path>, text: String },
+    JsonLine {
+        path: Arc<Path>,
+        text: String,
+    },
+    Csv {
+        headers: Arc<[String]>,
+        record: csv::StringRecord,
+    },
 }
 
 impl Row {
@@ -291,6 +298,21 @@ impl Row {
         }
     }
 
+    /// A CSV record with as many fields as `headers` has columns.
+    pub(super) fn csv(
+        number: usize,
+        line: usize,
+        headers: Arc<[String]>,
+        record: csv::StringRecord,
+    ) -> Row {
+        Row {
+            number,
+            line,
+            bytes: 0,
+            vars: RowVars::Csv { headers, record },
+        }
+    }
+
     /// This row, which took `bytes` of the file.
     pub(super) fn sized(self, bytes: usize) -> Row {
         Row { bytes, ..self }
@@ -300,6 +322,11 @@ impl Row {
     pub fn into_vars(self) -> Result<Vars, Box<Diagnostic>> {
         match self.vars {
             RowVars::Read(vars) => vars.map_err(Box::new),
+            RowVars::Csv { headers, record } => Ok(headers
+                .iter()
+                .zip(record.iter())
+                .map(|(key, value)| (key.clone(), Value::String(value.to_owned())))
+                .collect()),
             RowVars::JsonLine { path, text } => match ValueBudget::parse(&text, ROW_VALUES) {
                 Ok(Value::Object(vars)) => Ok(vars),
                 Ok(_) => Err(Box::new(data_error_in(
