@@ -76,6 +76,22 @@ struct State {
     groups: HashMap<String, Lane>,
 }
 
+/// How long `admit` sleeps before it looks again: until the `slot`, or until the
+/// window frees a place where one is full (`frees`: for the app and the group, when
+/// full, when its oldest answer leaves the window, if it knows). An answer arriving
+/// wakes it too. Each wake-up checks everything anew, so this decides only how soon
+/// a free slot is seen, never whether a request may leave.
+fn wait_for(now: Instant, slot: Instant, frees: [Option<Option<Instant>>; 2]) -> Duration {
+    let mut until = slot;
+    if frees.iter().any(Option::is_some) {
+        let frees = frees.into_iter().flatten().flatten().max();
+        until = until.max(frees.unwrap_or(now + Duration::from_millis(50)));
+    }
+    until
+        .saturating_duration_since(now)
+        .max(Duration::from_micros(100))
+}
+
 /// The shared schedule.
 #[derive(Debug)]
 pub struct Schedule {
@@ -133,23 +149,11 @@ impl Schedule {
                     group: group.to_owned(),
                 };
             }
-            // Sleep until the slot, or until the window frees a place (an answer
-            // arriving wakes everyone up too).
-            let mut until = slot;
-            if app_full || group_full {
-                let frees = [
-                    app_full.then(|| app.frees_at()),
-                    group_full.then(|| lane.frees_at()),
-                ]
-                .into_iter()
-                .flatten()
-                .flatten()
-                .max();
-                until = until.max(frees.unwrap_or(now + Duration::from_millis(50)));
-            }
-            let wait = until
-                .saturating_duration_since(now)
-                .max(Duration::from_micros(100));
+            let frees = [
+                app_full.then(|| app.frees_at()),
+                group_full.then(|| lane.frees_at()),
+            ];
+            let wait = wait_for(now, slot, frees);
             state = self
                 .changed
                 .wait_timeout(state, wait)
@@ -269,25 +273,35 @@ mod tests {
     }
 
     #[test]
-    fn requests_in_flight_count_against_the_limit() {
-        // Three requests in flight with no answer: a fourth waits for an answer.
-        let schedule = Schedule::new(3.0, 1000.0);
-        let tickets: Vec<Ticket> = (0..3).map(|i| schedule.admit(&format!("g{i}"))).collect();
-        let answered = std::thread::scope(|scope| {
-            let waiter = scope.spawn(|| {
-                let ticket = schedule.admit("g3");
-                let at = Instant::now();
-                schedule.done(ticket);
-                at
+    fn requests_in_flight_count_against_each_limit() {
+        // Three requests in flight with no answer: a fourth waits for an answer,
+        // under the app's limit (three groups) and under the group's (one group).
+        for (schedule, group) in [
+            (Schedule::new(3.0, 1000.0), None),
+            (Schedule::new(1000.0, 3.0), Some("g")),
+        ] {
+            let name = |i: usize| group.map_or(format!("g{i}"), str::to_owned);
+            let tickets: Vec<Ticket> = (0..3).map(|i| schedule.admit(&name(i))).collect();
+            let (answered, left) = std::thread::scope(|scope| {
+                let waiter = scope.spawn(|| {
+                    let ticket = schedule.admit(&name(3));
+                    let at = Instant::now();
+                    schedule.done(ticket);
+                    at
+                });
+                // Longer than the spacing (351 ms), so that only the count holds it.
+                std::thread::sleep(Duration::from_millis(600));
+                let answered = Instant::now();
+                for ticket in tickets {
+                    schedule.done(ticket);
+                }
+                (answered, waiter.join().unwrap())
             });
-            std::thread::sleep(Duration::from_millis(300));
-            let answered = Instant::now();
-            for ticket in tickets {
-                schedule.done(ticket);
-            }
-            (answered, waiter.join().unwrap())
-        });
-        assert!(answered.1 >= answered.0, "it left before any answer came");
+            assert!(
+                left >= answered,
+                "it left before any answer came ({group:?})"
+            );
+        }
     }
 
     #[test]
