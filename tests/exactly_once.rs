@@ -45,13 +45,7 @@ fn the_journal_holds_sending_before_the_server_sees_a_request() {
     .map(|g| g.to_string())
     .collect();
     batch(&dir, &groups);
-    let args = [
-        "notice.timl",
-        "--data",
-        "groups.csv",
-        "--journal",
-        "batch.journal",
-    ];
+    let args = JOURNALLED;
     let output = send(&dir, &fake.endpoint(), &args);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let seen = fake.seen();
@@ -76,13 +70,7 @@ fn resent_after(test: &str, age_ms: u64) -> bool {
     let sent_at = timl::journal::now_ms() - age_ms;
     let line = format!("{{\"key\":\"{key}\",\"state\":\"sending\",\"time\":{sent_at}}}\n");
     fs::write(dir.join("batch.journal"), line).unwrap();
-    let args = [
-        "notice.timl",
-        "--data",
-        "groups.csv",
-        "--journal",
-        "batch.journal",
-    ];
+    let args = JOURNALLED;
     let output = send(&dir, &fake.endpoint(), &args);
     let resent = !fake.seen().requests.is_empty();
     let expected = if resent { 0 } else { 5 };
@@ -117,13 +105,7 @@ fn the_journal_says_how_each_message_ended() {
     let fake = watching(&dir.join("unused.journal"));
     let groups = ["plain-a", "final-10007-b", "drop-c", "then-10002-10007-d"];
     batch(&dir, &groups.map(str::to_owned));
-    let args = [
-        "notice.timl",
-        "--data",
-        "groups.csv",
-        "--journal",
-        "batch.journal",
-    ];
+    let args = JOURNALLED;
     let output = send(&dir, &fake.endpoint(), &args);
     assert_eq!(output.status.code(), Some(4), "{}", text(&output.stderr));
     let lines = journal_lines(&journal);

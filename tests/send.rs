@@ -447,13 +447,7 @@ fn uncertain_messages_are_resent_only_while_the_server_drops_repeats() {
         now - 3_600_000
     );
     fs::write(dir.join("batch.journal"), journal).unwrap();
-    let args = [
-        "notice.timl",
-        "--data",
-        "groups.csv",
-        "--journal",
-        "batch.journal",
-    ];
+    let args = JOURNALLED;
     let output = send(&dir, &fake.endpoint(), &args);
     // The recent one is sent again (a repeat would be dropped by the server); the old
     // one is held back and listed, and the run says so with exit 5.
@@ -489,13 +483,7 @@ fn a_send_dated_in_the_future_is_held_back_never_resent() {
         now + 400 * 24 * 3_600_000
     );
     fs::write(dir.join("batch.journal"), journal).unwrap();
-    let args = [
-        "notice.timl",
-        "--data",
-        "groups.csv",
-        "--journal",
-        "batch.journal",
-    ];
+    let args = JOURNALLED;
     let output = send(&dir, &fake.endpoint(), &args);
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(5), "{stderr}");
@@ -572,13 +560,7 @@ fn refused_messages_are_sent_again_on_a_rerun() {
     let fake = server(0);
     let dir = scratch("refused-rerun");
     batch(&dir, &["final-70009-a".into()]);
-    let args = [
-        "notice.timl",
-        "--data",
-        "groups.csv",
-        "--journal",
-        "batch.journal",
-    ];
+    let args = JOURNALLED;
     assert_eq!(send(&dir, &fake.endpoint(), &args).status.code(), Some(4));
     // Refused means not stored: the next run (after fixing whatever was wrong) sends
     // it again, and says so with the exit code.
@@ -1119,13 +1101,7 @@ fn a_journal_in_use_by_another_run_stops_the_second_before_it_sends() {
     // The first run's only message is answered when the test says so: until then the
     // first run is certainly still busy, whatever the machine's load.
     batch(&dir, &["hold-1-a".into()]);
-    let args = [
-        "notice.timl",
-        "--data",
-        "groups.csv",
-        "--journal",
-        "batch.journal",
-    ];
+    let args = JOURNALLED;
     let first = send_command(&dir, &fake.endpoint(), &args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -54,17 +54,21 @@ const GUTTER: Style = Style::new()
 
 const TAB: &str = "    ";
 
-/// One diagnostic, rustc-style, ending in a blank line.
-pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
-    let mut out = String::new();
+/// `error[rule]: message` and a line break.
+fn head_line(diagnostic: &Diagnostic, colour: Colour) -> String {
     let severity = diagnostic.severity;
     let head = format!("{severity}[{}]", diagnostic.rule.name);
-    let _ = writeln!(
-        out,
-        "{}{}",
+    format!(
+        "{}{}\n",
         colour.severity(severity, &head),
         colour.paint(BOLD, &format!(": {}", printable(&diagnostic.message)))
-    );
+    )
+}
+
+/// One diagnostic, rustc-style, ending in a blank line.
+pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
+    let mut out = head_line(diagnostic, colour);
+    let severity = diagnostic.severity;
     let location = diagnostic.location.as_ref();
     let line_no = location.map_or(0, |l| l.line);
     let gutter = " ".repeat(line_no.to_string().len());
@@ -145,15 +149,7 @@ pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
 /// The end of a group of rows with the same diagnostic: its first line and place
 /// again, then in how many `more` rows it also came, listing `rows` (the first few).
 pub fn more_rows(first: &Diagnostic, more: usize, rows: &[usize], colour: Colour) -> String {
-    let mut out = String::new();
-    let severity = first.severity;
-    let head = format!("{severity}[{}]", first.rule.name);
-    let _ = writeln!(
-        out,
-        "{}{}",
-        colour.severity(severity, &head),
-        colour.paint(BOLD, &format!(": {}", printable(&first.message)))
-    );
+    let mut out = head_line(first, colour);
     let row_file = first.row.as_ref().map(|row| &*row.file);
     // A place in the data file was the first row's line: not shown for the others.
     let place = first.location.as_ref();

@@ -112,6 +112,15 @@ pub fn wait_for(done: impl Fn() -> bool) {
     }
 }
 
+/// `timl send` of the batch `batch` writes, with a journal.
+pub const JOURNALLED: [&str; 5] = [
+    "notice.timl",
+    "--data",
+    "groups.csv",
+    "--journal",
+    "batch.journal",
+];
+
 pub const TEMPLATE: &str =
     "---\ngroup: {{ group }}\ntype: Public\n---\nHello {{ group }} [face 6]\n";
 
