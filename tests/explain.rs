@@ -41,10 +41,11 @@ fn rules_of(language: &str, code: &str) -> Option<Vec<&'static str>> {
 
 /// The rules whose mistake cannot be shown by compiling one file: it needs the
 /// server's answers, bytes that are not UTF-8, or data rows.
-const PROSE_ONLY: [&str; 7] = [
+const PROSE_ONLY: [&str; 8] = [
     "encoding",
     "data",
     "same-message",
+    "same-random",
     "group-missing",
     "group-type-mismatch",
     "from-not-member",

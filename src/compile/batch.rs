@@ -105,12 +105,7 @@ pub fn compile_input(
     // In row order: the warning names the first row with the message.
     let mut same_messages = SameMessages::default();
     let each = &mut |mut compiled: Compiled| {
-        if let (Some(row), Some(json)) = (&compiled.row, &compiled.json) {
-            if let Some(mut warning) = same_messages.check(row, json) {
-                warning.row = Some(Box::new(row.clone()));
-                compiled.diagnostics.push(warning);
-            }
-        }
+        compare(&mut same_messages, &mut compiled);
         each(compiled)
     };
     let workers = workers();
@@ -127,6 +122,23 @@ pub fn compile_input(
         each(Compiled::failed(vec![data::no_rows(rows)]))?;
     }
     Ok(OutputShape::Lines)
+}
+
+/// Adds to a row's result what `same` finds of its message against earlier rows'.
+fn compare(same: &mut SameMessages, compiled: &mut Compiled) {
+    let seen = (&compiled.row, &compiled.message, &compiled.json);
+    let (Some(row), Some(message), Some(json)) = seen else {
+        return;
+    };
+    if let Some(mut found) = same.check(row, message, json) {
+        found.row = Some(Box::new(row.clone()));
+        if found.is_error() {
+            // Never sent, nor written.
+            compiled.message = None;
+            compiled.json = None;
+        }
+        compiled.diagnostics.push(found);
+    }
 }
 
 /// How many threads compile rows: `TIML_THREADS`, else one per core (at most 8).

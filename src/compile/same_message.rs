@@ -1,11 +1,14 @@
 //! Rows of a batch that compile to the same message: the same group (and topic)
 //! would get it twice, once per row, since each message has its own `Random` and the
 //! server keeps both. Usually a template that reads no column, or a row pasted twice.
+//! And rows whose messages share a group and a `Random` (a fixed `random:`): the
+//! server would keep the first and drop the others without a word.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
 use crate::diag::{rules, DataRow, Diagnostic};
+use crate::message::Message;
 
 /// The most messages remembered: later rows are still compared with these, so
 /// memory stays flat (a few MB) however many rows there are.
@@ -16,33 +19,50 @@ pub const REMEMBERED: usize = 100_000;
 #[derive(Default)]
 pub(crate) struct SameMessages {
     seen: HashMap<u64, usize>,
+    /// A fingerprint of each message's group, topic and `Random`, likewise.
+    randoms: HashMap<u64, usize>,
     keys: RandomState,
 }
 
 impl SameMessages {
-    /// The warning for `row`, whose message is `json` (compact), when an earlier
-    /// row compiled to the same message.
-    pub(crate) fn check(&mut self, row: &DataRow, json: &str) -> Option<Diagnostic> {
+    /// The warning for `row`, whose message is `message` (`json`, compact), when an
+    /// earlier row compiled to the same message (but for `Random`); else the error
+    /// when an earlier row's message has the same group and `Random`.
+    pub(crate) fn check(
+        &mut self,
+        row: &DataRow,
+        message: &Message,
+        json: &str,
+    ) -> Option<Diagnostic> {
         let mut hasher = self.keys.build_hasher();
         let (before, after) = around_random(json);
         before.hash(&mut hasher);
         after.hash(&mut hasher);
-        let fingerprint = hasher.finish();
-        if let Some(&first) = self.seen.get(&fingerprint) {
-            let message = format!(
-                "this row compiles to the same message as row {first}: the group would get it twice"
+        let body = hasher.finish();
+        let random = self
+            .keys
+            .hash_one((&message.group_id, &message.topic_id, message.random));
+        let found = if let Some(&first) = self.seen.get(&body) {
+            let text = format!(
+                "this row compiles to the same message as row {first}: a batch sends each message once (`timl send` refuses a batch that repeats one)"
             );
             let help = "give the template a column that differs from row to row, or remove the repeated row";
-            return Some(
-                Diagnostic::new(&rules::SAME_MESSAGE, message)
-                    .at_line(&row.file, row.line)
-                    .help(help),
+            Diagnostic::new(&rules::SAME_MESSAGE, text).help(help)
+        } else if let Some(&first) = self.randoms.get(&random) {
+            let text = format!(
+                "this row's message has the same group and Random as row {first}'s: the server would keep that one and drop this one without a word"
             );
-        }
-        if self.seen.len() < REMEMBERED {
-            self.seen.insert(fingerprint, row.number);
-        }
-        None
+            let help =
+                "leave out `random:` and `--random`, so that each message gets a Random of its own";
+            Diagnostic::new(&rules::SAME_RANDOM, text).help(help)
+        } else {
+            if self.seen.len() < REMEMBERED {
+                self.seen.insert(body, row.number);
+                self.randoms.insert(random, row.number);
+            }
+            return None;
+        };
+        Some(found.at_line(&row.file, row.line))
     }
 }
 
@@ -73,18 +93,36 @@ mod tests {
         }
     }
 
+    fn check(same: &mut SameMessages, row: &DataRow, json: &str) -> Option<Diagnostic> {
+        let message: Message = serde_json::from_str(json).unwrap();
+        same.check(row, &message, json)
+    }
+
     #[test]
     fn the_same_message_with_another_random_is_the_same() {
         let mut same = SameMessages::default();
         let a = r#"{"GroupId":"g","Random":1,"MsgBody":[]}"#;
         let b = r#"{"GroupId":"g","Random":22,"MsgBody":[]}"#;
         let other_group = r#"{"GroupId":"h","Random":3,"MsgBody":[]}"#;
-        assert!(same.check(&row(1), a).is_none());
-        assert!(same.check(&row(2), other_group).is_none());
-        let warning = same.check(&row(3), b).unwrap();
+        assert!(check(&mut same, &row(1), a).is_none());
+        assert!(check(&mut same, &row(2), other_group).is_none());
+        let warning = check(&mut same, &row(3), b).unwrap();
         assert_eq!(warning.rule.name, "same-message");
         assert!(warning.message.contains("row 1"), "{}", warning.message);
         assert_eq!(warning.location.unwrap().line, 4);
+    }
+
+    #[test]
+    fn the_same_group_and_random_is_an_error_whatever_the_body() {
+        let mut same = SameMessages::default();
+        let a = r#"{"GroupId":"g","Random":7,"MsgBody":[]}"#;
+        let b = r#"{"GroupId":"g","Random":7,"MsgBody":[{"MsgType":"TIMFaceElem","MsgContent":{"Index":1}}]}"#;
+        let topic = r#"{"GroupId":"g","TopicId":"g@TOPIC#_t","Random":7,"MsgBody":[]}"#;
+        assert!(check(&mut same, &row(1), a).is_none());
+        assert!(check(&mut same, &row(2), topic).is_none());
+        let error = check(&mut same, &row(3), b).unwrap();
+        assert_eq!((error.rule.name, error.is_error()), ("same-random", true));
+        assert!(error.message.contains("row 1's"), "{}", error.message);
     }
 
     #[test]

@@ -73,7 +73,8 @@ rules! {
     EXTENSION = "extension", Warning, None, "message extensions asked for in an AVChatRoom or Community group, which has none";
     GROUP_TYPE = "group-type", Note, None, "the group type is unknown, so the type rules were not applied";
     // Over the messages of a batch.
-    SAME_MESSAGE = "same-message", Warning, None, "a data row that compiles to the same message, for the same group, as an earlier row: members would get it twice";
+    SAME_RANDOM = "same-random", Error, None, "a data row whose message has the same group and `Random` as an earlier row's: the server would drop it without a word";
+    SAME_MESSAGE = "same-message", Warning, None, "a data row that compiles to the same message, for the same group, as an earlier row: a batch should send each message once";
     // What the server says (preflight, `check --online`).
     GROUP_MISSING = "group-missing", Error, Some(10010), "the server knows no such group (preflight, `check --online`)";
     GROUP_TYPE_MISMATCH = "group-type-mismatch", Error, Some(10004), "the type the message is written for is not the group's type on the server";
