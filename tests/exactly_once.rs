@@ -243,3 +243,35 @@ fn a_journal_that_cannot_be_written_stops_the_run() {
         seen.journaled
     );
 }
+
+/// Only an HTTP 200 whose reply says `OK` counts as delivered. Any other 2xx, or a
+/// 200 reply without its `ActionStatus`, may follow a stored message: uncertain
+/// (exit 5, `maybe` in the journal), never delivered nor refused. A 4xx that is not a
+/// reply is refused: the endpoint is not Tencent IM.
+#[test]
+fn only_a_200_ok_reply_counts_as_delivered() {
+    for (group, code, state) in [
+        ("bare-1", 5, "unreachable"),
+        ("status-202-1", 5, "unreachable"),
+        ("status-418-1", 4, "refused"),
+    ] {
+        let dir = scratch(group);
+        let fake = watching(&dir.join("unused.journal"));
+        batch(&dir, &[group.to_owned()]);
+        let mut args = JOURNALLED.to_vec();
+        args.extend(["--retries", "0"]);
+        let output = send(&dir, &fake.endpoint(), &args);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(code), "{group}: {stderr}");
+        let lines = journal_lines(&dir.join("batch.journal"));
+        let last = lines.last().unwrap();
+        assert_eq!(last["state"], state, "{group}: {lines:?}");
+        assert_eq!(last["maybe"], code == 5, "{group}: {lines:?}");
+        if code == 4 {
+            assert!(
+                stderr.contains("did not answer like Tencent IM"),
+                "{stderr}"
+            );
+        }
+    }
+}

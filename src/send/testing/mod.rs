@@ -17,6 +17,8 @@
 //! | `echodrop-` | the same echo as a `MsgDropReason` of a success |
 //! | `hold-N-` | stored, but answered only once the test calls [`FakeIm::release`] (or after 9 s) |
 //! | `garbled-` | stored, but answered 200 with a body that is not a reply (a proxy's page) |
+//! | `bare-` | stored, but answered 200 with a reply without `ActionStatus` |
+//! | `status-CODE-` | stored, and an `OK` reply, but with HTTP status CODE (202, 418, ...) |
 //! | `ansi-` | `ErrorCode` 80001 with an `ErrorInfo` full of terminal escapes (ESC, OSC, BEL, CR, C1, DEL, bidi overrides), always |
 //! | `ansidrop-` | the same escapes as a `MsgDropReason` of a success |
 //! | `redirect-CODE-PORT-` | HTTP CODE (301, 302, ...) to `http://127.0.0.1:PORT/landing/page?` + the request's own query (UserSig included) + `#frag`, always |
@@ -450,9 +452,14 @@ fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) ->
         });
     }
     let reply = ok_reply(seen.stored.len() as u64, "");
-    if request.kind() == "garbled" {
+    match request.kind() {
         // Stored, but answered with something that is not a reply (a proxy's page).
-        return Answer::Json(200, json!("<html><body>OK</body></html>"), delay);
+        "garbled" => return Answer::Json(200, json!("<html><body>OK</body></html>"), delay),
+        // Stored, but the reply lacks its `ActionStatus`.
+        "bare" => return Answer::Json(200, json!({"ErrorCode": 0}), delay),
+        // Stored, and a reply that reads OK, but under another HTTP status.
+        "status" => return Answer::Json(request.number(1) as u16, reply, delay),
+        _ => {}
     }
     if request.kind() == "hold" && u64::from(attempt) <= request.number(1) {
         return Answer::Held(reply);
