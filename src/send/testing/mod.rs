@@ -18,6 +18,7 @@
 //! | `hold-N-` | stored, but answered only once the test calls [`FakeIm::release`] (or after 9 s) |
 //! | `garbled-` | stored, but answered 200 with a body that is not a reply (a proxy's page) |
 //! | `bare-` | stored, but answered 200 with a reply without `ActionStatus` |
+//! | `fail0-` | stored, but answered `ActionStatus` `FAIL` with `ErrorCode` 0 |
 //! | `status-CODE-` | stored, and an `OK` reply, but with HTTP status CODE (202, 418, ...) |
 //! | `ansi-` | `ErrorCode` 80001 with an `ErrorInfo` full of terminal escapes (ESC, OSC, BEL, CR, C1, DEL, bidi overrides), always |
 //! | `ansidrop-` | the same escapes as a `MsgDropReason` of a success |
@@ -457,6 +458,10 @@ fn answer(target: &str, body: &[u8], config: &FakeConfig, seen: &Mutex<Seen>) ->
         "garbled" => return Answer::Json(200, json!("<html><body>OK</body></html>"), delay),
         // Stored, but the reply lacks its `ActionStatus`.
         "bare" => return Answer::Json(200, json!({"ErrorCode": 0}), delay),
+        // A reply at odds with itself: no error code, but not OK either.
+        "fail0" => {
+            return Answer::Json(200, json!({"ActionStatus": "FAIL", "ErrorCode": 0}), delay)
+        }
         // Stored, and a reply that reads OK, but under another HTTP status.
         "status" => return Answer::Json(request.number(1) as u16, reply, delay),
         _ => {}
