@@ -277,3 +277,24 @@ fn only_a_200_ok_reply_counts_as_delivered() {
         }
     }
 }
+
+/// A message one of whose attempts may have arrived stays uncertain however the
+/// last attempt ended: a 10002 (which may have stored it), then HTTP 429 (which did
+/// not) ends unreachable with `maybe` in the journal, and a later run holds it back
+/// once the window has passed.
+#[test]
+fn an_attempt_that_may_have_arrived_keeps_the_message_uncertain() {
+    let dir = scratch("late429");
+    let fake = watching(&dir.join("unused.journal"));
+    batch(&dir, &["late429-a".to_owned()]);
+    let mut args = JOURNALLED.to_vec();
+    args.extend(["--retries", "1"]);
+    let output = send(&dir, &fake.endpoint(), &args);
+    assert_eq!(output.status.code(), Some(5), "{}", text(&output.stderr));
+    let lines = journal_lines(&dir.join("batch.journal"));
+    let last = lines.last().unwrap();
+    assert_eq!(
+        (last["state"].as_str(), last["maybe"].as_bool()),
+        (Some("unreachable"), Some(true))
+    );
+}

@@ -539,4 +539,33 @@ mod tests {
             (1400000000, "admin")
         );
     }
+
+    /// A UserSig the server calls expired (70001) is signed anew when timl has the
+    /// key, and the new one is used and redacted from then on.
+    #[test]
+    fn an_expired_usersig_is_signed_anew() {
+        let key = "0123456789abcdef";
+        let sender = Sender::new(Credentials {
+            sdkappid: 1400000000,
+            identifier: "admin".into(),
+            auth: crate::send::credentials::Auth::SecretKey(Secret::new(key)),
+            endpoint: "https://console.tim.qq.com".into(),
+        });
+        let first = sender.usersig().expose().to_owned();
+        // A UserSig is signed to the second: wait for the next one.
+        let signed = usersig::decode(&first).unwrap().time;
+        while usersig::now() <= signed {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(
+            !sender.renewed_after(70003),
+            "only 70001 is an expired UserSig"
+        );
+        assert_eq!(sender.usersig().expose(), first);
+        assert!(sender.renewed_after(70001));
+        let renewed = sender.usersig().expose().to_owned();
+        assert_ne!(renewed, first);
+        assert!(usersig::verify(&renewed, key, usersig::now()).is_ok());
+        assert_eq!(sender.redact(&renewed), "***");
+    }
 }

@@ -12,6 +12,7 @@
 //! | `slow-MS-N-` | an answer after MS milliseconds, then at once |
 //! | `final-CODE-` | `ErrorCode` CODE, always |
 //! | `then-A-B-` | `ErrorCode` A, then B from the second attempt on |
+//! | `late429-` | `ErrorCode` 10002 (which may have stored it), then HTTP 429 always |
 //! | `drop-` | success with a `MsgDropReason`, always |
 //! | `echo-` | `ErrorCode` 70003 with an `ErrorInfo` that echoes the UserSig it got and the key, each in many encodings (raw, percent-encoded in both cases, JSON-escaped, base64, MIME base64 wrapped at 76 columns, hex, UTF-16LE, HTML character references), and the UserSig's fields decoded (`TLS.sig` in those encodings too), always, UserSig checked or not |
 //! | `echodrop-` | the same echo as a `MsgDropReason` of a success |
@@ -376,6 +377,12 @@ fn injected(request: &Request<'_>, attempt: u32) -> Result<Duration, Answer> {
         "slow" if within(request.number(2)) => Ok(Duration::from_millis(request.number(1))),
         "final" => Err(error(request.number(1) as i64, "injected final error")),
         "then" if within(1) => Err(error(request.number(1) as i64, "injected")),
+        "late429" if within(1) => Err(error(10002, "injected")),
+        "late429" => Err(Answer::Json(
+            429,
+            json!({"error": "slow down"}),
+            Duration::ZERO,
+        )),
         "then" => Err(error(request.number(2) as i64, "injected final error")),
         "drop" => Err(Answer::Json(
             200,
