@@ -298,3 +298,25 @@ fn an_attempt_that_may_have_arrived_keeps_the_message_uncertain() {
         (Some("unreachable"), Some(true))
     );
 }
+
+/// `--retries N` means N more attempts, no more: a group whose first three answers
+/// are HTTP 500 gets two requests with `--retries 1`, and the message ends
+/// unreachable (it may have arrived).
+#[test]
+fn retries_are_counted() {
+    let dir = scratch("retries");
+    let fake = watching(&dir.join("unused.journal"));
+    batch(&dir, &["http500-3-a".to_owned()]);
+    let mut args = JOURNALLED.to_vec();
+    args.extend(["--retries", "1"]);
+    let output = send(&dir, &fake.endpoint(), &args);
+    assert_eq!(output.status.code(), Some(5), "{}", text(&output.stderr));
+    assert_eq!(fake.seen().requests.len(), 2);
+    // One `sending` line, before the first request only.
+    let lines = journal_lines(&dir.join("batch.journal"));
+    let sending = lines
+        .iter()
+        .filter(|line| line["state"] == "sending")
+        .count();
+    assert_eq!(sending, 1, "{lines:?}");
+}

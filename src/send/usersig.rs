@@ -148,6 +148,15 @@ mod tests {
     }
 
     #[test]
+    fn long_identifiers_decode() {
+        // The claims of a 3,000-character identifier take over 3 KB: still read.
+        let identifier = "a".repeat(3000);
+        let usersig = sign(KEY, 1, &identifier, 1000, 60);
+        assert_eq!(decode(&usersig).unwrap().identifier, identifier);
+        assert_eq!(verify(&usersig, KEY, 1000).unwrap().identifier, identifier);
+    }
+
+    #[test]
     fn wrong_key_expiry_and_garbage_are_refused() {
         let usersig = sign(KEY, 1, "admin", 1000, 60);
         assert_eq!(verify(&usersig, "other", 1001), Err(Invalid::BadSignature));
