@@ -48,7 +48,7 @@ pub(super) fn check_group_type(
             }
         }
         GroupType::AVChatRoom => {
-            if message.online_only.is_some() {
+            if message.online_only.is_some_and(|flag| flag > 0) {
                 out.push(
                     Diagnostic::new(
                         &rules::AVCHATROOM_ONLINE_ONLY,

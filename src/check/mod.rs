@@ -389,6 +389,30 @@ mod tests {
         diagnostics.iter().map(|d| d.rule.name).collect()
     }
 
+    /// `OnlineOnlyFlag: 0` (from a `.json` input) is the flag off: neither
+    /// `online-only` rule applies; 1 is on, and both do.
+    #[test]
+    fn online_only_zero_is_off() {
+        for flag in [0, 1] {
+            let on = flag == 1;
+            let mut work = message("@TGS#2C5SZEAEF", "hi");
+            work.online_only = Some(flag);
+            work.send_control = vec![crate::message::SendControl::NoUnread];
+            let options = |group_type| CheckOptions {
+                group_type: Some(group_type),
+                ..CheckOptions::default()
+            };
+            let found = check(&work, &options(GroupType::Work));
+            let found = names(&found);
+            assert_eq!(found.contains(&"online-only-control"), on, "{found:?}");
+            let mut live = message("@TGS#2C5SZEAEF", "hi");
+            live.online_only = Some(flag);
+            let found = check(&live, &options(GroupType::AVChatRoom));
+            let found = names(&found);
+            assert_eq!(found.contains(&"avchatroom-online-only"), on, "{found:?}");
+        }
+    }
+
     #[test]
     fn clean_message_has_only_the_type_note() {
         assert_eq!(
