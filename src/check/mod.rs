@@ -413,6 +413,33 @@ mod tests {
         }
     }
 
+    /// A custom-only message with no `desc` pushes nothing, unless push is off
+    /// anyway (`PushFlag` 1).
+    #[test]
+    fn a_silent_custom_message_is_a_warning_unless_push_is_off() {
+        for (flag, warned) in [(None, true), (Some(0), true), (Some(1), false)] {
+            let mut custom = message("@TGS#2C5SZEAEF", "");
+            custom.body = vec![Element::TIMCustomElem(CustomElem {
+                data: "{}".into(),
+                desc: None,
+                ext: None,
+                sound: None,
+            })];
+            custom.push = flag.map(|flag| crate::message::OfflinePush {
+                flag,
+                title: Some("Sale".into()),
+                ..crate::message::OfflinePush::default()
+            });
+            let found = check(&custom, &CheckOptions::default());
+            let found = names(&found);
+            assert_eq!(
+                found.contains(&"silent-custom"),
+                warned,
+                "{flag:?}: {found:?}"
+            );
+        }
+    }
+
     #[test]
     fn clean_message_has_only_the_type_note() {
         assert_eq!(
