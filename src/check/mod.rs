@@ -440,6 +440,55 @@ mod tests {
         }
     }
 
+    /// `push-size` names the field that is over, or the larger of the two.
+    #[test]
+    fn push_size_points_at_the_larger_field() {
+        let big = "x".repeat(MAX_PUSH_BYTES + 1);
+        let small = "y".repeat(10);
+        for (desc, ext, said, path) in [
+            (Some(&big), None, "`push.desc` is", "OfflinePushInfo.Desc"),
+            (None, Some(&big), "`push.ext` is", "OfflinePushInfo.Ext"),
+            (
+                Some(&big),
+                Some(&small),
+                "`push.desc` and `push.ext` are",
+                "OfflinePushInfo.Desc",
+            ),
+            (
+                Some(&small),
+                Some(&big),
+                "`push.desc` and `push.ext` are",
+                "OfflinePushInfo.Ext",
+            ),
+            (
+                Some(&big),
+                Some(&big),
+                "`push.desc` and `push.ext` are",
+                "OfflinePushInfo.Desc",
+            ),
+        ] {
+            let mut pushed = message("@TGS#2C5SZEAEF", "hi");
+            pushed.push = Some(crate::message::OfflinePush {
+                desc: desc.cloned(),
+                ext: ext.cloned(),
+                ..crate::message::OfflinePush::default()
+            });
+            let found = check(&pushed, &CheckOptions::default());
+            let size = found.iter().find(|d| d.rule.name == "push-size");
+            let size = size.unwrap_or_else(|| panic!("no push-size for `{said}` at {path}"));
+            assert!(size.message.starts_with(said), "{}", size.message);
+            assert_eq!(size.path.as_deref(), Some(path), "{}", size.message);
+        }
+        // At the limit exactly: no warning.
+        let mut pushed = message("@TGS#2C5SZEAEF", "hi");
+        pushed.push = Some(crate::message::OfflinePush {
+            desc: Some("d".repeat(MAX_PUSH_BYTES)),
+            ..crate::message::OfflinePush::default()
+        });
+        let found = check(&pushed, &CheckOptions::default());
+        assert!(!names(&found).contains(&"push-size"), "{found:?}");
+    }
+
     #[test]
     fn clean_message_has_only_the_type_note() {
         assert_eq!(
