@@ -288,9 +288,12 @@ fn an_attempt_that_may_have_arrived_keeps_the_message_uncertain() {
     let fake = watching(&dir.join("unused.journal"));
     batch(&dir, &["late429-a".to_owned()]);
     let mut args = JOURNALLED.to_vec();
-    args.extend(["--retries", "1"]);
+    args.extend(["--retries", "1", "--format", "json"]);
     let output = send(&dir, &fake.endpoint(), &args);
     assert_eq!(output.status.code(), Some(5), "{}", text(&output.stderr));
+    // The report says so too.
+    let report: serde_json::Value = serde_json::from_str(text(&output.stdout).trim()).unwrap();
+    assert_eq!(report["maybe_arrived"], true, "{report}");
     let lines = journal_lines(&dir.join("batch.journal"));
     let last = lines.last().unwrap();
     assert_eq!(
