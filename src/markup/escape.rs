@@ -1,7 +1,7 @@
 //! Escapes both ways: text to markup that compiles back to exactly that text, and
 //! the JSON escapes of quoted strings to text.
 
-use super::placeholder::{is_reserved, VALUE_END, VALUE_START};
+use super::placeholder::{is_reserved, VALUE_START};
 
 /// Escapes `text` so that, as a body, it is plain text with no mention, element or
 /// escape: every `\`, `@` and `[` gets a backslash, and so does a leading `-` (which
@@ -24,18 +24,8 @@ pub fn decode_json_escapes(raw: &str) -> Result<String, (usize, usize, String)> 
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
-        if c == VALUE_START {
-            // A template value is data: copied as it is, escapes and all (markers
-            // too: the value is filled in later, see `shape`).
-            out.push(c);
-            for (_, c) in chars.by_ref() {
-                out.push(c);
-                if c == VALUE_END {
-                    break;
-                }
-            }
-            continue;
-        }
+        // A template value's placeholder (`\u{E000}v12\u{E001}`, filled in later,
+        // see `shape`) holds no backslash: it is copied like any text.
         if c != '\\' {
             out.push(c);
             continue;
