@@ -54,6 +54,16 @@ const GUTTER: Style = Style::new()
 
 const TAB: &str = "    ";
 
+/// ` --> file:line:col (path)` and a line break.
+fn place_line(gutter: &str, arrow: &str, l: &Location, path: &str) -> String {
+    format!(
+        "{gutter}{arrow} {}:{}:{}{path}\n",
+        printable(&l.file),
+        l.line,
+        l.column
+    )
+}
+
 /// `error[rule]: message` and a line break.
 fn head_line(diagnostic: &Diagnostic, colour: Colour) -> String {
     let severity = diagnostic.severity;
@@ -82,24 +92,12 @@ pub fn human(diagnostic: &Diagnostic, colour: Colour) -> String {
     match location {
         // A position without its text (a data file read as a stream) shows no source.
         Some(l) if l.line > 0 && l.source_line.is_empty() && l.end_column <= 1 => {
-            let _ = writeln!(
-                out,
-                "{gutter}{arrow} {}:{}:{}{path}",
-                printable(&l.file),
-                l.line,
-                l.column
-            );
+            out.push_str(&place_line(&gutter, &arrow, l, &path));
         }
         Some(l) if l.line > 0 => {
             let cut_here = windowed(l);
             let l = cut_here.as_ref().unwrap_or(l);
-            let _ = writeln!(
-                out,
-                "{gutter}{arrow} {}:{}:{}{path}",
-                printable(&l.file),
-                l.line,
-                l.column
-            );
+            out.push_str(&place_line(&gutter, &arrow, l, &path));
             // A window cut from a long line starts with `...`.
             let cut = if l.source_column > 1 { "..." } else { "" };
             let shown = format!("{cut}{}", printable(&l.source_line));
@@ -154,14 +152,7 @@ pub fn more_rows(first: &Diagnostic, more: usize, rows: &[usize], colour: Colour
     // A place in the data file was the first row's line: not shown for the others.
     let place = first.location.as_ref();
     if let Some(l) = place.filter(|l| l.line > 0 && Some(&*l.file) != row_file) {
-        let arrow = colour.paint(GUTTER, "-->");
-        let _ = writeln!(
-            out,
-            " {arrow} {}:{}:{}",
-            printable(&l.file),
-            l.line,
-            l.column
-        );
+        out.push_str(&place_line(" ", &colour.paint(GUTTER, "-->"), l, ""));
     }
     let noun = if more == 1 { "row" } else { "rows" };
     let file = first
