@@ -5,12 +5,13 @@
 //! callback one at a time, so a million rows never sit in memory together.
 
 use std::collections::BTreeMap;
+use std::hash::RandomState;
 use std::path::Path;
 use std::sync::{mpsc, Arc, Mutex};
 
 use minijinja::value::Serde;
 
-use crate::compile::same_message::SameMessages;
+use crate::compile::same_message::{Fingerprints, SameMessages};
 use crate::compile::{compile_file, compile_template, Compiled, InputKind, Options};
 use crate::diag::DataRow;
 use crate::error::Error;
@@ -78,6 +79,7 @@ pub fn compile_input(
         return Ok(OutputShape::Single);
     };
     let file: Arc<str> = Arc::from(rows.display().to_string());
+    let keys = RandomState::new();
     let compile_row = |row: Row| {
         let (number, line) = (row.number, row.line);
         let mut compiled = match row.into_vars() {
@@ -97,6 +99,10 @@ pub fn compile_input(
             };
             for diagnostic in &mut compiled.diagnostics {
                 diagnostic.row = Some(Box::new(row.clone()));
+            }
+            // Taken here, on the compiling thread: only the comparing is in order.
+            if let (Some(message), Some(json)) = (&compiled.message, &compiled.json) {
+                compiled.fingerprints = Some(Fingerprints::of(&keys, message, json));
             }
             compiled.row = Some(row);
         }
@@ -126,11 +132,10 @@ pub fn compile_input(
 
 /// Adds to a row's result what `same` finds of its message against earlier rows'.
 fn compare(same: &mut SameMessages, compiled: &mut Compiled) {
-    let seen = (&compiled.row, &compiled.message, &compiled.json);
-    let (Some(row), Some(message), Some(json)) = seen else {
+    let (Some(row), Some(fingerprints)) = (&compiled.row, compiled.fingerprints) else {
         return;
     };
-    if let Some(mut found) = same.check(row, message, json) {
+    if let Some(mut found) = same.check(row, fingerprints) {
         found.row = Some(Box::new(row.clone()));
         if found.is_error() {
             // Never sent, nor written.

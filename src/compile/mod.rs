@@ -10,7 +10,7 @@
 
 pub mod batch;
 pub mod json_input;
-mod same_message;
+pub mod same_message;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -99,6 +99,8 @@ pub struct Compiled {
     pub marks: Vec<MentionMark>,
     /// The data row it was compiled for, in a batch.
     pub row: Option<DataRow>,
+    /// What a batch compares with its other rows' messages.
+    pub fingerprints: Option<same_message::Fingerprints>,
 }
 
 impl Compiled {

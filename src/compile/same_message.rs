@@ -14,41 +14,50 @@ use crate::message::Message;
 /// memory stays flat (a few MB) however many rows there are.
 pub const REMEMBERED: usize = 100_000;
 
-/// What the batch has seen: a fingerprint of each message but its `Random`, with
-/// the first row that gave it.
-#[derive(Default)]
-pub(crate) struct SameMessages {
-    seen: HashMap<u64, usize>,
-    /// A fingerprint of each message's group, topic and `Random`, likewise.
-    randoms: HashMap<u64, usize>,
-    keys: RandomState,
+/// What the batch compares of a message: a fingerprint of all of it but its `Random`,
+/// and one of its group, topic and `Random`. Taken where the message is compiled (on
+/// any thread), compared in row order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fingerprints {
+    body: u64,
+    random: u64,
 }
 
-impl SameMessages {
-    /// The warning for `row`, whose message is `message` (`json`, compact), when an
-    /// earlier row compiled to the same message (but for `Random`); else the error
-    /// when an earlier row's message has the same group and `Random`.
-    pub(crate) fn check(
-        &mut self,
-        row: &DataRow,
-        message: &Message,
-        json: &str,
-    ) -> Option<Diagnostic> {
-        let mut hasher = self.keys.build_hasher();
+impl Fingerprints {
+    /// The fingerprints of `message`, whose compact JSON is `json`, under `keys` (one
+    /// for the whole batch).
+    pub(crate) fn of(keys: &RandomState, message: &Message, json: &str) -> Fingerprints {
+        let mut hasher = keys.build_hasher();
         let (before, after) = around_random(json);
         before.hash(&mut hasher);
         after.hash(&mut hasher);
-        let body = hasher.finish();
-        let random = self
-            .keys
-            .hash_one((&message.group_id, &message.topic_id, message.random));
-        let found = if let Some(&first) = self.seen.get(&body) {
+        Fingerprints {
+            body: hasher.finish(),
+            random: keys.hash_one((&message.group_id, &message.topic_id, message.random)),
+        }
+    }
+}
+
+/// What the batch has seen: each message's fingerprints, with the first row that
+/// gave them.
+#[derive(Default)]
+pub(crate) struct SameMessages {
+    seen: HashMap<u64, usize>,
+    randoms: HashMap<u64, usize>,
+}
+
+impl SameMessages {
+    /// The warning for `row` when an earlier row compiled to the same message (but
+    /// for `Random`); else the error when an earlier row's message has the same group
+    /// and `Random`.
+    pub(crate) fn check(&mut self, row: &DataRow, found: Fingerprints) -> Option<Diagnostic> {
+        let found = if let Some(&first) = self.seen.get(&found.body) {
             let text = format!(
                 "this row compiles to the same message as row {first}: a batch sends each message once (`timl send` refuses a batch that repeats one)"
             );
             let help = "give the template a column that differs from row to row, or remove the repeated row";
             Diagnostic::new(&rules::SAME_MESSAGE, text).help(help)
-        } else if let Some(&first) = self.randoms.get(&random) {
+        } else if let Some(&first) = self.randoms.get(&found.random) {
             let text = format!(
                 "this row's message has the same group and Random as row {first}'s: the server would keep that one and drop this one without a word"
             );
@@ -57,8 +66,8 @@ impl SameMessages {
             Diagnostic::new(&rules::SAME_RANDOM, text).help(help)
         } else {
             if self.seen.len() < REMEMBERED {
-                self.seen.insert(body, row.number);
-                self.randoms.insert(random, row.number);
+                self.seen.insert(found.body, row.number);
+                self.randoms.insert(found.random, row.number);
             }
             return None;
         };
@@ -94,8 +103,9 @@ mod tests {
     }
 
     fn check(same: &mut SameMessages, row: &DataRow, json: &str) -> Option<Diagnostic> {
+        thread_local!(static KEYS: RandomState = RandomState::new());
         let message: Message = serde_json::from_str(json).unwrap();
-        same.check(row, &message, json)
+        KEYS.with(|keys| same.check(row, Fingerprints::of(keys, &message, json)))
     }
 
     #[test]
