@@ -28,7 +28,7 @@ mod undefined;
 mod value_budget;
 pub mod watchdog;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
 use std::rc::Rc;
@@ -63,6 +63,9 @@ pub struct Template {
     sources: Sources,
     /// Identifies this template in the per-thread cache of parsed shapes.
     id: u64,
+    /// The variables the main template reads but never sets (functions aside): found
+    /// once, for the first rendering that meets an undefined one (see `undefined`).
+    unset: OnceLock<HashSet<String>>,
 }
 
 thread_local! {
@@ -139,6 +142,7 @@ impl Template {
             name: path.to_owned(),
             sources,
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            unset: OnceLock::new(),
         };
         let added = watchdog::guard(path, || {
             template

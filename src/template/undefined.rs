@@ -98,14 +98,21 @@ pub(super) fn all_undefined(
 /// The variables the main template reads but never sets, that the rendering has no
 /// value for (and that are no function, such as `range`).
 fn missing_names(template: &Template, context: &Value) -> HashSet<String> {
-    let Ok(main) = template.env.get_template(&template.name) else {
-        return HashSet::new();
-    };
-    let globals: HashSet<&str> = template.env.globals().map(|(name, _)| name).collect();
-    main.undeclared_variables(false)
-        .into_iter()
-        .filter(|name| !globals.contains(name.as_str()))
+    // Parsed again by minijinja: once a template, not once a failing row.
+    let unset = template.unset.get_or_init(|| {
+        let Ok(main) = template.env.get_template(&template.name) else {
+            return HashSet::new();
+        };
+        let globals: HashSet<&str> = template.env.globals().map(|(name, _)| name).collect();
+        main.undeclared_variables(false)
+            .into_iter()
+            .filter(|name| !globals.contains(name.as_str()))
+            .collect()
+    });
+    unset
+        .iter()
         .filter(|name| !context.get_attr(name).is_ok_and(|v| !v.is_undefined()))
+        .cloned()
         .collect()
 }
 
