@@ -7,8 +7,8 @@ use clap::builder::RangedU64ValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::app::config::{
-    CheckConfig, Command, CompileConfig, ExplainConfig, Format, InputPath, Online, PreviewConfig,
-    RecallConfig, SendConfig, Shell, ShowConfig, UsersigConfig, Variables,
+    CheckConfig, Command, CompileConfig, ExplainConfig, FacesConfig, Format, InputPath, Online,
+    PreviewConfig, RecallConfig, SendConfig, Shell, ShowConfig, UsersigConfig, Variables,
 };
 use crate::app::input::write_stdout;
 use crate::app::outcome::Outcome;
@@ -80,6 +80,11 @@ enum CliCommand {
     /// environment, which timl.toml); the secret only as "set".
     #[command(after_help = "Examples:\n  timl config\n  timl config --profile staging")]
     Config(ConfigArgs),
+    /// List the emoji and stickers in use: TUIKit's, an app's (`--faces`), or both.
+    #[command(
+        after_help = "Examples:\n  timl faces\n  timl faces --faces faces.toml --format json"
+    )]
+    Faces(FacesArgs),
     /// List every rule: name, severity, the server error it prevents, what it checks.
     Rules,
     /// Explain a rule, with an example of the mistake and of the fix.
@@ -437,6 +442,23 @@ struct CommonArgs {
         value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_MAX_BYTES as u64)
     )]
     max_bytes: usize,
+
+    /// An app's own face catalog (TOML: its emoji and sticker groups), used with
+    /// TUIKit's unless it says `builtin = false`; else `faces` in `timl.toml`.
+    /// Example: `--faces faces.toml`.
+    #[arg(long, value_name = "FILE")]
+    faces: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct FacesArgs {
+    /// An app's own face catalog to list with (or instead of) TUIKit's.
+    #[arg(long, value_name = "FILE")]
+    faces: Option<PathBuf>,
+
+    /// `human` (aligned columns) or `json` (one object per line).
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    format: FormatArg,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -492,19 +514,20 @@ fn input_path(text: String) -> InputPath {
 }
 
 impl CommonArgs {
-    fn into_options(self) -> Options {
+    fn into_options(self) -> (Options, Option<PathBuf>) {
         let random = match (self.random, self.fresh_random) {
             (Some(n), _) => RandomChoice::Fixed(n),
             (None, true) => RandomChoice::Fresh,
             (None, false) => RandomChoice::Derived,
         };
-        Options {
+        let options = Options {
             group: self.group,
             group_type: self.group_type,
             random,
             max_bytes: self.max_bytes,
-            facts: None,
-        }
+            ..Options::default()
+        };
+        (options, self.faces)
     }
 }
 
@@ -581,31 +604,39 @@ impl Cli {
     /// The command this command line asks for, as plain config.
     pub fn into_command(self) -> Command {
         match self.command {
-            CliCommand::Send(args) => Command::Send(SendConfig {
-                inputs: args.inputs.into_iter().map(input_path).collect(),
-                variables: args.variables.into_variables(),
-                options: args.common.into_options(),
-                credentials: args.credentials.into_flags(),
-                deliver: DeliverOptions {
-                    rate: args.rate,
-                    concurrency: args.concurrency,
-                    retries: args.retries,
-                    resend_uncertain: args.resend_uncertain,
-                },
-                journal: args.journal,
-                dry_run: args.dry_run,
-                format: args.format.format(),
-                preflight: !args.no_preflight,
-                check_members: args.members.check_members,
-            }),
-            CliCommand::Preview(args) => Command::Preview(PreviewConfig {
-                input: input_path(args.input),
-                output: args.output,
-                variables: args.variables.into_variables(),
-                options: args.common.into_options(),
-                remote: !args.no_remote,
-                serve: args.serve,
-            }),
+            CliCommand::Send(args) => {
+                let (options, faces) = args.common.into_options();
+                Command::Send(SendConfig {
+                    inputs: args.inputs.into_iter().map(input_path).collect(),
+                    variables: args.variables.into_variables(),
+                    options,
+                    faces,
+                    credentials: args.credentials.into_flags(),
+                    deliver: DeliverOptions {
+                        rate: args.rate,
+                        concurrency: args.concurrency,
+                        retries: args.retries,
+                        resend_uncertain: args.resend_uncertain,
+                    },
+                    journal: args.journal,
+                    dry_run: args.dry_run,
+                    format: args.format.format(),
+                    preflight: !args.no_preflight,
+                    check_members: args.members.check_members,
+                })
+            }
+            CliCommand::Preview(args) => {
+                let (options, faces) = args.common.into_options();
+                Command::Preview(PreviewConfig {
+                    input: input_path(args.input),
+                    output: args.output,
+                    variables: args.variables.into_variables(),
+                    options,
+                    faces,
+                    remote: !args.no_remote,
+                    serve: args.serve,
+                })
+            }
             CliCommand::Recall(args) => Command::Recall(RecallConfig {
                 journal: args.journal,
                 groups: args.groups,
@@ -619,11 +650,19 @@ impl Cli {
                 credentials: args.credentials.into_flags(),
                 expire: args.expire,
             }),
-            CliCommand::Compile(args) => Command::Compile(CompileConfig {
-                input: input_path(args.input),
-                output: args.output,
-                variables: args.variables.into_variables(),
-                options: args.common.into_options(),
+            CliCommand::Compile(args) => {
+                let (options, faces) = args.common.into_options();
+                Command::Compile(CompileConfig {
+                    input: input_path(args.input),
+                    output: args.output,
+                    variables: args.variables.into_variables(),
+                    options,
+                    faces,
+                })
+            }
+            CliCommand::Faces(args) => Command::Faces(FacesConfig {
+                faces: args.faces,
+                format: args.format.format(),
             }),
             CliCommand::Config(args) => Command::Config(ShowConfig {
                 credentials: args.credentials.into_flags(),
@@ -637,20 +676,21 @@ impl Cli {
                 ShellArg::Powershell => Shell::Powershell,
             }),
             CliCommand::Man => Command::Man,
-            CliCommand::Check(args) => Command::Check(CheckConfig {
-                inputs: args.inputs.into_iter().map(input_path).collect(),
-                format: match args.format {
-                    FormatArg::Human => Format::Human,
-                    FormatArg::Json => Format::Json,
-                },
-                deny_warnings: args.deny_warnings,
-                variables: args.variables.into_variables(),
-                options: args.common.into_options(),
-                online: args.online.then(|| Online {
-                    credentials: args.credentials.into_flags(),
-                    check_members: args.members.check_members,
-                }),
-            }),
+            CliCommand::Check(args) => {
+                let (options, faces) = args.common.into_options();
+                Command::Check(CheckConfig {
+                    inputs: args.inputs.into_iter().map(input_path).collect(),
+                    format: args.format.format(),
+                    deny_warnings: args.deny_warnings,
+                    variables: args.variables.into_variables(),
+                    options,
+                    faces,
+                    online: args.online.then(|| Online {
+                        credentials: args.credentials.into_flags(),
+                        check_members: args.members.check_members,
+                    }),
+                })
+            }
         }
     }
 }

@@ -39,6 +39,8 @@ pub struct CompileConfig {
     pub variables: Variables,
     /// Settings for compiling.
     pub options: Options,
+    /// `--faces FILE`: an app's face catalog (else `timl.toml`'s `faces`, else TUIKit's).
+    pub faces: Option<PathBuf>,
 }
 
 /// `timl check`.
@@ -54,6 +56,8 @@ pub struct CheckConfig {
     pub variables: Variables,
     /// Settings for compiling.
     pub options: Options,
+    /// `--faces FILE`: an app's face catalog (else `timl.toml`'s `faces`, else TUIKit's).
+    pub faces: Option<PathBuf>,
     /// `--online`: ask the server about the groups too.
     pub online: Option<Online>,
 }
@@ -90,6 +94,8 @@ pub struct SendConfig {
     pub variables: Variables,
     /// Settings for compiling.
     pub options: Options,
+    /// `--faces FILE`: an app's face catalog (else `timl.toml`'s `faces`, else TUIKit's).
+    pub faces: Option<PathBuf>,
     /// Where the credentials come from.
     pub credentials: CredentialFlags,
     /// Rate, concurrency, retries.
@@ -126,6 +132,8 @@ pub struct PreviewConfig {
     pub variables: Variables,
     /// Settings for compiling.
     pub options: Options,
+    /// `--faces FILE`: an app's face catalog (else `timl.toml`'s `faces`, else TUIKit's).
+    pub faces: Option<PathBuf>,
     /// Load the messages' pictures (not `--no-remote`).
     pub remote: bool,
     /// `--serve`: serve the page on 127.0.0.1 and draw it again on changes.
@@ -151,6 +159,15 @@ pub struct RecallConfig {
     pub credentials: CredentialFlags,
 }
 
+/// `timl faces`.
+#[derive(Debug, Clone)]
+pub struct FacesConfig {
+    /// `--faces FILE`.
+    pub faces: Option<PathBuf>,
+    /// How to print the catalog.
+    pub format: Format,
+}
+
 /// A command to run.
 #[derive(Debug, Clone)]
 pub enum Command {
@@ -168,6 +185,8 @@ pub enum Command {
     Preview(PreviewConfig),
     /// Show the credential settings and where they came from.
     Config(ShowConfig),
+    /// List the face catalog in use.
+    Faces(FacesConfig),
     /// List the rules.
     Rules,
     /// Explain one rule.
@@ -179,6 +198,17 @@ pub enum Command {
 }
 
 impl Command {
+    /// The compile settings and the `--faces` file of a command that compiles.
+    pub fn compile_options(&mut self) -> Option<(&mut Options, Option<&std::path::Path>)> {
+        match self {
+            Command::Compile(c) => Some((&mut c.options, c.faces.as_deref())),
+            Command::Check(c) => Some((&mut c.options, c.faces.as_deref())),
+            Command::Send(c) => Some((&mut c.options, c.faces.as_deref())),
+            Command::Preview(c) => Some((&mut c.options, c.faces.as_deref())),
+            _ => None,
+        }
+    }
+
     /// The credential flags of a command that talks to the server.
     pub fn credential_flags(&mut self) -> Option<&mut CredentialFlags> {
         match self {
@@ -189,6 +219,7 @@ impl Command {
             Command::Config(config) => Some(&mut config.credentials),
             Command::Compile(_)
             | Command::Preview(_)
+            | Command::Faces(_)
             | Command::Rules
             | Command::Explain(_)
             | Command::Completions(_)

@@ -11,6 +11,7 @@ mod check;
 pub mod cli;
 mod compile;
 pub mod config;
+mod faces;
 mod input;
 mod outcome;
 mod output;
@@ -31,7 +32,10 @@ use config::Command;
 pub use outcome::Outcome;
 
 /// Runs `command`.
-pub fn run(command: Command) -> Result<Outcome, Error> {
+pub fn run(mut command: Command) -> Result<Outcome, Error> {
+    if let Some((options, file)) = command.compile_options() {
+        options.faces = faces::catalog(file)?;
+    }
     // A template needs microseconds; two seconds is work the fuel missed.
     crate::template::watchdog::enable(std::time::Duration::from_secs(2));
     crate::template::budget::enable();
@@ -43,6 +47,7 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
         Command::Recall(config) => recall::recall_command(config),
         Command::Preview(config) => preview::preview(config),
         Command::Config(config) => show_config::show_config(config),
+        Command::Faces(config) => faces::list_faces(config),
         Command::Rules => rules::list_rules(),
         Command::Explain(config) => rules::explain(config),
         Command::Completions(shell) => cli::completions(shell),

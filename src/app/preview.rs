@@ -36,7 +36,7 @@ pub(super) fn preview(config: PreviewConfig) -> Result<Outcome, Error> {
 fn render(config: &PreviewConfig, live: Option<(u64, String)>) -> Result<(String, usize), Error> {
     let input = &config.input;
     let (name, bytes) = read_input(input, input_cap(input, &config.options))?;
-    let mut collector = Collector::new(config.remote);
+    let mut collector = Collector::new(config.remote, config.options.faces.clone());
     let mut errors = 0;
     let mut row = 0;
     compile_input(

@@ -4,6 +4,7 @@
 //! exactly the checks a template gets. Each diagnostic names a JSON path; the entry
 //! points turn it into a source position.
 
+pub mod faces;
 pub mod facts;
 mod group_type;
 

@@ -25,6 +25,8 @@ use crate::markup::lower::{lower, MentionMark};
 use crate::markup::parse::parse;
 use crate::markup::source::without_bom;
 use crate::message::encode::Encoded;
+use crate::message::faces::scan::TextPiece;
+use crate::message::faces::Catalog;
 use crate::message::group::GroupType;
 use crate::message::random::{self, RandomChoice};
 use crate::message::Message;
@@ -44,6 +46,8 @@ pub struct Options {
     pub max_bytes: usize,
     /// What the server says of the target groups (a preflight), when it was asked.
     pub facts: Option<Arc<GroupFacts>>,
+    /// The emoji and stickers members' apps know (`--faces`; TUIKit's by default).
+    pub faces: Arc<Catalog>,
 }
 
 impl Default for Options {
@@ -54,6 +58,7 @@ impl Default for Options {
             random: RandomChoice::Derived,
             max_bytes: DEFAULT_MAX_BYTES,
             facts: None,
+            faces: Catalog::shared_builtin(),
         }
     }
 }
@@ -306,7 +311,7 @@ fn compile_document(
     origin: &Origin<'_>,
     options: &Options,
 ) -> Compiled {
-    let (lowered, more) = lower(document);
+    let (lowered, more) = lower(document, &options.faces);
     diagnostics.extend(more);
     let group_type = options.group_type.or(lowered.group_type);
     let spans = &lowered.spans;
@@ -323,6 +328,7 @@ fn compile_document(
     let checked = Checked {
         options: &checks,
         unset_by_errors: &lowered.unset_by_errors,
+        texts: &lowered.texts,
     };
     let mut compiled = finish(
         origin,
@@ -380,6 +386,7 @@ fn compile_json_at(
             let checked = Checked {
                 options: &checks,
                 unset_by_errors: &[],
+                texts: &[],
             };
             finish(&origin, message, checked, Vec::new(), options, locate)
         }
@@ -397,6 +404,8 @@ struct Checked<'a> {
     /// Fields left unset because their values had syntax errors: complaints about
     /// them would only repeat those errors.
     unset_by_errors: &'a [&'static str],
+    /// Where each piece of the text elements came from (markup only).
+    texts: &'a [TextPiece],
 }
 
 fn finish(
@@ -434,6 +443,11 @@ fn finish(
             .into_iter()
             .filter(|d| !unset(d)),
     );
+    diagnostics.extend(check::faces::check_faces(
+        &message,
+        &options.faces,
+        checked.texts,
+    ));
     let mut compiled = finish_diagnostics(origin, Some(message), diagnostics, locate);
     compiled.group_type = checks.group_type;
     if compiled.message.is_some() {

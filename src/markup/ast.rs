@@ -54,6 +54,10 @@ pub struct HeaderEntry {
 pub enum Inline {
     /// Literal text (escapes already applied).
     Text(Spanned<String>),
+    /// The text of a template value printed in the body: data, never markup (the
+    /// parse of a rendering reads a value as text; its row's values are put back
+    /// as these).
+    Value(Spanned<String>),
     /// `@id` or `@all` written inline.
     Mention(Spanned<String>),
     /// `[name args...]`.
@@ -67,6 +71,10 @@ pub enum ElementKind {
     At,
     /// `[face index "data"]`
     Face,
+    /// `[emoji name]`: a small emoji's key in the text.
+    Emoji,
+    /// `[sticker name]`: a big sticker's face element.
+    Sticker,
     /// `[location lat lon "desc"]`
     Location,
     /// `[custom data=... desc=... ext=... sound=...]`
@@ -83,9 +91,11 @@ pub enum ElementKind {
 
 impl ElementKind {
     /// Every element, for "did you mean".
-    pub const ALL: [ElementKind; 8] = [
+    pub const ALL: [ElementKind; 10] = [
         ElementKind::At,
         ElementKind::Face,
+        ElementKind::Emoji,
+        ElementKind::Sticker,
         ElementKind::Location,
         ElementKind::Custom,
         ElementKind::Image,
@@ -99,6 +109,8 @@ impl ElementKind {
         match self {
             ElementKind::At => "at",
             ElementKind::Face => "face",
+            ElementKind::Emoji => "emoji",
+            ElementKind::Sticker => "sticker",
             ElementKind::Location => "location",
             ElementKind::Custom => "custom",
             ElementKind::Image => "image",

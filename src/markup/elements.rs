@@ -14,6 +14,7 @@ use crate::diag::Diagnostic;
 use crate::diag::Span;
 use crate::markup::ast::{self, ArgValue, ElementKind};
 use crate::markup::signature::{list_params, signature, Kind, Param, Signature};
+use crate::message::faces::Catalog;
 use crate::message::{
     Coordinate, CustomElem, Element, FaceElem, FileElem, ImageElem, ImageInfo, LocationElem,
     SoundElem, VideoElem,
@@ -37,10 +38,13 @@ pub(crate) enum Built {
         text: String,
         account: Option<String>,
     },
+    /// An emoji from `[emoji ...]`: its key, typed into the text.
+    EmojiKey(String),
 }
 
-/// Builds one element, or explains every problem with its arguments.
-pub(crate) fn build(element: &ast::Element) -> Result<Built, Vec<Diagnostic>> {
+/// Builds one element, or explains every problem with its arguments. Face names are
+/// looked up in `faces`.
+pub(crate) fn build(element: &ast::Element, faces: &Catalog) -> Result<Built, Vec<Diagnostic>> {
     let kind = element.kind.value;
     let mut bound = Bound::default();
     let mut problems = Vec::new();
@@ -48,7 +52,54 @@ pub(crate) fn build(element: &ast::Element) -> Result<Built, Vec<Diagnostic>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok(assemble(kind, bound))
+    assemble(element, bound, faces).map_err(|problem| vec![*problem])
+}
+
+/// `[emoji NAME]` as the emoji's key, `[sticker NAME]` as the sticker's face element,
+/// or a `face-name` error at the name with the nearest names.
+fn named_face(
+    element: &ast::Element,
+    bound: &mut Bound,
+    faces: &Catalog,
+) -> Result<Built, Box<Diagnostic>> {
+    let name = bound.text("name").unwrap_or_default();
+    let emoji = element.kind.value == ElementKind::Emoji;
+    if emoji {
+        if let Some(found) = faces.emoji_named(&name) {
+            return Ok(Built::EmojiKey(found.key.clone()));
+        }
+    } else if let Some(found) = faces.sticker_named(&name) {
+        return Ok(Built::Element(Element::TIMFaceElem(FaceElem {
+            index: found.group,
+            data: found.name.clone(),
+        })));
+    }
+    let span = element
+        .args
+        .iter()
+        .find_map(|arg| arg.value.as_ref().map(|v| v.span))
+        .unwrap_or(element.span);
+    let shown = abbreviate(&name);
+    let (what, near, other) = if emoji {
+        let other = faces
+            .sticker_named(&name)
+            .map(|s| format!("`{}` is a sticker: write `[sticker {}]`", s.name, s.name));
+        ("emoji", faces.suggest_emoji(&name), other)
+    } else {
+        let other = faces
+            .emoji_named(&name)
+            .map(|_| format!("`{shown}` is a small emoji: write `[emoji {shown}]`"));
+        ("sticker", faces.suggest_sticker(&name), other)
+    };
+    let help = other.unwrap_or_else(|| match near {
+        Some(near) => format!("did you mean `{near}`? (`timl faces` lists every name)"),
+        None => format!("`timl faces` lists every {what} name"),
+    });
+    Err(Box::new(
+        Diagnostic::new(&rules::FACE_NAME, format!("no {what} is called `{shown}`"))
+            .at(span)
+            .help(help),
+    ))
 }
 
 #[derive(Default)]
@@ -325,10 +376,16 @@ pub fn url_uuid(url: &str) -> String {
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The element (or mention) that bound arguments `b` describe.
-fn assemble(kind: ElementKind, mut b: Bound) -> Built {
-    let element = match kind {
-        ElementKind::At => return mention(&mut b),
+/// The element (or mention, or emoji key) that bound arguments `b` of `written`
+/// describe.
+fn assemble(
+    written: &ast::Element,
+    mut b: Bound,
+    faces: &Catalog,
+) -> Result<Built, Box<Diagnostic>> {
+    let element = match written.kind.value {
+        ElementKind::At => return Ok(mention(&mut b)),
+        ElementKind::Emoji | ElementKind::Sticker => return named_face(written, &mut b, faces),
         ElementKind::Face => Element::TIMFaceElem(FaceElem {
             index: b.whole("index").unwrap_or_default() as u32,
             data: b.text("data").unwrap_or_default(),
@@ -367,7 +424,7 @@ fn assemble(kind: ElementKind, mut b: Bound) -> Built {
         }
         ElementKind::Video => video(&mut b),
     };
-    Built::Element(element)
+    Ok(Built::Element(element))
 }
 
 /// `[at id name]`: `[at all]` is everyone; `[at "all"]` or a value `all` is an

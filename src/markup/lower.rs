@@ -16,6 +16,8 @@ use crate::markup::elements::{self, Built};
 use crate::markup::header::{self, HeaderTarget};
 use crate::markup::placeholder::restore_commas;
 use crate::markup::srcmap::SourceMap;
+use crate::message::faces::scan::{PieceKind, TextPiece};
+use crate::message::faces::Catalog;
 use crate::message::group::GroupType;
 use crate::message::{Element, GroupAt, Message, TextElem};
 
@@ -35,6 +37,8 @@ pub struct Lowered {
     pub unset_by_errors: Vec<&'static str>,
     /// Where each mention's text sits in its text element (for the preview).
     pub marks: Vec<MentionMark>,
+    /// Where each piece of every text element came from (for the face checks).
+    pub texts: Vec<TextPiece>,
 }
 
 /// Where a mention's text (`@Tommy`) sits in the message: the `MsgBody` index of its
@@ -49,12 +53,13 @@ pub struct MentionMark {
     pub at: usize,
 }
 
-/// Lowers a parsed file, reporting header and element-argument problems.
-pub fn lower(document: &Document) -> (Lowered, Vec<Diagnostic>) {
+/// Lowers a parsed file, reporting header and element-argument problems; face names
+/// are looked up in `faces`.
+pub fn lower(document: &Document, faces: &Catalog) -> (Lowered, Vec<Diagnostic>) {
     let mut lowered = Lowered::default();
     let mut diagnostics = Vec::new();
     lower_header(document, &mut lowered, &mut diagnostics);
-    lower_body(document, &mut lowered, &mut diagnostics);
+    lower_body(document, faces, &mut lowered, &mut diagnostics);
     (lowered, diagnostics)
 }
 
@@ -138,21 +143,33 @@ fn lower_header(document: &Document, lowered: &mut Lowered, diagnostics: &mut Ve
     }
 }
 
-/// The text element being built: its text and where it started.
+/// The text element being built: its text, where it started, and what wrote each
+/// piece of it.
 struct PendingText {
     text: String,
     span: Option<Span>,
+    pieces: Vec<(std::ops::Range<usize>, Span, PieceKind)>,
 }
 
 impl PendingText {
-    fn push(&mut self, text: &str, span: Span) {
+    fn push(&mut self, text: &str, span: Span, kind: PieceKind) {
+        let start = self.text.len();
         self.text.push_str(text);
         self.span = Some(self.span.map_or(span, |s| s.join(span)));
+        self.pieces.push((start..self.text.len(), span, kind));
     }
 
     fn flush(&mut self, lowered: &mut Lowered) {
         if let Some(span) = self.span.take() {
             let index = lowered.message.body.len();
+            lowered
+                .texts
+                .extend(self.pieces.drain(..).map(|(range, span, kind)| TextPiece {
+                    element: index,
+                    range,
+                    span,
+                    kind,
+                }));
             lowered.spans.insert_item("MsgBody", index, span);
             lowered.message.body.push(Element::TIMTextElem(TextElem {
                 text: std::mem::take(&mut self.text),
@@ -161,12 +178,18 @@ impl PendingText {
     }
 }
 
-fn lower_body(document: &Document, lowered: &mut Lowered, diagnostics: &mut Vec<Diagnostic>) {
+fn lower_body(
+    document: &Document,
+    faces: &Catalog,
+    lowered: &mut Lowered,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     lowered.spans.insert("MsgBody", document.body_span);
     lowered.partial_body |= document.header_unclosed;
     let mut pending = PendingText {
         text: String::new(),
         span: None,
+        pieces: Vec::new(),
     };
     let mention = |lowered: &mut Lowered, account: Option<String>, span: Span, range| {
         let index = lowered.message.group_at.len();
@@ -185,21 +208,22 @@ fn lower_body(document: &Document, lowered: &mut Lowered, diagnostics: &mut Vec<
     };
     for inline in &document.body {
         match inline {
-            Inline::Text(text) => pending.push(&text.value, text.span),
+            Inline::Text(text) => pending.push(&text.value, text.span, PieceKind::Written),
+            Inline::Value(text) => pending.push(&text.value, text.span, PieceKind::Value),
             Inline::Mention(id) => {
                 let start = pending.text.len();
-                pending.push("@", id.span);
-                pending.push(&id.value, id.span);
+                pending.push(&format!("@{}", id.value), id.span, PieceKind::Mention);
                 let account = (id.value != "all").then(|| id.value.clone());
                 mention(lowered, account, id.span, start..pending.text.len());
             }
             Inline::Element(element) if element.broken => lowered.partial_body = true,
-            Inline::Element(element) => match elements::build(element) {
+            Inline::Element(element) => match elements::build(element, faces) {
                 Ok(Built::Mention { text, account }) => {
                     let start = pending.text.len();
-                    pending.push(&text, element.span);
+                    pending.push(&text, element.span, PieceKind::Mention);
                     mention(lowered, account, element.span, start..pending.text.len());
                 }
+                Ok(Built::EmojiKey(key)) => pending.push(&key, element.span, PieceKind::Emoji),
                 Ok(Built::Element(built)) => {
                     pending.flush(lowered);
                     let index = lowered.message.body.len();
@@ -223,7 +247,7 @@ mod tests {
 
     fn lowered(text: &str) -> (Lowered, Vec<Diagnostic>) {
         let (document, mut diagnostics) = parse(text);
-        let (lowered, more) = lower(&document);
+        let (lowered, more) = lower(&document, &Catalog::builtin());
         diagnostics.extend(more);
         (lowered, diagnostics)
     }

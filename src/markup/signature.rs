@@ -78,6 +78,13 @@ static FACE: Signature = Signature {
     requires: &[],
 };
 
+/// `[emoji NAME]` and `[sticker NAME]`: a name from the face catalog.
+static NAMED_FACE: Signature = Signature {
+    positional: &["name"],
+    params: &[required("name", Kind::Text)],
+    requires: &[],
+};
+
 static LOCATION: Signature = Signature {
     positional: &["lat", "lon", "desc"],
     params: &[
@@ -177,6 +184,7 @@ pub(super) fn signature(kind: ElementKind) -> &'static Signature {
     match kind {
         ElementKind::At => &AT,
         ElementKind::Face => &FACE,
+        ElementKind::Emoji | ElementKind::Sticker => &NAMED_FACE,
         ElementKind::Location => &LOCATION,
         ElementKind::Custom => &CUSTOM,
         ElementKind::Image => &IMAGE,

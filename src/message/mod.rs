@@ -9,6 +9,7 @@
 mod bad_value;
 mod element;
 pub mod encode;
+pub mod faces;
 pub mod group;
 mod push;
 pub mod random;

@@ -13,6 +13,7 @@ mod parts;
 mod view;
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use minijinja::{context, Environment};
 use serde::Serialize;
@@ -20,6 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::compile::Compiled;
 use crate::diag::Severity;
+use crate::message::faces::Catalog;
 pub use view::Item;
 
 /// At most this many messages are drawn; the page says how many more there are.
@@ -50,6 +52,7 @@ pub struct Summary {
 #[derive(Debug, Default)]
 pub struct Collector {
     remote: bool,
+    faces: Arc<Catalog>,
     summary: Summary,
     groups: HashSet<String>,
     bodies: HashSet<[u8; 16]>,
@@ -58,10 +61,11 @@ pub struct Collector {
 }
 
 impl Collector {
-    /// A collector that loads pictures when `remote`.
-    pub fn new(remote: bool) -> Collector {
+    /// A collector that loads pictures when `remote`, and draws faces from `faces`.
+    pub fn new(remote: bool, faces: Arc<Catalog>) -> Collector {
         Collector {
             remote,
+            faces,
             ..Collector::default()
         }
     }
@@ -94,7 +98,7 @@ impl Collector {
             &mut self.passing
         };
         if kept.len() < MAX_DRAWN {
-            kept.push(view::item(origin, compiled, self.remote));
+            kept.push(view::item(origin, compiled, self.remote, &self.faces));
         }
     }
 

@@ -1,29 +1,23 @@
-//! Elements as bubble parts: a face as a small glyph with its index, an image at its
-//! stated size (its thumbnail when it has one), a location as a card with a map link,
-//! a file, a sound, a video and a custom element as cards. A picture is loaded only
-//! from an `http` or `https` address, and only when remote pictures are allowed.
+//! Elements as bubble parts: a sticker as the app draws it (its picture, or a tile
+//! with its name), a face element no app can draw as a broken-image tile, an image at
+//! its stated size (its thumbnail when it has one), a location as a card with a map
+//! link, a file, a sound, a video and a custom element as cards; an emoji key in text
+//! as the emoji. A picture is loaded only from an `http` or `https` address, and only
+//! when remote pictures are allowed.
 
 use super::view::Part;
-use crate::message::{Element, ImageElem, Message};
+use crate::message::faces::{scan, Catalog};
+use crate::message::{Element, FaceElem, ImageElem, Message};
 
-/// The part for a non-text element.
-pub fn element(element: &Element, remote: bool) -> Part {
+/// The part for a non-text element; `faces` says which stickers the apps know.
+pub fn element(element: &Element, remote: bool, faces: &Catalog) -> Part {
     match element {
         Element::TIMTextElem(text) => Part {
             kind: "text",
             text: text.text.clone(),
             ..Part::default()
         },
-        Element::TIMFaceElem(face) => Part {
-            kind: "face",
-            text: face.index.to_string(),
-            detail: if face.data.is_empty() {
-                format!("face {}", face.index)
-            } else {
-                format!("face {} ({})", face.index, face.data)
-            },
-            ..Part::default()
-        },
+        Element::TIMFaceElem(face) => face_part(face, remote, faces),
         Element::TIMImageElem(image) => image_part(image, remote),
         Element::TIMLocationElem(location) => {
             let (lat, lon) = (location.latitude.0, location.longitude.0);
@@ -77,6 +71,67 @@ pub fn element(element: &Element, remote: bool) -> Part {
             detail: pretty(&custom.data),
             ..Part::default()
         },
+    }
+}
+
+/// A face element: the sticker the catalog names, or a broken-image tile.
+fn face_part(face: &FaceElem, remote: bool, faces: &Catalog) -> Part {
+    match faces.sticker(face.index, &face.data) {
+        Some(sticker) => Part {
+            kind: "sticker",
+            text: sticker.name.clone(),
+            detail: format!("sticker {} of group {}", sticker.name, sticker.group),
+            src: sticker
+                .picture
+                .as_deref()
+                .map_or_else(String::new, |p| picture(p, remote)),
+            ..Part::default()
+        },
+        None => Part {
+            kind: "broken-face",
+            text: if face.data.is_empty() {
+                format!("face {}", face.index)
+            } else {
+                format!("face {} {}", face.index, face.data)
+            },
+            detail: "no app can draw this face".to_owned(),
+            ..Part::default()
+        },
+    }
+}
+
+/// `text` as the apps draw it: plain text, and each emoji key as the emoji.
+pub fn text_with_emoji(text: &str, remote: bool, faces: &Catalog, out: &mut Vec<Part>) {
+    let mut rest = 0;
+    for run in scan::runs(text) {
+        let Some(emoji) = faces.emoji_by_key(run.text) else {
+            continue;
+        };
+        if run.range.start > rest {
+            out.push(plain(&text[rest..run.range.start]));
+        }
+        out.push(Part {
+            kind: "emoji",
+            text: emoji.label.clone(),
+            detail: emoji.key.clone(),
+            src: emoji
+                .picture
+                .as_deref()
+                .map_or_else(String::new, |p| picture(p, remote)),
+            ..Part::default()
+        });
+        rest = run.range.end;
+    }
+    if rest < text.len() {
+        out.push(plain(&text[rest..]));
+    }
+}
+
+fn plain(text: &str) -> Part {
+    Part {
+        kind: "text",
+        text: text.to_owned(),
+        ..Part::default()
     }
 }
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::compile::Compiled;
 use crate::diag::Severity;
 use crate::markup::lower::MentionMark;
+use crate::message::faces::Catalog;
 use crate::message::group::GroupType;
 use crate::message::{Element, ForbidCallback, Message, OfflinePush, Priority, SendControl};
 
@@ -41,12 +42,13 @@ pub struct Item {
 /// A piece of the bubble; `kind` says which fields matter.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Part {
-    /// `text`, `mention`, `all`, `face`, `image`, `location`, `file`, `sound`,
-    /// `video`, `custom`.
+    /// `text`, `mention`, `all`, `emoji`, `sticker`, `broken-face`, `image`,
+    /// `location`, `file`, `sound`, `video`, `custom`.
     pub kind: &'static str,
     /// The text shown (text, a mention's `@Name`, a card's title).
     pub text: String,
-    /// More about it: the account a mention reaches, a face's index, a card's details.
+    /// More about it: the account a mention reaches, an emoji's key, why a face is
+    /// broken, a card's details.
     pub detail: String,
     /// A picture's address (http or https only; empty for a placeholder).
     pub src: String,
@@ -81,8 +83,9 @@ pub struct Problem {
     pub at: Option<String>,
 }
 
-/// The page's view of `compiled`, which came from `origin`.
-pub fn item(origin: String, compiled: &Compiled, remote: bool) -> Item {
+/// The page's view of `compiled`, which came from `origin`; `faces` is the catalog
+/// the apps draw faces from.
+pub fn item(origin: String, compiled: &Compiled, remote: bool, faces: &Catalog) -> Item {
     let mut diagnostics: Vec<Problem> = compiled.diagnostics.iter().map(problem).collect();
     diagnostics.sort_by_key(|d| match d.severity {
         "error" => 0,
@@ -134,7 +137,7 @@ pub fn item(origin: String, compiled: &Compiled, remote: bool) -> Item {
             Priority::Low => "low".to_owned(),
         }),
         flags: flags(message),
-        parts: parts(message, &compiled.marks, remote),
+        parts: parts(compiled, message, remote, faces),
         push: message
             .push
             .as_ref()
@@ -203,20 +206,42 @@ fn flags(message: &Message) -> Vec<String> {
 }
 
 /// The bubble's parts, in body order.
-fn parts(message: &Message, marks: &[MentionMark], remote: bool) -> Vec<Part> {
+fn parts(compiled: &Compiled, message: &Message, remote: bool, faces: &Catalog) -> Vec<Part> {
     let mut out = Vec::new();
+    let draw = Draw { remote, faces };
     for (index, element) in message.body.iter().enumerate() {
         match element {
             Element::TIMTextElem(text) => {
-                let mine: Vec<&MentionMark> = marks.iter().filter(|m| m.element == index).collect();
-                text_parts(&text.text, &mine, message, &mut out);
+                let mine: Vec<&MentionMark> = compiled
+                    .marks
+                    .iter()
+                    .filter(|m| m.element == index)
+                    .collect();
+                text_parts(&text.text, &mine, message, &draw, &mut out);
             }
-            other => out.push(super::parts::element(other, remote)),
+            other => {
+                let mut part = super::parts::element(other, remote, faces);
+                if part.kind == "broken-face" {
+                    // The tile carries the warning that says why.
+                    let path = format!("MsgBody[{index}]");
+                    if let Some(warning) = compiled.diagnostics.iter().find(|d| {
+                        d.path.as_deref() == Some(path.as_str()) && d.rule.name.starts_with("face-")
+                    }) {
+                        part.detail = format!("{}: {}", warning.rule.name, warning.message);
+                    }
+                }
+                out.push(part);
+            }
         }
     }
     // A card stands on its own lines: blank text beside one would draw empty lines.
     let card = |part: Option<&Part>| {
-        part.is_some_and(|p| !matches!(p.kind, "text" | "mention" | "all" | "face"))
+        part.is_some_and(|p| {
+            !matches!(
+                p.kind,
+                "text" | "mention" | "all" | "emoji" | "sticker" | "broken-face"
+            )
+        })
     };
     let blank = |part: &Part| part.kind == "text" && part.text.trim().is_empty();
     (0..out.len())
@@ -228,8 +253,24 @@ fn parts(message: &Message, marks: &[MentionMark], remote: bool) -> Vec<Part> {
         .collect()
 }
 
-/// A text element cut at its mentions: plain text, mentions, @all badges.
-fn text_parts(text: &str, marks: &[&MentionMark], message: &Message, out: &mut Vec<Part>) {
+/// How faces are drawn: whether pictures load, and from which catalog.
+struct Draw<'c> {
+    remote: bool,
+    faces: &'c Catalog,
+}
+
+/// A text element cut at its mentions: plain text (its emoji keys drawn as the
+/// emoji), mentions, @all badges.
+fn text_parts(
+    text: &str,
+    marks: &[&MentionMark],
+    message: &Message,
+    draw: &Draw<'_>,
+    out: &mut Vec<Part>,
+) {
+    let plain = |text: &str, out: &mut Vec<Part>| {
+        super::parts::text_with_emoji(text, draw.remote, draw.faces, out)
+    };
     let mut rest = 0;
     for mark in marks {
         let Some(shown) = text
@@ -239,7 +280,7 @@ fn text_parts(text: &str, marks: &[&MentionMark], message: &Message, out: &mut V
             continue;
         };
         if mark.range.start > rest {
-            out.push(plain(&text[rest..mark.range.start]));
+            plain(&text[rest..mark.range.start], out);
         }
         let at = message.group_at.get(mark.at);
         let everyone = at.is_some_and(|at| at.all == 1);
@@ -255,15 +296,7 @@ fn text_parts(text: &str, marks: &[&MentionMark], message: &Message, out: &mut V
         rest = mark.range.end;
     }
     if rest < text.len() {
-        out.push(plain(&text[rest..]));
-    }
-}
-
-fn plain(text: &str) -> Part {
-    Part {
-        kind: "text",
-        text: text.to_owned(),
-        ..Part::default()
+        plain(&text[rest..], out);
     }
 }
 

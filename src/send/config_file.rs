@@ -38,6 +38,34 @@ const PROFILE_KEYS: &[&str] = &[
 struct ConfigFile {
     #[serde(default)]
     profile: std::collections::BTreeMap<String, Profile>,
+    /// An app's face catalog, relative to this file.
+    faces: Option<PathBuf>,
+}
+
+/// The face catalog `faces = "FILE"` of the first config file among `paths` that
+/// names one, relative to that file's folder.
+pub fn faces_file(paths: &[PathBuf]) -> Result<Option<PathBuf>, Error> {
+    for path in paths {
+        // Found by looking (none may exist); a FIFO or a device there is not one.
+        if !path.is_file() {
+            continue;
+        }
+        let text = read_text(path, 1 << 20).map_err(|source| Error::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let config: ConfigFile =
+            toml::from_str(&text).map_err(|error| config_error(path, &text, &error))?;
+        if let Some(faces) = config.faces {
+            let folder = path.parent().unwrap_or(Path::new("."));
+            return Ok(Some(if faces.is_relative() {
+                folder.join(faces)
+            } else {
+                faces
+            }));
+        }
+    }
+    Ok(None)
 }
 
 /// The config files looked at, in order: the nearest `timl.toml` in the current
@@ -233,7 +261,7 @@ fn config_error(path: &Path, text: &str, error: &toml::de::Error) -> Error {
         .and_then(|key| {
             PROFILE_KEYS
                 .iter()
-                .chain(&["profile"])
+                .chain(&["profile", "faces"])
                 .find(|known| **known == key)
         });
     let message = error.message();

@@ -1,6 +1,6 @@
 //! The template features timl allows: every minijinja builtin filter, test and
 //! function, registered one by one (an allow-list: a builtin a later minijinja adds
-//! does not appear until it is listed here), plus `mention()` and `face()`.
+//! does not appear until it is listed here), plus `mention()`, `face()`, `emoji()` and `sticker()`.
 //!
 //! Markup (a captured block, macro output) holds value slots, not value text (see
 //! [`super::slots`]), so no feature can cut a value out of it. On top of that, a
@@ -45,6 +45,8 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_function("namespace", functions::namespace);
     env.add_function("mention", mention);
     env.add_function("face", face);
+    env.add_function("emoji", |name: String| named_face("emoji", &name));
+    env.add_function("sticker", |name: String| named_face("sticker", &name));
 }
 
 /// The names of every filter a template may use (for tests that try them all).
@@ -277,4 +279,14 @@ fn face(index: u32, data: Option<String>, kwargs: Kwargs) -> Result<Value, Error
     }
     markup.push(']');
     Ok(Value::from_safe_string(markup))
+}
+
+/// `emoji(name)` and `sticker(name)`: markup for the face called `name`, looked up
+/// in the face catalog when the markup is read (an unknown name is an error of the
+/// row it came from).
+fn named_face(element: &str, name: &str) -> Result<Value, Error> {
+    Ok(Value::from_safe_string(format!(
+        "[{element} {}]",
+        slotted(name)?
+    )))
 }

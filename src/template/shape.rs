@@ -11,7 +11,8 @@ use std::borrow::Cow;
 
 use super::slots;
 use crate::diag::Diagnostic;
-use crate::markup::ast::{ArgValue, Document, Inline};
+use crate::diag::Span;
+use crate::markup::ast::{ArgValue, Document, Inline, Spanned};
 use crate::markup::placeholder::{self, VALUE_END, VALUE_START};
 
 /// Rendered markup with its values taken out.
@@ -103,6 +104,52 @@ impl<'r> Shaped<'r> {
         Cow::Owned(out)
     }
 
+    /// The body text `text` (from the parse of the shape) cut at its placeholders into
+    /// the author's text and this row's values, pushed onto `out` in order. A
+    /// placeholder is copied verbatim from the shape into the parsed text, so the
+    /// source of each piece is found by meeting the same placeholders there.
+    fn split_values(&self, text: &Spanned<String>, out: &mut Vec<Inline>) {
+        let source = &self.text[text.span.start..text.span.end];
+        let (mut decoded, mut written) = (text.value.as_str(), 0);
+        while let Some(start) = decoded.find(VALUE_START) {
+            let Some(length) = decoded[start..]
+                .find(VALUE_END)
+                .map(|end| end + VALUE_END.len_utf8())
+            else {
+                break;
+            };
+            let placeholder = &decoded[start..start + length];
+            let Some(at) = source[written..].find(placeholder).map(|at| written + at) else {
+                break;
+            };
+            let base = text.span.start;
+            if start > 0 {
+                let span = Span::new(base + written, base + at);
+                out.push(Inline::Text(Spanned::new(
+                    decoded[..start].to_owned(),
+                    span,
+                )));
+            }
+            let inside = &placeholder[VALUE_START.len_utf8()..length - VALUE_END.len_utf8()];
+            let value = placeholder::index(inside).and_then(|i| self.values.get(i));
+            let span = Span::new(base + at, base + at + length);
+            match value {
+                Some(value) => out.push(Inline::Value(Spanned::new((*value).to_owned(), span))),
+                None => out.push(Inline::Text(Spanned::new(placeholder.to_owned(), span))),
+            }
+            decoded = &decoded[start + length..];
+            written = at + length;
+        }
+        if !decoded.is_empty() {
+            let span = Span::new(text.span.start + written, text.span.end);
+            // All its placeholders were met above; `fill` is for a text it could not cut.
+            out.push(Inline::Text(Spanned::new(
+                self.fill(decoded).into_owned(),
+                span,
+            )));
+        }
+    }
+
     /// The rendered offset of shape offset `at`: inside a placeholder, the start of
     /// its value run.
     pub fn rendered_offset(&self, at: usize) -> usize {
@@ -127,10 +174,14 @@ pub fn fill_parse(
             entry.value.value = filled;
         }
     }
-    for inline in &mut document.body {
-        match inline {
-            Inline::Text(text) => fill_string(&mut text.value, shaped),
-            Inline::Mention(_) => {}
+    let body = std::mem::take(&mut document.body);
+    for mut inline in body {
+        match &mut inline {
+            Inline::Text(text) if text.value.contains(VALUE_START) => {
+                shaped.split_values(text, &mut document.body);
+                continue;
+            }
+            Inline::Text(_) | Inline::Value(_) | Inline::Mention(_) => {}
             Inline::Element(element) => {
                 for arg in &mut element.args {
                     if let Some(value) = &mut arg.value {
@@ -143,6 +194,7 @@ pub fn fill_parse(
                 }
             }
         }
+        document.body.push(inline);
     }
     let mut diagnostics = diagnostics.to_vec();
     for diagnostic in &mut diagnostics {
