@@ -22,13 +22,13 @@
 //! ```
 //! let compiled = timl::compile_markup(
 //!     "hello.timl",
-//!     "---\ngroup: @TGS#2C5SZEAEF\ntype: public\nrandom: 1\n---\nHi @all [face 6]",
+//!     "---\ngroup: @TGS#2C5SZEAEF\ntype: public\nrandom: 1\n---\nHi @all [emoji smile] [sticker yz00]",
 //!     &timl::Options::default(),
 //! );
 //! let json = compiled.message.unwrap().to_compact_json();
 //! assert_eq!(
 //!     json,
-//!     r#"{"GroupId":"@TGS#2C5SZEAEF","Random":1,"MsgBody":[{"MsgType":"TIMTextElem","MsgContent":{"Text":"Hi @all "}},{"MsgType":"TIMFaceElem","MsgContent":{"Index":6,"Data":""}}],"GroupAtInfo":[{"GroupAtAllFlag":1}]}"#
+//!     r#"{"GroupId":"@TGS#2C5SZEAEF","Random":1,"MsgBody":[{"MsgType":"TIMTextElem","MsgContent":{"Text":"Hi @all [TUIEmoji_Smile] "}},{"MsgType":"TIMFaceElem","MsgContent":{"Index":1,"Data":"yz00"}}],"GroupAtInfo":[{"GroupAtAllFlag":1}]}"#
 //! );
 //! ```
 
@@ -70,6 +70,7 @@ pub use compile::{
     InputKind, Options,
 };
 pub use markup::escape::escape;
+pub use message::faces;
 pub use message::{Element, Message};
 pub use template::budget::Budgeted;
 pub use template::data::Variables;

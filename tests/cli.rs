@@ -7,7 +7,7 @@ mod common;
 use common::*;
 
 const GOOD: &str =
-    "---\ngroup: @TGS#2C5SZEAEF\ntype: public\nrandom: 8912345\n---\nred @all packet[face 6]\n";
+    "---\ngroup: @TGS#2C5SZEAEF\ntype: public\nrandom: 8912345\n---\nred @all packet[sticker yz00]\n";
 
 #[test]
 fn compile_prints_the_body_and_exits_0() {
@@ -30,8 +30,8 @@ fn compile_prints_the_body_and_exits_0() {
     {
       "MsgType": "TIMFaceElem",
       "MsgContent": {
-        "Index": 6,
-        "Data": ""
+        "Index": 1,
+        "Data": "yz00"
       }
     }
   ],
@@ -226,13 +226,14 @@ fn check_reports_every_problem_in_every_file() {
         "online-only-control",
         "element-lookalike",
         "account-id",
+        "face-unrenderable",
     ] {
         assert!(out.contains(&format!("[{rule}]")), "{rule} missing:\n{out}");
     }
     assert!(out.contains("req.json:1:"), "{out}");
     assert!(out.contains("(From_Account)"), "{out}");
     assert!(
-        out.ends_with("checked 3 files: 4 errors, 1 warning\n"),
+        out.ends_with("checked 3 files: 4 errors, 2 warnings\n"),
         "{out}"
     );
 }

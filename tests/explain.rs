@@ -40,8 +40,8 @@ fn rules_of(language: &str, code: &str) -> Option<Vec<&'static str>> {
 }
 
 /// The rules whose mistake cannot be shown by compiling one file: it needs the
-/// server's answers, bytes that are not UTF-8, or data rows.
-const PROSE_ONLY: [&str; 8] = [
+/// server's answers, bytes that are not UTF-8, data rows, or an app's face catalog.
+const PROSE_ONLY: [&str; 9] = [
     "encoding",
     "data",
     "same-message",
@@ -50,6 +50,7 @@ const PROSE_ONLY: [&str; 8] = [
     "group-type-mismatch",
     "from-not-member",
     "mention-not-member",
+    "face-unknown",
 ];
 
 #[test]

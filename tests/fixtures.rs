@@ -2,7 +2,8 @@
 //!
 //! - `fixtures/good/*.timl`: the compiled JSON, then any warnings and notes.
 //!   Templates take their variables from `NAME.vars.toml` and their data rows from
-//!   `NAME.rows.csv` beside them; `_*.timl` files are partials they include.
+//!   `NAME.rows.csv` beside them, and a face catalog from `NAME.faces.toml`; `_*.timl`
+//!   files are partials they include.
 //! - `fixtures/bad/*.{timl,json}`: the full rendered diagnostics. A bad fixture is
 //!   named after the rule it breaks (`too-long-cjk.timl` breaks `too-long`), and the
 //!   test checks that the rule is reported, so a fixture cannot pass by accident.
@@ -44,6 +45,12 @@ fn compile_all(path: &Path, bytes: &[u8], kind: InputKind) -> Vec<Compiled> {
         vars_file: beside("vars.toml"),
         data: beside("rows.csv"),
     };
+    let mut options = Options::default();
+    if let Some(catalog) = beside("faces.toml") {
+        let text = fs::read_to_string(&catalog).unwrap();
+        let faces = timl::faces::file::read(&catalog.to_string_lossy(), &text).unwrap();
+        options.faces = std::sync::Arc::new(faces);
+    }
     let mut results = Vec::new();
     compile_input(
         &name_of(path),
@@ -51,7 +58,7 @@ fn compile_all(path: &Path, bytes: &[u8], kind: InputKind) -> Vec<Compiled> {
         kind,
         &folder,
         &variables,
-        &Options::default(),
+        &options,
         &mut |c| {
             results.push(c);
             Ok(())

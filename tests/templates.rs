@@ -1013,7 +1013,7 @@ fn a_template_without_tags_compiles_without_variables() {
     let file = write(
         &dir,
         "a.timl",
-        "---\ngroup: g1\ntype: work\nrandom: 1\n---\n100% {braces} #tag {x} @all [face 6]\n",
+        "---\ngroup: g1\ntype: work\nrandom: 1\n---\n100% {braces} #tag {x} @all [sticker yz00]\n",
     );
     let output = timl(&["compile", &file]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
@@ -1026,7 +1026,7 @@ fn a_template_without_tags_compiles_without_variables() {
             "Random": 1,
             "MsgBody": [
                 {"MsgType": "TIMTextElem", "MsgContent": {"Text": "100% {braces} #tag {x} @all "}},
-                {"MsgType": "TIMFaceElem", "MsgContent": {"Index": 6, "Data": ""}}
+                {"MsgType": "TIMFaceElem", "MsgContent": {"Index": 1, "Data": "yz00"}}
             ],
             "GroupAtInfo": [{"GroupAtAllFlag": 1}]
         })

@@ -44,10 +44,11 @@ fn check_face(face: &FaceElem, index: usize, faces: &Catalog, out: &mut Vec<Diag
             "`{}` is a sticker of group {}: write `[sticker {}]`",
             sticker.name, sticker.group, sticker.name
         ),
-        None => {
-            "for a small emoji in the text write `[emoji NAME]` (`[emoji smile]`), for a big sticker `[sticker NAME]` (`[sticker yz00]`); `timl faces` lists the names"
-                .to_owned()
-        }
+        None => match faces.suggest_sticker(&face.data) {
+            Some(near) => format!("did you mean `[sticker {near}]`? (`timl faces` lists the names)"),
+            None => "for a small emoji in the text write `[emoji NAME]` (`[emoji smile]`), for a big sticker `[sticker NAME]` (`[sticker yz00]`); `timl faces` lists the names"
+                .to_owned(),
+        },
     };
     let diagnostic = if face.data.is_empty() {
         Diagnostic::new(

@@ -501,6 +501,7 @@ mod tests {
             .iter()
             .map(|inline| match inline {
                 Inline::Text(t) => format!("T:{}", t.value),
+                Inline::Value(v) => format!("V:{}", v.value),
                 Inline::Mention(m) => format!("M:{}", m.value),
                 Inline::Element(e) => format!("E:{}", e.kind.value.name()),
             })
