@@ -5,7 +5,7 @@
 //! picture. A big sticker is a `TIMFaceElem` whose `Index` is the sticker's group and
 //! whose `Data` is its name (`{"Index": 1, "Data": "yz00"}`). A [`Catalog`] holds both:
 //! TUIKit's default one ([`Catalog::builtin`]), an app's own packs read from a file
-//! ([`file`]), or both. Markup looks names up in it (`[emoji smile]`, `[sticker yz00]`),
+//! ([`file`](self::file)), or both. Markup looks names up in it (`[emoji smile]`, `[sticker yz00]`),
 //! the checks ask it what a face element or a bracketed word in text will be drawn as,
 //! and the preview asks it for each face's picture.
 
