@@ -56,6 +56,43 @@ fn example_templates_snapshot() {
     insta::assert_snapshot!("preview-order-shipped", page);
 }
 
+/// The bubbles of a page: what it draws of each message's body.
+fn bubbles(page: &str) -> String {
+    page.split("<div class=\"bubble\">")
+        .skip(1)
+        .map(|rest| rest.split("</div>").next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n---\n")
+}
+
+/// Faces as the apps draw them: pictures from the catalog's addresses, tiles with
+/// their names under `--no-remote`, a broken tile for a face no app draws.
+#[test]
+fn faces_snapshot() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good");
+    let every = root.join("faces-every-kind-of-name.timl");
+    let every = every.to_str().unwrap();
+    let app = root.join("faces-app-catalog.timl");
+    let catalog = root.join("faces-app-catalog.faces.toml");
+    let dir = scratch("preview-faces");
+    let broken = write(
+        &dir,
+        "broken.timl",
+        "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\n---\nTyped [TUIEmoji_Kiss] [TUIEmoji_Smiel] [face 6] [face 6 \"abc\"]\n",
+    );
+    for (name, args) in [
+        ("faces-remote", vec![every]),
+        ("faces-no-remote", vec![every, "--no-remote"]),
+        (
+            "faces-app-catalog",
+            vec![app.to_str().unwrap(), "--faces", catalog.to_str().unwrap()],
+        ),
+        ("faces-broken", vec![broken.as_str()]),
+    ] {
+        insta::assert_snapshot!(name, bubbles(&preview(&args)));
+    }
+}
+
 /// The page of a template printing `value` everywhere a value can go.
 fn page_with(dir: &Path, value: &str) -> String {
     let template = "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\nfrom: {{ v }}\npush.title: {{ v }}\npush.desc: {{ v }}\n---\nHi {{ v }} {{ mention(v, name=v) }} [custom \"{{ v }}\" desc=\"{{ v }}\"] [file url=https://x/{{ v }} name=\"{{ v }}\" size=1] [location 1 2 \"{{ v }}\"]\n";
