@@ -11,7 +11,7 @@ use std::sync::{mpsc, Arc, Mutex};
 
 use minijinja::value::Serde;
 
-use crate::compile::same_message::{Fingerprints, SameMessages};
+use crate::compile::same_message::{free_random, Fingerprints, SameMessages};
 use crate::compile::{compile_file, compile_template, Compiled, InputKind, Options};
 use crate::diag::DataRow;
 use crate::error::Error;
@@ -111,7 +111,7 @@ pub fn compile_input(
     // In row order: the warning names the first row with the message.
     let mut same_messages = SameMessages::default();
     let each = &mut |mut compiled: Compiled| {
-        compare(&mut same_messages, &mut compiled);
+        compare(&mut same_messages, &keys, &mut compiled);
         each(compiled)
     };
     let workers = workers();
@@ -130,11 +130,23 @@ pub fn compile_input(
     Ok(OutputShape::Lines)
 }
 
-/// Adds to a row's result what `same` finds of its message against earlier rows'.
-fn compare(same: &mut SameMessages, compiled: &mut Compiled) {
-    let (Some(row), Some(fingerprints)) = (&compiled.row, compiled.fingerprints) else {
+/// Adds to a row's result what `same` finds of its message against earlier rows'; a
+/// derived `Random` an earlier row's message to the same group has is derived again.
+fn compare(same: &mut SameMessages, keys: &RandomState, compiled: &mut Compiled) {
+    let (Some(row), Some(mut fingerprints)) = (&compiled.row, compiled.fingerprints) else {
         return;
     };
+    if let (true, Some(message), Some(json)) = (
+        compiled.random_derived,
+        &mut compiled.message,
+        &mut compiled.json,
+    ) {
+        // The same message twice is its own warning; its Random stays the first's.
+        if !same.same_body(&fingerprints) {
+            fingerprints = free_random(same, keys, message, json, fingerprints);
+            compiled.fingerprints = Some(fingerprints);
+        }
+    }
     if let Some(mut found) = same.check(row, fingerprints) {
         found.row = Some(Box::new(row.clone()));
         if found.is_error() {

@@ -106,6 +106,10 @@ pub struct Compiled {
     pub row: Option<DataRow>,
     /// What a batch compares with its other rows' messages.
     pub fingerprints: Option<same_message::Fingerprints>,
+    /// `Random` was derived from the message (neither `random:` nor `--random` nor
+    /// `--fresh-random`): a batch may derive it again when an earlier row's message
+    /// to the same group has it.
+    pub random_derived: bool,
 }
 
 impl Compiled {
@@ -421,6 +425,7 @@ fn finish(
     }
     // One serialization serves the derived Random, the size rule and the output.
     let encoded = Encoded::new(&message);
+    let derived = options.random == RandomChoice::Derived && message.random.is_none();
     let random = random::choose(message.random, options.random, &encoded);
     message.random = Some(random);
     let unset = |d: &Diagnostic| {
@@ -450,6 +455,7 @@ fn finish(
     ));
     let mut compiled = finish_diagnostics(origin, Some(message), diagnostics, locate);
     compiled.group_type = checks.group_type;
+    compiled.random_derived = derived;
     if compiled.message.is_some() {
         compiled.json = Some(encoded.with_random(random));
     }

@@ -4,15 +4,21 @@
 //! And rows whose messages share a group and a `Random` (a fixed `random:`): the
 //! server would keep the first and drop the others without a word.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
 use crate::diag::{rules, DataRow, Diagnostic};
-use crate::message::Message;
+use crate::message::{random, Message};
 
 /// The most messages remembered: later rows are still compared with these, so
 /// memory stays flat (a few MB) however many rows there are.
 pub const REMEMBERED: usize = 100_000;
+
+/// The most (group, topic, `Random`) fingerprints remembered: the latest ones, so a
+/// derived `Random` is never one of the last million messages' to the same group
+/// (the server drops a repeat only within five minutes, 60,000 messages at the API's
+/// 200 a second), in at most about 30 MB.
+pub const RANDOMS_REMEMBERED: usize = 1_000_000;
 
 /// What the batch compares of a message: a fingerprint of all of it but its `Random`,
 /// and one of its group, topic and `Random`. Taken where the message is compiled (on
@@ -38,18 +44,51 @@ impl Fingerprints {
     }
 }
 
+/// Gives a row's message whose `Random` was derived (not fixed by its author) and
+/// is taken by an earlier row's message to the same group the next free number of
+/// [`random::derive_again`]; its new fingerprints. `json` is its compact JSON.
+pub(crate) fn free_random(
+    same: &SameMessages,
+    keys: &RandomState,
+    message: &mut Message,
+    json: &mut String,
+    mut found: Fingerprints,
+) -> Fingerprints {
+    let mut attempt = 0;
+    // Each attempt is free with odds of at least 999,999 in 1,000,000 (a million
+    // remembered of 2^32): 64 are never all taken.
+    while same.randoms.contains_key(&found.random) && attempt < 64 {
+        attempt += 1;
+        let (before, after) = around_random(json);
+        let random = random::derive_again(&format!("{before}{after}"), attempt);
+        let again = format!("{before}\"Random\":{random}{after}");
+        message.random = Some(random);
+        found.random = keys.hash_one((&message.group_id, &message.topic_id, message.random));
+        *json = again;
+    }
+    found
+}
+
 /// What the batch has seen: each message's fingerprints, with the first row that
-/// gave them.
+/// gave them (the first [`REMEMBERED`] bodies, the latest [`RANDOMS_REMEMBERED`]
+/// Randoms).
 #[derive(Default)]
 pub(crate) struct SameMessages {
     seen: HashMap<u64, usize>,
     randoms: HashMap<u64, usize>,
+    /// The Randoms' fingerprints in row order, to forget the oldest.
+    order: VecDeque<u64>,
 }
 
 impl SameMessages {
     /// The warning for `row` when an earlier row compiled to the same message (but
     /// for `Random`); else the error when an earlier row's message has the same group
     /// and `Random`.
+    /// Whether an earlier row's message is this one but for `Random`.
+    pub(crate) fn same_body(&self, found: &Fingerprints) -> bool {
+        self.seen.contains_key(&found.body)
+    }
+
     pub(crate) fn check(&mut self, row: &DataRow, found: Fingerprints) -> Option<Diagnostic> {
         let found = if let Some(&first) = self.seen.get(&found.body) {
             let text = format!(
@@ -67,8 +106,14 @@ impl SameMessages {
         } else {
             if self.seen.len() < REMEMBERED {
                 self.seen.insert(found.body, row.number);
-                self.randoms.insert(found.random, row.number);
             }
+            if self.order.len() == RANDOMS_REMEMBERED {
+                if let Some(oldest) = self.order.pop_front() {
+                    self.randoms.remove(&oldest);
+                }
+            }
+            self.randoms.insert(found.random, row.number);
+            self.order.push_back(found.random);
             return None;
         };
         Some(found.at_line(&row.file, row.line))

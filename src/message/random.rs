@@ -34,6 +34,19 @@ fn derive_encoded(encoded: &Encoded) -> u32 {
     u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
 }
 
+/// The `attempt`-th number derived again for a message whose compact JSON without its
+/// `Random` is `without_random`, when the first (or an earlier attempt) is taken by
+/// an earlier message of the batch to the same group: the first four bytes,
+/// big-endian, of the SHA-256 of that JSON, a line feed and the attempt in decimal.
+/// Fixed, like [`derive_encoded`]: the same batch gives the same numbers.
+pub fn derive_again(without_random: &str, attempt: u32) -> u32 {
+    let mut hasher = Sha256::new();
+    hasher.update(without_random.as_bytes());
+    hasher.update(format!("\n{attempt}").as_bytes());
+    let digest = hasher.finalize();
+    u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
+}
+
 /// The `Random` to send: as `choice` says, the message's own (`existing`, from the
 /// header) before a derived one.
 pub fn choose(existing: Option<u32>, choice: RandomChoice, encoded: &Encoded) -> u32 {
@@ -77,6 +90,10 @@ mod tests {
         // Changing the derivation changes what the server treats as a duplicate:
         // this value must only change on purpose.
         assert_eq!(derive(&message("red packet")), 0x729c_9ce9);
+        let json = Encoded::new(&message("red packet")).without_random();
+        assert_eq!(derive_again(&json, 1), derive_again(&json, 1));
+        assert_ne!(derive_again(&json, 1), derive_again(&json, 2));
+        assert_eq!(derive_again("{}", 1), 0xf603_2d88);
     }
 
     #[test]
