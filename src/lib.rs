@@ -69,7 +69,9 @@ pub use compile::{
     compile_file, compile_json, compile_json_lines, compile_markup, compile_template, Compiled,
     InputKind, Options,
 };
+pub use markup::ast::element_names;
 pub use markup::escape::escape;
+pub use markup::header::names as header_keys;
 pub use message::faces;
 pub use message::{Element, Message};
 pub use template::budget::Budgeted;

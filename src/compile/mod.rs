@@ -315,8 +315,15 @@ fn compile_document(
     origin: &Origin<'_>,
     options: &Options,
 ) -> Compiled {
-    let (lowered, more) = lower(document, &options.faces);
+    let (mut lowered, more) = lower(document, &options.faces);
     diagnostics.extend(more);
+    // A header read as text leaves the group unset: saying so would only repeat it.
+    if diagnostics
+        .iter()
+        .any(|d| std::ptr::eq(d.rule, &rules::HEADER_IN_BODY))
+    {
+        lowered.unset_by_errors.push("GroupId");
+    }
     let group_type = options.group_type.or(lowered.group_type);
     let spans = &lowered.spans;
     let locate = |path: &str| {

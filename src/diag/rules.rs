@@ -46,6 +46,7 @@ rules! {
     HEADER_KEY = "header-key", Error, None, "an unknown header key (with \"did you mean\")";
     DUPLICATE_KEY = "duplicate-key", Error, None, "a header key given twice";
     HEADER_VALUE = "header-value", Error, None, "a header value of the wrong kind or out of range";
+    HEADER_IN_BODY = "header-in-body", Error, None, "a header read as message text: a `---` line after blank lines or spaces, or header lines without their `---` lines";
     TEMPLATE = "template", Error, None, "a template error: bad syntax, an undefined variable, a failed filter or include, a reserved character";
     DATA = "data", Error, None, "a data row or variables file that cannot be read as variables";
     JSON = "json", Error, Some(60003), "a `.json` input that is not JSON or not a send_group_msg body (unknown fields and values out of range included)";
@@ -63,6 +64,7 @@ rules! {
     EMPTY = "empty", Error, Some(10004), "a body with no element and no non-blank text";
     TOO_LONG = "too-long", Error, Some(80002), "compact JSON of `MsgBody` over 8000 UTF-8 bytes (`--max-bytes N` to change)";
     ELEMENT_ARGS = "element-args", Error, Some(10004), "a missing, unknown or ill-typed element argument";
+    ELEMENT_NAME = "element-name", Error, None, "a bracketed word with element arguments (`key=value`, a URL) that is no element's name (`[imgae url=...]`): it would be sent as text";
     FACE_NAME = "face-name", Error, None, "an `[emoji]` or `[sticker]` name (or `emoji()`/`sticker()` argument) that is in no face catalog in use (with \"did you mean\")";
     PUSH_EXT_JSON = "push-ext-json", Warning, None, "`push.ext` that is not JSON (some Android vendors drop it)";
     PUSH_SIZE = "push-size", Warning, None, "`push.desc` + `push.ext` over 3 KB (APNs payloads are capped at 4 KB)";

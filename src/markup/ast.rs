@@ -128,6 +128,14 @@ impl ElementKind {
     }
 }
 
+/// The name of every element, as written in markup.
+pub fn element_names() -> Vec<&'static str> {
+    ElementKind::ALL
+        .into_iter()
+        .map(ElementKind::name)
+        .collect()
+}
+
 /// One `[name args...]` element.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Element {

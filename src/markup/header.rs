@@ -146,6 +146,11 @@ pub(crate) static KEYS: &[HeaderKey] = &[
 ];
 
 /// Every header key: the message's, then the push notification's.
+/// The name of every header key, in the order of the README's header table.
+pub fn names() -> Vec<&'static str> {
+    all_keys().map(|key| key.name).collect()
+}
+
 fn all_keys() -> impl Iterator<Item = &'static HeaderKey> {
     KEYS.iter().chain(super::push_keys::PUSH_KEYS)
 }

@@ -1,0 +1,181 @@
+//! An author's mistakes never reach members: each class of silent failure a new user
+//! hit is an error (or a warning where the message may still be meant), tested over
+//! its variants.
+
+mod common;
+
+use proptest::prelude::*;
+use timl::{compile_markup, Options};
+
+fn rules_of(text: &str, options: &Options) -> Vec<&'static str> {
+    compile_markup("t.timl", text, options)
+        .diagnostics
+        .iter()
+        .map(|d| d.rule.name)
+        .collect()
+}
+
+fn with_group() -> Options {
+    Options {
+        group: Some("@TGS#2C5SZEAEF".to_owned()),
+        ..Options::default()
+    }
+}
+
+/// A header line with a key and a value the key takes.
+fn header_line(key: &str) -> String {
+    let value = match key {
+        "group" => "@TGS#2C5SZEAEF",
+        "type" => "Public",
+        "priority" => "high",
+        "random" => "7",
+        "online-only" | "read-receipt" | "extension" | "push.off" => "yes",
+        _ => "x",
+    };
+    format!("{key}: {value}")
+}
+
+fn any_key() -> impl Strategy<Value = &'static str> {
+    proptest::sample::select(timl::header_keys())
+}
+
+proptest! {
+    /// A header after any blank lines or spaces is not a header: an error, never text.
+    #[test]
+    fn a_header_not_on_the_first_line_is_an_error(
+        before in "[ \t]{0,3}(\n[ \t]{0,3}){0,3}",
+        key in any_key(),
+        crlf in proptest::bool::ANY,
+    ) {
+        prop_assume!(!before.is_empty());
+        let end = if crlf { "\r\n" } else { "\n" };
+        let text = format!("{before}---{end}{}{end}---{end}Hello", header_line(key)).replace('\n', end).replace("\r\r", "\r");
+        let found = compile_markup("t.timl", &text, &with_group());
+        prop_assert!(found.message.is_none(), "{text:?} compiled");
+        prop_assert!(found.diagnostics.iter().any(|d| d.rule.name == "header-in-body"), "{text:?}: {:?}", found.diagnostics);
+    }
+
+    /// Header lines without their `---` lines are an error, whatever the key.
+    #[test]
+    fn header_lines_without_fences_are_an_error(
+        first in any_key(),
+        second in any_key(),
+        indent in "[ \t]{0,2}",
+    ) {
+        let text = format!("{indent}{}\n{}\n\nHello", header_line(first), header_line(second));
+        prop_assert!(rules_of(&text, &with_group()).contains(&"header-in-body"), "{text:?}");
+        // After a real header too.
+        let text = format!("---\ngroup: g\ntype: public\n---\n{}\nHello", header_line(first));
+        if !matches!(first, "to" | "from") {
+            prop_assert!(rules_of(&text, &Options::default()).contains(&"header-in-body"), "{text:?}");
+        }
+    }
+}
+
+#[test]
+fn prose_that_only_looks_like_a_header_line_stays_text() {
+    for body in [
+        "to: everyone in the team, hello",
+        "from: the office\n\nSee you",
+        "Note: the party is at 5",
+        "Group: the red team",
+        "group\\: not a header",
+        "\\---\nDashes",
+        "Hello\n---\ngroup: g",
+    ] {
+        let text = format!("---\ngroup: @TGS#2C5SZEAEF\ntype: Public\n---\n{body}");
+        assert!(
+            !rules_of(&text, &Options::default()).contains(&"header-in-body"),
+            "{body:?}"
+        );
+        assert!(
+            !rules_of(body, &with_group()).contains(&"header-in-body"),
+            "{body:?}"
+        );
+    }
+}
+
+#[test]
+fn the_cli_refuses_a_header_sent_as_text_even_with_group() {
+    let dir = common::scratch("mistake-header");
+    let file = common::write(
+        &dir,
+        "notice.timl",
+        "\n---\ngroup: @TGS#2C5SZEAEF\npush.desc: Closed\n---\nClosed on Friday.\n",
+    );
+    let output = common::timl(&["compile", &file, "--group", "@TGS#2C5SZEAEF"]);
+    assert_eq!(common::code(&output), 1);
+    assert!(common::stdout(&output).is_empty());
+    let err = common::stderr(&output);
+    assert!(err.contains("error[header-in-body]"), "{err}");
+    assert!(err.contains("notice.timl:2:1"), "{err}");
+}
+
+/// Every element name with one edit, or two keeping its first letter.
+fn misspellings(name: &str) -> Vec<String> {
+    let letters: Vec<char> = name.chars().collect();
+    let mut out = Vec::new();
+    for i in 0..letters.len() {
+        let mut deleted = letters.clone();
+        deleted.remove(i);
+        out.push(deleted.iter().collect::<String>());
+        for c in ['a', 'e', 'x'] {
+            let mut changed = letters.clone();
+            changed[i] = c;
+            out.push(changed.iter().collect());
+            let mut inserted = letters.clone();
+            inserted.insert(i + 1, c);
+            out.push(inserted.iter().collect());
+        }
+        if i + 1 < letters.len() {
+            let mut swapped = letters.clone();
+            swapped.swap(i, i + 1);
+            out.push(swapped.iter().collect());
+            // A second edit after the first letter.
+            if i > 0 {
+                let mut twice = swapped.clone();
+                twice.push('z');
+                out.push(twice.iter().collect());
+            }
+        }
+    }
+    out.push(name.to_uppercase());
+    let names = timl::element_names();
+    out.retain(|word| {
+        word.len() >= 3
+            && !names.contains(&word.as_str())
+            && word.chars().all(|c| c.is_ascii_alphabetic())
+    });
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[test]
+fn a_misspelt_element_with_arguments_is_an_error() {
+    for name in timl::element_names() {
+        for word in misspellings(name) {
+            for args in [
+                "url=https://cdn.example.com/a.png width=1 height=1",
+                "https://cdn.example.com/a.png",
+            ] {
+                let text =
+                    format!("---\ngroup: @TGS#2C5SZEAEF\ntype: Public\n---\nHi [{word} {args}]");
+                let found = compile_markup("t.timl", &text, &Options::default());
+                let rules: Vec<_> = found.diagnostics.iter().map(|d| d.rule.name).collect();
+                if name.len() <= 2 && !args.contains('=') {
+                    // `at` is too short to guess at from a bare URL.
+                    continue;
+                }
+                assert!(
+                    found.message.is_none(),
+                    "[{word} {args}] compiled: {rules:?}"
+                );
+                assert!(
+                    rules.contains(&"element-name"),
+                    "[{word} {args}]: {rules:?}"
+                );
+            }
+        }
+    }
+}
