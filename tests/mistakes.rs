@@ -179,3 +179,77 @@ fn a_misspelt_element_with_arguments_is_an_error() {
         }
     }
 }
+
+/// Every field that takes an address, as markup with `{}` where the address goes.
+const ADDRESS_FIELDS: &[&str] = &[
+    "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\n---\n[image url=\"{}\" width=1 height=1]",
+    "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\n---\n[image url=https://x/a.png width=1 height=1 large=\"{}\" large-width=1 large-height=1]",
+    "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\n---\n[image url=https://x/a.png width=1 height=1 thumb=\"{}\" thumb-width=1 thumb-height=1]",
+    "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\n---\n[sound url=\"{}\" seconds=1]",
+    "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\n---\n[file url=\"{}\" name=a size=1]",
+    "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\n---\n[video url=\"{}\" thumb=https://x/t.png thumb-width=1 thumb-height=1]",
+    "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\n---\n[video url=https://x/v.mp4 thumb=\"{}\" thumb-width=1 thumb-height=1]",
+    "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\npush.apns.image: \"{}\"\n---\nhi",
+    "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\npush.android.huawei-image: \"{}\"\n---\nhi",
+    "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\npush.android.honor-image: \"{}\"\n---\nhi",
+    "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\npush.android.google-image: \"{}\"\n---\nhi",
+    "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\npush.harmony.image: \"{}\"\n---\nhi",
+];
+
+#[test]
+fn every_address_field_refuses_what_the_apps_cannot_load() {
+    for field in ADDRESS_FIELDS {
+        let good = field.replace("{}", "https://cdn.example.com/a.png");
+        assert!(rules_of(&good, &Options::default()).is_empty(), "{good}");
+        for bad in [
+            "",
+            "javascript:alert(1)",
+            "JAVASCRIPT:alert(1)",
+            "file:///etc/passwd",
+            "intent://scan/#Intent;end",
+            "data:image/png;base64,AA",
+            "vbscript:x",
+            "https://",
+            "https://x/a\\u0000.png",
+            "https://x/\\u202egnp.png",
+        ] {
+            let text = field.replace("{}", bad);
+            let found = compile_markup("t.timl", &text, &Options::default());
+            assert!(found.message.is_none(), "{text}");
+            let rules: Vec<_> = found.diagnostics.iter().map(|d| d.rule.name).collect();
+            assert!(rules.contains(&"url"), "{text}: {rules:?}");
+        }
+    }
+}
+
+proptest! {
+    /// An ID with any control, bidirectional or invisible character is an error,
+    /// wherever the ID goes.
+    #[test]
+    fn ids_with_invisible_characters_are_errors(
+        c in proptest::sample::select(vec!['\u{0}', '\u{1}', '\u{1f}', '\u{7f}', '\u{85}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{200e}', '\u{202a}', '\u{202e}', '\u{2066}', '\u{2069}', '\u{2060}', '\u{feff}', '\u{e0041}', '\u{61c}', '\u{2028}']),
+        at in 0usize..4,
+        place in 0usize..4,
+    ) {
+        let id: String = {
+            let mut id: Vec<char> = "tommy".chars().collect();
+            id.insert(at.min(id.len()), c);
+            id.into_iter().collect()
+        };
+        let escaped: String = id.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_string() } else { format!("\\u{:04x}", u32::from(c) & 0xFFFF) }).collect();
+        // Past U+FFFF, JSON escapes are surrogate pairs.
+        let escaped = if (c as u32) > 0xFFFF {
+            let mut units = [0u16; 2];
+            let pair = c.encode_utf16(&mut units);
+            escaped.replace(&format!("\\u{:04x}", u32::from(c) & 0xFFFF), &format!("\\u{:04x}\\u{:04x}", pair[0], pair[1]))
+        } else { escaped };
+        let text = match place {
+            0 => format!("---\ngroup: @TGS#2C5SZEAEF\ntype: Public\nfrom: \"{escaped}\"\n---\nhi"),
+            1 => format!("---\ngroup: @TGS#2C5SZEAEF\ntype: Public\nto: \"{escaped}\"\n---\nhi"),
+            2 => format!("---\ngroup: @TGS#2C5SZEAEF\ntype: Public\n---\nhi [at \"{escaped}\" \"Tommy\"]"),
+            _ => format!("---\ngroup: @TGS#_2C5SZEAEF\ntype: Community\ntopic: \"@TGS#_2C5SZEAEF@TOPIC#_{escaped}\"\n---\nhi"),
+        };
+        let found = compile_markup("t.timl", &text, &Options::default());
+        prop_assert!(found.message.is_none(), "{text:?} compiled");
+    }
+}

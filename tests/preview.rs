@@ -93,9 +93,10 @@ fn faces_snapshot() {
     }
 }
 
-/// The page of a template printing `value` everywhere a value can go.
+/// The page of a template printing `value` everywhere a value can go (but an address:
+/// the `url` rules judge what an address holds, and the page lists what they find).
 fn page_with(dir: &Path, value: &str) -> String {
-    let template = "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\nfrom: {{ v }}\npush.title: {{ v }}\npush.desc: {{ v }}\n---\nHi {{ v }} {{ mention(v, name=v) }} [custom \"{{ v }}\" desc=\"{{ v }}\"] [file url=https://x/{{ v }} name=\"{{ v }}\" size=1] [location 1 2 \"{{ v }}\"]\n";
+    let template = "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\nfrom: {{ v }}\npush.title: {{ v }}\npush.desc: {{ v }}\n---\nHi {{ v }} {{ mention(v, name=v) }} [custom \"{{ v }}\" desc=\"{{ v }}\"] [file url=https://x/a.pdf name=\"{{ v }}\" size=1] [location 1 2 \"{{ v }}\"]\n";
     let file = write(dir, "t.timl", template);
     let output = timl(&["preview", &file, "--var", &format!("v={value}")]);
     stdout(&output)

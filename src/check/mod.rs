@@ -7,6 +7,7 @@
 pub mod faces;
 pub mod facts;
 mod group_type;
+pub(crate) mod values;
 
 use crate::diag::{rules, Diagnostic};
 use crate::message::group::GroupType;
@@ -70,6 +71,7 @@ pub fn check_sized(
     check_body(message, options, body_bytes, &mut out);
     check_push(message, &mut out);
     check_files(message, &mut out);
+    values::check_values(message, &mut out);
 
     if let Some(topic) = &message.topic_id {
         let prefix = format!("{}@TOPIC#_", group_id.unwrap_or(""));

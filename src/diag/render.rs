@@ -226,6 +226,18 @@ fn shown_char(c: char) -> Option<char> {
     }
 }
 
+/// Whether [`printable`] shows `c` as a stand-in: a control or bidirectional
+/// character, a line separator, or an invisible one (a zero-width space, a
+/// byte-order mark, a tag).
+pub fn unseen(c: char) -> bool {
+    shown_char(c) != Some(c)
+}
+
+/// Whether `c` is a bidirectional control: it reorders the text around it.
+pub fn bidi(c: char) -> bool {
+    matches!(c, '\u{61c}' | '\u{200e}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// `text` as it is shown: control and bidirectional characters as visible stand-ins,
 /// tabs as spaces. Every untrusted string (a file name, a
 /// value, a server's text) reaches the terminal through this.

@@ -53,23 +53,26 @@ rules! {
     // The rules over a message, in the order the checks run.
     GROUP_ID = "group-id", Error, Some(10015), "the group ID is missing, not printable ASCII, or over 48 bytes";
     COMMUNITY_GROUP_ID = "community-group-id", Error, Some(10015), "a Community group ID that does not start with `@TGS#_`";
-    TOPIC = "topic", Error, Some(10004), "`topic` outside a Community group, not `<group>@TOPIC#_...`, or over 96 bytes";
+    TOPIC = "topic", Error, Some(10004), "`topic` outside a Community group, not `<group>@TOPIC#_...`, over 96 bytes, or with control, bidirectional or invisible characters";
     COMMUNITY_AT_ALL = "community-at-all", Error, Some(10004), "@all in a Community group";
     AVCHATROOM_ONLINE_ONLY = "avchatroom-online-only", Error, Some(10004), "`online-only` in an AVChatRoom";
     AVCHATROOM_CONTROL = "avchatroom-control", Error, Some(10004), "`control` in an AVChatRoom";
     ONLINE_ONLY_CONTROL = "online-only-control", Error, Some(10004), "`control` together with `online-only`";
     TO_ACCOUNT = "to-account", Error, Some(10004), "`to` with more than 50 IDs, or in an AVChatRoom or Community group";
-    ACCOUNT_ID = "account-id", Error, Some(10004), "an empty account ID or one over 32 bytes (mention, `from`, `to`)";
+    ACCOUNT_ID = "account-id", Error, Some(10004), "an empty account ID, one over 32 bytes, or one with control, bidirectional or invisible characters (mention, `from`, `to`)";
     ONE_CUSTOM = "one-custom", Error, Some(10004), "more than one custom element";
     EMPTY = "empty", Error, Some(10004), "a body with no element and no non-blank text";
     TOO_LONG = "too-long", Error, Some(80002), "compact JSON of `MsgBody` over 8000 UTF-8 bytes (`--max-bytes N` to change)";
     ELEMENT_ARGS = "element-args", Error, Some(10004), "a missing, unknown or ill-typed element argument";
+    URL = "url", Error, None, "an address the apps cannot load (image, sound, file, video, push images): empty, another scheme than `https://` or `http://` (`javascript:`, `file:`, `intent:`), or with control or invisible characters";
     ELEMENT_NAME = "element-name", Error, None, "a bracketed word with element arguments (`key=value`, a URL) that is no element's name (`[imgae url=...]`): it would be sent as text";
     FACE_NAME = "face-name", Error, None, "an `[emoji]` or `[sticker]` name (or `emoji()`/`sticker()` argument) that is in no face catalog in use (with \"did you mean\")";
     PUSH_EXT_JSON = "push-ext-json", Warning, None, "`push.ext` that is not JSON (some Android vendors drop it)";
     PUSH_SIZE = "push-size", Warning, None, "`push.desc` + `push.ext` over 3 KB (APNs payloads are capped at 4 KB)";
     PUSH_DEPRECATED = "push-deprecated", Warning, None, "a push field Tencent's documentation no longer recommends (`VIVOClassification`, `ExtAsHuaweiIntentParam`)";
     SILENT_CUSTOM = "silent-custom", Warning, None, "a custom-only message with no `desc` and no `push.desc`: no offline push";
+    URL_FORM = "url-form", Warning, None, "an address the apps may not load as written: without `https://` (`www.image.com`), or with a space inside";
+    DISPLAY_NAME = "display-name", Warning, None, "a mention's display name with bidirectional controls, which reorder the text around it";
     FILE_DETAILS = "file-details", Warning, None, "a file element without `FileName` or `FileSize`: clients show a nameless file of unknown size";
     ELEMENT_LOOKALIKE = "element-lookalike", Warning, None, "`[fcae 6]`-style text one or two edits from an element name";
     FACE_UNRENDERABLE = "face-unrenderable", Warning, None, "a face element no kit can draw: empty `Data`, or (with TUIKit's catalog alone) not one of its stickers";

@@ -254,9 +254,12 @@ fn list(value: &Spanned<String>) -> Result<Vec<Spanned<String>>, String> {
     let exact = value.span.end - value.span.start == value.value.len();
     let mut items = Vec::new();
     let mut offset = 0;
+    // Only spaces and tabs are trimmed: any other character stays and is judged
+    // (an invisible one in an ID is an error, never quietly dropped).
+    let blank = [' ', '\t'];
     for part in value.value.split(',') {
-        let lead = part.len() - part.trim_start().len();
-        let item = part.trim();
+        let lead = part.len() - part.trim_start_matches(blank).len();
+        let item = part.trim_matches(blank);
         // Commas inside a template value were kept out of the split.
         let item = &*restore_commas(item);
         let span = if exact {

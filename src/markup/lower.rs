@@ -219,6 +219,9 @@ fn lower_body(
             Inline::Element(element) if element.broken => lowered.partial_body = true,
             Inline::Element(element) => match elements::build(element, faces) {
                 Ok(Built::Mention { text, account }) => {
+                    if let Some(c) = text.chars().find(|&c| crate::diag::render::bidi(c)) {
+                        diagnostics.push(display_name_warning(c, element.span));
+                    }
                     let start = pending.text.len();
                     pending.push(&text, element.span, PieceKind::Mention);
                     mention(lowered, account, element.span, start..pending.text.len());
@@ -238,6 +241,20 @@ fn lower_body(
         }
     }
     pending.flush(lowered);
+}
+
+/// A display name with a bidirectional control: it can make the text after it read
+/// backwards, or the name another's.
+fn display_name_warning(c: char, span: Span) -> Diagnostic {
+    Diagnostic::new(
+        &rules::DISPLAY_NAME,
+        format!(
+            "the display name holds the bidirectional control U+{:04X}, which reorders the text around it",
+            u32::from(c)
+        ),
+    )
+    .at(span)
+    .help("retype the name without it (copied text can carry invisible characters)")
 }
 
 #[cfg(test)]
