@@ -504,3 +504,109 @@ proptest! {
         prop_assert_eq!(mentions, if mention { 2 } else { 0 });
     }
 }
+
+#[test]
+fn short_app_keys_leave_prose_alone() {
+    let options = app_options("[[emoji]]\nkey = \"[X]\"\nnames = [\"x-face\"]\n[[emoji]]\nkey = \"[OK]\"\nnames = [\"okay\"]\n");
+    assert!(rules("Part [1] of [2], see [A] [x] [ok] [Ok] [Notice]", &options).is_empty());
+    assert_eq!(rules("[X] [OK]", &options), Vec::<&str>::new());
+}
+
+#[test]
+fn a_key_made_partly_of_a_value_is_drawn_and_said() {
+    let dir = scratch("faces-split-key");
+    for (template, value) in [
+        ("[{{ v }}]", "TUIEmoji_Smile"),
+        ("{{ v }}]", "[TUIEmoji_Smile"),
+        ("[{{ v }}", "TUIEmoji_Smile]"),
+        ("[TUIEmoji_{{ v }}]", "Smile"),
+        ("{{ v }}", "[TUIEmoji_Smile] and [TUIEmoji_Kiss]"),
+    ] {
+        let file = write(&dir, "t.timl", &format!("{HEADER}{template}"));
+        let output = timl(&["check", &file, "--var", &format!("v={value}")]);
+        let out = stdout(&output);
+        assert_eq!(
+            out.matches("warning[emoji-from-value]").count(),
+            1,
+            "{template} {value}: {out}"
+        );
+    }
+}
+
+#[test]
+fn catalog_names_and_keys_refuse_invisible_characters_and_repeats() {
+    for name in [
+        "a\u{61c}b",
+        "a\u{2060}b",
+        "a\u{fe0f}",
+        "\u{3164}",
+        "a\u{200d}b",
+        "a\u{e0041}",
+        "a\u{202e}b",
+        "a\u{e000}b",
+    ] {
+        let text = format!("[[emoji]]\nkey = \"[K]\"\nnames = [\"{name}\"]\n");
+        assert!(timl::faces::file::read("f", &text).is_err(), "{name:?}");
+        let text = format!("[[emoji]]\nkey = \"[{name}]\"\nnames = [\"k\"]\n");
+        assert!(timl::faces::file::read("f", &text).is_err(), "key {name:?}");
+    }
+    let twice = timl::faces::file::read("f", "[[emoji]]\nkey = \"[K]\"\nnames = [\"x\", \"X\"]\n")
+        .unwrap_err();
+    assert_eq!(twice.line, 3);
+    assert!(twice.message.contains("given twice"), "{twice}");
+    let both = "[[emoji]]\nkey = \"[K]\"\nnames = [\"cat01\"]\n[[sticker-group]]\nindex = 4\nnames = [\"cat01\"]\n";
+    let both = timl::faces::file::read("f", both).unwrap_err();
+    assert!(both.message.contains("already the emoji [K]"), "{both}");
+    let clash =
+        timl::faces::file::read("f", "[[emoji]]\nkey = \"[K]\"\nnames = [\"yz00\"]\n").unwrap_err();
+    assert!(
+        clash.message.contains("already the sticker yz00"),
+        "{clash}"
+    );
+    assert_eq!(clash.line, 3, "a repeated name is the names' fault");
+    let upper =
+        "[[emoji]]\nkey = \"[K]\"\nnames = [\"k\"]\npicture = \"HTTPS://cdn.example.com/k.png\"\n";
+    assert!(timl::faces::file::read("f", upper).is_ok());
+}
+
+#[test]
+fn the_listing_shows_a_hostile_catalog_name_inert() {
+    let dir = scratch("faces-escape-name");
+    let file = write(&dir, "\u{1b}[32mgreen.toml", CATS);
+    let output = timl(&["faces", "--faces", &file]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(!stdout(&output).contains('\u{1b}'));
+    let output = timl(&["faces", "--faces", &file, "--format", "json"]);
+    assert!(!stdout(&output).contains('\u{1b}'));
+}
+
+#[test]
+fn misused_face_functions_are_said() {
+    let dir = scratch("faces-misuse");
+    for (template, rule) in [
+        ("[at {{ emoji(v) }}]", "error[element-args]"),
+        ("[face {{ sticker(\"yz00\") }}]", "error[element-args]"),
+        ("{{ emoji(none) }}", "error[template]"),
+    ] {
+        let file = write(&dir, "t.timl", &format!("{HEADER}{template}"));
+        let output = timl(&["check", &file, "--var", "v=smile"]);
+        assert_eq!(code(&output), 1, "{template}");
+        assert!(
+            stdout(&output).contains(rule),
+            "{template}: {}",
+            stdout(&output)
+        );
+    }
+    let file = write(
+        &dir,
+        "t.timl",
+        &format!("{HEADER}{{{{ emoji(666) }}}} [Sticker] pack"),
+    );
+    let output = timl(&["check", &file]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    assert!(
+        stdout(&output).ends_with("no problems\n"),
+        "{}",
+        stdout(&output)
+    );
+}

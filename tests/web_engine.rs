@@ -343,3 +343,15 @@ fn a_face_timl_warns_of_is_one_the_engine_cannot_draw() {
     assert_eq!(page.matches("class=\"broken\"").count(), 2);
     assert!(preview_pictures(&page).is_empty());
 }
+
+#[test]
+fn a_chinese_name_in_brackets_is_text_to_the_engine() {
+    let Some(engine) = engine() else { return };
+    // What `emoji-legacy` warns of: the kits before 2024 keyed emoji by these names.
+    let lines = draw(&engine, &[body(json!([text("新年快乐 [微笑] [親親]")]))]);
+    assert!(engine_pictures(&lines).is_empty(), "{}", lines[0]);
+    assert_eq!(
+        shown(&lines[0][0]["engine"]["text"]),
+        "新年快乐 [微笑] [親親]"
+    );
+}

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::config::{FacesConfig, Format};
 use super::input::write_stdout;
 use super::outcome::Outcome;
-use crate::diag::render::printable;
+use crate::diag::render::{json_safe, printable};
 use crate::error::Error;
 use crate::markup::source::read_text;
 use crate::message::faces::{self, Catalog};
@@ -65,45 +65,59 @@ pub(super) fn list_faces(config: FacesConfig) -> Result<Outcome, Error> {
 }
 
 fn human(catalog: &Catalog) -> String {
+    // Columns by display width: a CJK key or name takes two columns a character.
+    let width = |text: &str| unicode_width::UnicodeWidthStr::width(text);
+    let pad =
+        |text: &str, to: usize| format!("{text}{}", " ".repeat(to.saturating_sub(width(text))));
+    let emoji: Vec<[String; 3]> = catalog
+        .emoji()
+        .iter()
+        .map(|e| {
+            [
+                printable(&e.key),
+                printable(&e.origin.to_string()),
+                printable(&e.names.join(", ")),
+            ]
+        })
+        .collect();
+    let stickers: Vec<[String; 3]> = catalog
+        .stickers()
+        .iter()
+        .map(|s| {
+            [
+                s.group.to_string(),
+                printable(&s.name),
+                printable(&s.origin.to_string()),
+            ]
+        })
+        .collect();
+    let widest = |rows: &[[String; 3]], column: usize| {
+        rows.iter().map(|r| width(&r[column])).max().unwrap_or(0)
+    };
     let mut out = String::new();
-    let key_width = catalog.emoji().iter().map(|e| e.key.chars().count()).max();
-    let origins = |items: &mut dyn Iterator<Item = String>| items.map(|o| o.len()).max();
-    let origin_width = origins(&mut catalog.emoji().iter().map(|e| e.origin.to_string()));
     let _ = writeln!(
         out,
         "Emoji ({}): the key sent in text, where it came from, its names",
-        catalog.emoji().len()
+        emoji.len()
     );
-    for emoji in catalog.emoji() {
+    let (key_width, origin_width) = (widest(&emoji, 0), widest(&emoji, 1));
+    for [key, origin, names] in &emoji {
         let _ = writeln!(
             out,
-            "  {:<kw$}  {:<ow$}  {}",
-            printable(&emoji.key),
-            emoji.origin.to_string(),
-            printable(&emoji.names.join(", ")),
-            kw = key_width.unwrap_or(0),
-            ow = origin_width.unwrap_or(0),
+            "  {}  {}  {names}",
+            pad(key, key_width),
+            pad(origin, origin_width)
         );
     }
-    let name_width = catalog
-        .stickers()
-        .iter()
-        .map(|s| s.name.chars().count())
-        .max();
     let _ = writeln!(
         out,
         "\nStickers ({}): the group (`Index`), the name (`Data`), where it came from",
-        catalog.stickers().len()
+        stickers.len()
     );
-    for sticker in catalog.stickers() {
-        let _ = writeln!(
-            out,
-            "  {:>5}  {:<nw$}  {}",
-            sticker.group,
-            printable(&sticker.name),
-            sticker.origin,
-            nw = name_width.unwrap_or(0),
-        );
+    let (group_width, name_width) = (widest(&stickers, 0).max(5), widest(&stickers, 1));
+    for [group, name, origin] in &stickers {
+        let group = format!("{}{group}", " ".repeat(group_width - width(group)));
+        let _ = writeln!(out, "  {group}  {}  {origin}", pad(name, name_width));
     }
     let _ = writeln!(
         out,
@@ -123,7 +137,7 @@ fn json(catalog: &Catalog) -> String {
             "picture": emoji.picture,
             "source": emoji.origin.to_string(),
         });
-        let _ = writeln!(out, "{line}");
+        let _ = writeln!(out, "{}", json_safe(&line.to_string()));
     }
     for sticker in catalog.stickers() {
         let line = serde_json::json!({
@@ -133,7 +147,7 @@ fn json(catalog: &Catalog) -> String {
             "picture": sticker.picture,
             "source": sticker.origin.to_string(),
         });
-        let _ = writeln!(out, "{line}");
+        let _ = writeln!(out, "{}", json_safe(&line.to_string()));
     }
     out
 }

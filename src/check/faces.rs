@@ -85,24 +85,31 @@ fn check_text(
     texts: &[TextPiece],
     out: &mut Vec<Diagnostic>,
 ) {
+    // One warning a value, however many keys it holds.
+    let mut values_warned = Vec::new();
     for run in scan::runs(text) {
         let located = scan::locate(texts, index, &run.range);
+        let place = |diagnostic: Diagnostic| match located {
+            Some(located) => diagnostic.at(located.span),
+            None => diagnostic.at_path(format!("MsgBody[{index}].MsgContent.Text")),
+        };
+        // A key made wholly or partly of a value is drawn all the same.
+        if let Some(value) = located.and_then(|l| l.value) {
+            if let Some(emoji) = faces.emoji_by_key(run.text) {
+                if !values_warned.contains(&value) {
+                    values_warned.push(value);
+                    out.push(place(from_value(emoji)));
+                }
+            }
+            continue;
+        }
         // A `.json` input has no pieces: its text is all the author's.
-        let from_value = located.is_some_and(|l| l.all_value);
-        let written = located.is_none_or(|l| l.any_written);
+        if !located.is_none_or(|l| l.any_written) {
+            continue;
+        }
         let shown = crate::diag::render::printable(run.text);
         let diagnostic = match faces.bracketed(run.text) {
-            Bracketed::Key(emoji) if from_value => Diagnostic::new(
-                &rules::EMOJI_FROM_VALUE,
-                format!(
-                    "a value holds the emoji key `{}`: every kit draws it as the {} emoji, not as text",
-                    emoji.key, emoji.label
-                ),
-            )
-            .help(
-                "if the picture is meant, write it in the template with `emoji(name)`; if not, take the key out of the data",
-            ),
-            Bracketed::NearKey(near) if written && !from_value => Diagnostic::new(
+            Bracketed::NearKey(near) => Diagnostic::new(
                 &rules::EMOJI_UNKNOWN,
                 format!("`{shown}` is not an emoji key: members see it as text"),
             )
@@ -113,25 +120,33 @@ fn check_text(
                 ),
                 None => "write the emoji by name, `[emoji NAME]`; `timl faces` lists the names".to_owned(),
             }),
-            Bracketed::Legacy(emoji) if written && !from_value => Diagnostic::new(
+            Bracketed::Legacy(emoji) => Diagnostic::new(
                 &rules::EMOJI_LEGACY,
                 format!(
-                    "`{shown}` was an emoji key before 2024; current kits show these characters, not a face"
+                    "`{shown}` is not an emoji key: current kits draw only keys like `{}`, and show these characters",
+                    emoji.key
                 ),
             )
             .help(format!(
-                "write `[emoji {}]` for the {} emoji (`{}`)",
+                "write `[emoji {}]` for the {} emoji (Chinese names were keys before 2024)",
                 &shown[1..shown.len() - 1],
                 emoji.label,
-                emoji.key
             )),
-            _ => continue,
+            Bracketed::Key(_) | Bracketed::Plain => continue,
         };
-        out.push(match located {
-            Some(located) => diagnostic.at(located.span),
-            None => diagnostic.at_path(format!("MsgBody[{index}].MsgContent.Text")),
-        });
+        out.push(place(diagnostic));
     }
+}
+
+fn from_value(emoji: &crate::message::faces::Emoji) -> Diagnostic {
+    Diagnostic::new(
+        &rules::EMOJI_FROM_VALUE,
+        format!(
+            "a value makes the emoji key `{}`: every kit draws it as the {} emoji, not as text",
+            emoji.key, emoji.label
+        ),
+    )
+    .help("if the picture is meant, write it in the template with `emoji(name)`; if not, take the key out of the data")
 }
 
 #[cfg(test)]

@@ -293,6 +293,22 @@ fn bind_value(arg: &ast::Arg, param: &Param, name: &str) -> Result<(Value, bool)
             )),
         ));
     };
+    // `[at {{ emoji(v) }}]`: an element where a value goes is no value.
+    if let ArgValue::Bare(text) = &value.value {
+        let inner = text.strip_prefix('[').map(|t| t.trim_end_matches(']'));
+        if let Some(inner) = inner.filter(|i| ElementKind::from_name(i).is_some()) {
+            return Err(Box::new(
+                Diagnostic::new(
+                    &rules::ELEMENT_ARGS,
+                    format!("`[{inner}` inside `[{name}`: an element is not an argument"),
+                )
+                .at(value.span)
+                .help(format!(
+                    "write the `[{inner}` element beside `[{name}`, not in it"
+                )),
+            ));
+        }
+    }
     let converted = convert(param, &value.value).map_err(|message| {
         Box::new(
             Diagnostic::new(&rules::ELEMENT_ARGS, message)

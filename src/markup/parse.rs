@@ -564,6 +564,12 @@ fn lookalike(word: &str, span: Span, args: &str) -> Option<Diagnostic> {
             .help(help),
         );
     }
+    // `[Sticker]` alone is a heading more often than an element: the name in another
+    // case is a lookalike only with something after it.
+    let case_only = near.is_some_and(|near| word.to_ascii_lowercase() == near);
+    if case_only && args.trim().is_empty() {
+        return None;
+    }
     lookalike_warning(word, span)
 }
 

@@ -45,8 +45,8 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_function("namespace", functions::namespace);
     env.add_function("mention", mention);
     env.add_function("face", face);
-    env.add_function("emoji", |name: String| named_face("emoji", &name));
-    env.add_function("sticker", |name: String| named_face("sticker", &name));
+    env.add_function("emoji", |name: Value| named_face("emoji", &name));
+    env.add_function("sticker", |name: Value| named_face("sticker", &name));
 }
 
 /// The names of every filter a template may use (for tests that try them all).
@@ -284,9 +284,20 @@ fn face(index: u32, data: Option<String>, kwargs: Kwargs) -> Result<Value, Error
 /// `emoji(name)` and `sticker(name)`: markup for the face called `name`, looked up
 /// in the face catalog when the markup is read (an unknown name is an error of the
 /// row it came from).
-fn named_face(element: &str, name: &str) -> Result<Value, Error> {
+fn named_face(element: &str, name: &Value) -> Result<Value, Error> {
+    let name = match name.kind() {
+        minijinja::value::ValueKind::String => name.as_str().unwrap_or_default().to_owned(),
+        // `emoji(666)`: a number is its digits.
+        minijinja::value::ValueKind::Number => name.to_string(),
+        kind => {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("`{element}()` takes a name (a string), not {kind}"),
+            ))
+        }
+    };
     Ok(Value::from_safe_string(format!(
         "[{element} {}]",
-        slotted(name)?
+        slotted(&name)?
     )))
 }

@@ -115,9 +115,16 @@ pub fn read(path: &str, text: &str) -> Result<Catalog, CatalogError> {
     for entry in &file.emoji {
         let emoji = emoji(entry.get_ref(), origin(entry.span().start))
             .map_err(|(offset, message)| at(offset, message))?;
+        let entry = entry.get_ref();
+        // A repeated key is the key's fault; a repeated name, the names'.
+        let offset = if catalog.emoji_by_key(&emoji.key).is_some() {
+            entry.key.span().start
+        } else {
+            entry.names.span().start
+        };
         catalog
             .add_emoji(emoji)
-            .map_err(|message| at(entry.get_ref().key.span().start, message))?;
+            .map_err(|message| at(offset, message))?;
     }
     let mut stickers = 0;
     for entry in &file.sticker_group {
@@ -209,11 +216,20 @@ const URL_WORD: &AsciiSet = &NON_ALPHANUMERIC
 fn word(text: &str) -> bool {
     !text.chars().any(|c| {
         c.is_whitespace()
-            || c.is_control()
+            || crate::diag::render::unseen(c)
+            || blank_looking(c)
             || matches!(c, '[' | ']' | '"' | '\\')
-            || ('\u{E000}'..='\u{E00B}').contains(&c)
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+            || ('\u{E000}'..='\u{F8FF}').contains(&c)
     })
+}
+
+/// Characters that draw as nothing though they are no control: joiners, variation
+/// selectors, fillers and blanks (a name made of them would look like no name, or
+/// like another).
+fn blank_looking(c: char) -> bool {
+    matches!(c,
+        '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{200C}' | '\u{200D}'
+        | '\u{2800}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FFA0}' | '\u{E0100}'..='\u{E01EF}')
 }
 
 fn names(list: &Spanned<Vec<Spanned<String>>>) -> Result<Vec<String>, Problem> {
@@ -223,20 +239,27 @@ fn names(list: &Spanned<Vec<Spanned<String>>>) -> Result<Vec<String>, Problem> {
             "`names` lists at least one name".to_owned(),
         ));
     }
-    list.get_ref()
-        .iter()
-        .map(|name| {
-            let text = name.get_ref();
-            if text.is_empty() || text.len() > LONGEST_NAME || !word(text) {
-                Err((
-                    name.span().start,
-                    format!("a name is one word of at most {LONGEST_NAME} bytes: no white space, brackets, quotes, backslashes or control characters"),
-                ))
-            } else {
-                Ok(text.clone())
-            }
-        })
-        .collect()
+    let mut names: Vec<String> = Vec::new();
+    for name in list.get_ref() {
+        let text = name.get_ref();
+        if text.is_empty() || text.len() > LONGEST_NAME || !word(text) {
+            return Err((
+                name.span().start,
+                format!("a name is one word of at most {LONGEST_NAME} bytes: no white space, brackets, quotes, backslashes, control or invisible characters"),
+            ));
+        }
+        if names
+            .iter()
+            .any(|n| super::normalize(n) == super::normalize(text))
+        {
+            return Err((
+                name.span().start,
+                format!("the name `{text}` is given twice"),
+            ));
+        }
+        names.push(text.clone());
+    }
+    Ok(names)
 }
 
 fn picture(picture: Option<&Spanned<String>>, per_name: bool) -> Result<Option<String>, Problem> {
@@ -244,15 +267,19 @@ fn picture(picture: Option<&Spanned<String>>, per_name: bool) -> Result<Option<S
         return Ok(None);
     };
     let url = picture.get_ref();
-    let web = url.starts_with("https://") || url.starts_with("http://");
-    let clean = !url
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\'));
+    let lower = url.to_ascii_lowercase();
+    let web = lower.starts_with("https://") || lower.starts_with("http://");
+    let clean = !url.chars().any(|c| {
+        c.is_whitespace()
+            || crate::diag::render::unseen(c)
+            || blank_looking(c)
+            || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`')
+    });
     let host = url.split_once("//").map_or("", |(_, rest)| rest);
     if !web || !clean || host.is_empty() || host.starts_with('/') || url.len() > LONGEST_PICTURE {
         return Err((
             picture.span().start,
-            format!("a `picture` is an https:// (or http://) address of at most {LONGEST_PICTURE} bytes, without white space or quotes"),
+            format!("a `picture` is an https:// (or http://) address of at most {LONGEST_PICTURE} bytes, without white space, quotes, `<`, `>`, backslashes or invisible characters"),
         ));
     }
     if per_name && !url.contains("{name}") {

@@ -15,9 +15,9 @@ pub mod scan;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use crate::diag::suggest::edit_distance;
+use crate::diag::suggest::within;
 pub use builtin::{EMOJI_CDN, STICKER_CDN};
 
 /// Where a catalog entry came from.
@@ -98,19 +98,21 @@ pub struct Catalog {
     keys: HashMap<String, usize>,
     /// (group, name) to sticker.
     faces: HashMap<(u32, String), usize>,
+    /// Each emoji's key in lower case, as characters (for "looks like a key").
+    lower_keys: Vec<Vec<char>>,
+    /// The bracketed words already judged near a key or not: the rows of a batch
+    /// share their template's words, and a catalog may hold 10,000 keys.
+    near_cache: Arc<Mutex<HashMap<String, Option<usize>>>>,
     /// An app's catalog file is in use.
     app: bool,
 }
 
+/// The most bracketed words [`Catalog::bracketed`] remembers.
+const NEAR_CACHED: usize = 4096;
+
 /// A name as it is looked up: Latin letters in any case match.
 pub fn normalize(name: &str) -> String {
     name.to_ascii_lowercase()
-}
-
-/// A name's "did you mean" distance is worth showing: at most 2 edits, and at most
-/// one for short names (a third of the letters, rounded down, at least one).
-fn near_enough(distance: usize, len: usize) -> bool {
-    distance <= (len / 3).clamp(1, 2)
 }
 
 /// Names longer than this are never close to a catalog name (and are not compared:
@@ -177,6 +179,13 @@ impl Catalog {
         }
         let index = self.emoji.len();
         for name in &emoji.names {
+            if let Some(&other) = self.sticker_names.get(&normalize(name)) {
+                let other = &self.stickers[other];
+                return Err(format!(
+                    "the name `{name}` is already the sticker {} of group {} ({})",
+                    other.name, other.group, other.origin
+                ));
+            }
             if let Some(&other) = self.emoji_names.get(&normalize(name)) {
                 if other != index {
                     return Err(format!(
@@ -188,12 +197,21 @@ impl Catalog {
             self.emoji_names.insert(normalize(name), index);
         }
         self.keys.insert(emoji.key.clone(), index);
+        self.lower_keys
+            .push(normalize(&emoji.key).chars().collect());
         self.emoji.push(emoji);
         Ok(())
     }
 
     /// Adds `sticker`, or names what it repeats: a name another sticker has.
     pub(crate) fn add_sticker(&mut self, sticker: Sticker) -> Result<(), String> {
+        if let Some(&other) = self.emoji_names.get(&normalize(&sticker.name)) {
+            let other = &self.emoji[other];
+            return Err(format!(
+                "the name `{}` is already the emoji {} ({})",
+                sticker.name, other.key, other.origin
+            ));
+        }
         if let Some(&other) = self.sticker_names.get(&normalize(&sticker.name)) {
             let other = &self.stickers[other];
             return Err(format!(
@@ -289,44 +307,85 @@ impl Catalog {
                 return Bracketed::Legacy(emoji);
             }
         }
-        if token.len() > MOST_COMPARED {
-            return Bracketed::Plain;
-        }
         let lower = normalize(token);
-        let mut best: Option<(usize, &Emoji)> = None;
-        for emoji in &self.emoji {
-            if emoji.key.len().abs_diff(token.len()) > 2 {
-                continue;
-            }
-            let distance = edit_distance(&lower, &normalize(&emoji.key));
-            if best.is_none_or(|(d, _)| distance < d) {
-                best = Some((distance, emoji));
-            }
-        }
-        let near = best
-            .filter(|&(d, _)| near_enough(d, inner.chars().count()))
-            .map(|(_, e)| e);
-        match near {
+        match self.near_key(token, inner) {
             Some(emoji) => Bracketed::NearKey(Some(emoji)),
             None if lower.starts_with("[tuiemoji_") => Bracketed::NearKey(None),
             None => Bracketed::Plain,
         }
     }
+
+    /// The emoji whose key `token` is nearest to, when it is close enough to be a
+    /// misspelling: two edits at most, one for short words, none for words of under
+    /// four characters inside the brackets (`[OK]`, `[1/3]` are prose).
+    fn near_key(&self, token: &str, inner: &str) -> Option<&Emoji> {
+        let count = inner.chars().count();
+        if token.len() > MOST_COMPARED || count < 4 {
+            return None;
+        }
+        let cached = self
+            .near_cache
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(token).copied());
+        let found = match cached {
+            Some(found) => found,
+            None => {
+                let found = self.nearest_key(token, (count / 3).clamp(1, 2));
+                if let Ok(mut cache) = self.near_cache.lock() {
+                    if cache.len() < NEAR_CACHED {
+                        cache.insert(token.to_owned(), found);
+                    }
+                }
+                found
+            }
+        };
+        found.map(|i| &self.emoji[i])
+    }
+
+    /// The index of the key nearest to `token` within `limit` edits (in any case).
+    fn nearest_key(&self, token: &str, limit: usize) -> Option<usize> {
+        let wanted: Vec<char> = normalize(token).chars().collect();
+        let mut best: Option<(usize, usize)> = None;
+        for (index, key) in self.lower_keys.iter().enumerate() {
+            let bound = best.map_or(limit, |(d, _)| d.saturating_sub(1));
+            if best.is_some_and(|(d, _)| d == 0) {
+                break;
+            }
+            if let Some(d) = within(&wanted, key, bound) {
+                if best.is_none_or(|(b, _)| d < b) {
+                    best = Some((d, index));
+                }
+            }
+        }
+        best.map(|(_, index)| index)
+    }
 }
 
-/// The name among `names` nearest to `name`, if close enough.
+/// The name among `names` nearest to `name`, if close enough: at most two edits, one
+/// for short names; none for a name of one character (every one-character name would
+/// be one edit away).
 fn nearest<'c>(name: &str, names: impl Iterator<Item = &'c String>) -> Option<&'c str> {
     let count = name.chars().count();
-    if count > MOST_COMPARED {
+    if !(2..=MOST_COMPARED).contains(&count) {
         return None;
     }
-    let wanted = normalize(name);
-    names
-        .filter(|candidate| candidate.chars().count().abs_diff(count) <= 2)
-        .map(|candidate| (edit_distance(&wanted, &normalize(candidate)), candidate))
-        .filter(|&(distance, _)| near_enough(distance, count))
-        .min_by_key(|&(distance, _)| distance)
-        .map(|(_, candidate)| candidate.as_str())
+    let wanted: Vec<char> = normalize(name).chars().collect();
+    let limit = (count / 3).clamp(1, 2);
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in names {
+        let bound = best.map_or(limit, |(d, _)| d.saturating_sub(1));
+        if best.is_some_and(|(d, _)| d == 0) {
+            break;
+        }
+        let other: Vec<char> = normalize(candidate).chars().collect();
+        if let Some(d) = within(&wanted, &other, bound) {
+            if best.is_none_or(|(b, _)| d < b) {
+                best = Some((d, candidate.as_str()));
+            }
+        }
+    }
+    best.map(|(_, name)| name)
 }
 
 #[cfg(test)]

@@ -78,10 +78,14 @@ pub struct TextPiece {
 /// Where the text at `range` of element `element` was written, and the kinds of the
 /// pieces it overlaps. Inside one piece whose text is as long as its source (text with
 /// no escapes), the span is exact; otherwise it covers the pieces.
+/// `pieces` are in order (by element, then by range), as lowering makes them: the
+/// first overlapping one is found by bisection, so a text of many runs stays linear.
 pub fn locate(pieces: &[TextPiece], element: usize, range: &Range<usize>) -> Option<Located> {
-    let overlapping: Vec<&TextPiece> = pieces
+    let first = pieces.partition_point(|p| (p.element, p.range.end) <= (element, range.start));
+    let overlapping: Vec<&TextPiece> = pieces[first..]
         .iter()
-        .filter(|p| p.element == element && p.range.start < range.end && range.start < p.range.end)
+        .take_while(|p| p.element == element && p.range.start < range.end)
+        .filter(|p| range.start < p.range.end)
         .collect();
     let first = overlapping.first()?;
     let last = overlapping.last()?;
@@ -91,10 +95,12 @@ pub fn locate(pieces: &[TextPiece], element: usize, range: &Range<usize>) -> Opt
     } else {
         first.span.join(last.span)
     };
+    let value = overlapping.iter().find(|p| p.kind == PieceKind::Value);
     Some(Located {
         span,
         all_value: overlapping.iter().all(|p| p.kind == PieceKind::Value),
         any_written: overlapping.iter().any(|p| p.kind == PieceKind::Written),
+        value: value.map(|p| p.span),
     })
 }
 
@@ -107,6 +113,8 @@ pub struct Located {
     pub all_value: bool,
     /// Some of it is the author's own text.
     pub any_written: bool,
+    /// The span of the first template value in it, if any.
+    pub value: Option<Span>,
 }
 
 #[cfg(test)]
