@@ -43,7 +43,7 @@ pub(super) fn csv_rows(
         .from_reader(scan.reader(meter.reader(reader)));
     let headers = match headers(path, &mut reader, &meter, &scan, header_line) {
         Ok(headers) => headers,
-        Err(row) => return each(row),
+        Err(row) => return each(*row),
     };
     let mut record = csv::StringRecord::new();
     let mut number = 0;
@@ -117,21 +117,21 @@ fn headers(
     meter: &Meter,
     scan: &CsvScan,
     header_line: &str,
-) -> Result<Arc<[String]>, Row> {
-    let too_long = || Row::read(0, 1, Err(row_too_long(path, 0, 1)));
+) -> Result<Arc<[String]>, Box<Row>> {
+    let too_long = || Box::new(Row::read(0, 1, Err(row_too_long(path, 0, 1))));
     let headers = match reader.headers().cloned() {
         Ok(_) if reader.position().byte() > ROW_CAP as u64 => return Err(too_long()),
         Ok(headers) => headers,
         Err(_) if meter.is_over() => return Err(too_long()),
         Err(error) => {
             let message = format!("cannot read the CSV header row: {error}");
-            return Err(Row::read(0, 1, Err(data_error(path, 1, message))));
+            return Err(Box::new(Row::read(0, 1, Err(data_error(path, 1, message)))));
         }
     };
     if let Some(quote) = scan.record_at(0).and_then(|at| scan.unclosed_quote(at)) {
         let column = headers.len().checked_sub(1).map(|i| &headers[i]);
         let diagnostic = unclosed_quote(path, 0, quote, column);
-        return Err(Row::read(0, 1, Err(diagnostic)));
+        return Err(Box::new(Row::read(0, 1, Err(diagnostic))));
     }
     // Every row has as many values as the header has columns (a row of another
     // length is refused): capping the columns caps every row's values, as a JSON
@@ -141,11 +141,11 @@ fn headers(
             "the CSV header row has {} columns, more than the {ROW_VALUES} values timl reads for a row",
             headers.len()
         );
-        return Err(Row::read(0, 1, Err(data_error(path, 1, message))));
+        return Err(Box::new(Row::read(0, 1, Err(data_error(path, 1, message)))));
     }
     let headers: Arc<[String]> = headers.iter().map(|h| without_bom(h).to_owned()).collect();
     match duplicate_column(path, &headers, header_line) {
-        Some(diagnostic) => Err(Row::read(0, 1, Err(diagnostic))),
+        Some(diagnostic) => Err(Box::new(Row::read(0, 1, Err(diagnostic)))),
         None => Ok(headers),
     }
 }

@@ -228,8 +228,11 @@ impl<R: Read> Read for Scanned<R> {
 mod tests {
     use super::*;
 
+    /// A line and column.
+    type At = (usize, usize);
+
     /// The (line, column) of each record start of `text`, and of a quote left open.
-    fn scan(text: &str) -> (Vec<(usize, usize)>, Option<(usize, usize)>) {
+    fn scan(text: &str) -> (Vec<At>, Option<At>) {
         let scan = CsvScan::new();
         let mut reader = scan.reader(text.as_bytes());
         // A byte at a time: a CRLF split between reads is one line break.
