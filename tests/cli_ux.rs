@@ -217,6 +217,39 @@ fn config_shows_layered_settings_and_hides_the_secret() {
     assert!(line("identifier").contains(&user_file), "{shown}");
 }
 
+/// A timl.toml with a table or key timl does not read is refused at its place
+/// (exit 2), by every command that reads it: `[default]` would otherwise be ignored
+/// and its settings silently missing.
+#[test]
+fn a_config_file_with_what_timl_does_not_read_is_refused() {
+    let dir = scratch("ux-config-unknown");
+    let template = write(&dir, "n.timl", "---\ngroup: g1\n---\nHi\n");
+    for (text, expected) in [
+        (
+            "[default]\nsdkappid = 1400000000\n",
+            "timl.toml:1:2: not a valid timl config: unknown table `[default]`; a profile is `[profile.default]`",
+        ),
+        (
+            "faces = \"cats.toml\"\n[profile.default]\nsdkappid = 1400000000\nsecretkey = \"k\"\n",
+            "timl.toml:4:1: not a valid timl config: unknown key `secretkey` in `[profile.default]`; did you mean `secret_key`?",
+        ),
+    ] {
+        write(&dir, "timl.toml", text);
+        for args in [&["config"][..], &["send", &template, "--dry-run"]] {
+            let output = std::process::Command::new(env!("CARGO_BIN_EXE_timl"))
+                .args(args)
+                .current_dir(&dir)
+                .env("HOME", &dir)
+                .env("XDG_CONFIG_HOME", dir.join("none"))
+                .output()
+                .unwrap();
+            let err = stderr(&output);
+            assert_eq!(code(&output), 2, "{args:?}: {err}");
+            assert!(err.contains(expected), "{args:?}: {err}");
+        }
+    }
+}
+
 /// `--color always|never` on every command; `auto` honours NO_COLOR (set and not
 /// empty), CLICOLOR=0 and CLICOLOR_FORCE, as cargo does.
 #[test]

@@ -440,9 +440,19 @@ mod tests {
             (
                 "sdkapid = 5",
                 "2:1",
-                "unknown key; expected one of sdkappid",
+                "unknown key `sdkapid` in `[profile.default]`; did you mean `sdkappid`?",
             ),
-            ("5ecret5ecret = 5", "2:1", "unknown key"),
+            (
+                "5ecret5ecret = 5",
+                "2:1",
+                "unknown key in `[profile.default]` (its name is not shown)",
+            ),
+            (
+                "[profile.default.5ecret]",
+                "2:18",
+                "unknown table in `[profile.default]` (its name is not shown)",
+            ),
+            ("[5ecret]", "2:2", "unknown table (its name is not shown)"),
         ] {
             std::fs::write(&file, format!("[profile.default]\n{body}\n")).unwrap();
             let error = resolve(
