@@ -217,6 +217,122 @@ fn config_shows_layered_settings_and_hides_the_secret() {
     assert!(line("identifier").contains(&user_file), "{shown}");
 }
 
+/// `timl config` with a setting that cannot be used (a key file that is not there, a
+/// malformed key file, an endpoint refused) still shows every setting, marks the bad
+/// one with what is wrong and where it came from, never shows a secret, and fails as
+/// a send would: exit 3 for a file that cannot be read, 2 for a malformed value.
+#[test]
+fn config_marks_a_setting_that_cannot_be_used_and_shows_the_rest() {
+    let dir = scratch("ux-config-broken");
+    let toml = "[profile.default]\nsdkappid = 1400000000\nidentifier = \"admin\"\nsecret_key_file = \"key\"\nregion = \"singapore\"\n";
+    write(&dir, "timl.toml", toml);
+    let run = |env: &[(&str, &str)]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_timl"));
+        command
+            .arg("config")
+            .current_dir(&dir)
+            .env("HOME", &dir)
+            .env("XDG_CONFIG_HOME", dir.join("none"));
+        for name in [
+            "TIM_SDKAPPID",
+            "TIM_IDENTIFIER",
+            "TIM_SECRET_KEY",
+            "TIM_USERSIG",
+        ] {
+            command.env_remove(name);
+        }
+        for name in ["TIM_REGION", "TIM_ENDPOINT"] {
+            command.env_remove(name);
+        }
+        command.envs(env.iter().copied()).output().unwrap()
+    };
+    let line = |shown: &str, name: &str| {
+        let found = shown.lines().find(|l| l.starts_with(name));
+        found
+            .unwrap_or_else(|| panic!("no {name} line: {shown}"))
+            .to_owned()
+    };
+    let toml_file = dir.join("timl.toml").display().to_string();
+    // The key file is not there.
+    let output = run(&[]);
+    let shown = stdout(&output);
+    assert_eq!(code(&output), 3, "{shown}{}", stderr(&output));
+    let secret = line(&shown, "secret");
+    assert!(secret.contains("error: cannot read `"), "{secret}");
+    assert!(secret.contains("No such file"), "{secret}");
+    assert!(
+        secret.contains(&format!("(from [profile.default] in {toml_file})")),
+        "{secret}"
+    );
+    assert!(line(&shown, "sdkappid").contains("1400000000"), "{shown}");
+    assert!(line(&shown, "identifier").contains("admin"), "{shown}");
+    assert!(line(&shown, "endpoint").contains("adminapisgp"), "{shown}");
+    assert!(shown.contains("config files, first wins:"), "{shown}");
+    assert!(
+        stderr(&output).contains("error: cannot read `"),
+        "{}",
+        stderr(&output)
+    );
+    // A key file holding something that is no key: named, never shown.
+    write(&dir, "key", "5ecret 5ecret\n");
+    let output = run(&[]);
+    let shown = format!("{}{}", stdout(&output), stderr(&output));
+    assert_eq!(code(&output), 2, "{shown}");
+    assert!(line(&shown, "secret").contains("white space"), "{shown}");
+    assert!(!shown.contains("5ecret"), "{shown}");
+    // A good key, a refused endpoint: the key is only "set".
+    write(&dir, "key", "5ecret5ecret\n");
+    let output = run(&[("TIM_ENDPOINT", "http://example.com")]);
+    let shown = format!("{}{}", stdout(&output), stderr(&output));
+    assert_eq!(code(&output), 2, "{shown}");
+    assert!(
+        line(&shown, "secret").contains("set (a secret key"),
+        "{shown}"
+    );
+    assert!(
+        line(&shown, "endpoint").contains("error: plain http://"),
+        "{shown}"
+    );
+    assert!(line(&shown, "endpoint").contains("TIM_ENDPOINT"), "{shown}");
+    assert!(!shown.contains("5ecret"), "{shown}");
+    // All good: exit 0.
+    let output = run(&[]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+}
+
+/// A timl.toml with a table or key timl does not read is refused at its place
+/// (exit 2), by every command that reads it: `[default]` would otherwise be ignored
+/// and its settings silently missing.
+#[test]
+fn a_config_file_with_what_timl_does_not_read_is_refused() {
+    let dir = scratch("ux-config-unknown");
+    let template = write(&dir, "n.timl", "---\ngroup: g1\n---\nHi\n");
+    for (text, expected) in [
+        (
+            "[default]\nsdkappid = 1400000000\n",
+            "timl.toml:1:2: not a valid timl config: unknown table `[default]`; a profile is `[profile.default]`",
+        ),
+        (
+            "faces = \"cats.toml\"\n[profile.default]\nsdkappid = 1400000000\nsecretkey = \"k\"\n",
+            "timl.toml:4:1: not a valid timl config: unknown key `secretkey` in `[profile.default]`; did you mean `secret_key`?",
+        ),
+    ] {
+        write(&dir, "timl.toml", text);
+        for args in [&["config"][..], &["send", &template, "--dry-run"]] {
+            let output = std::process::Command::new(env!("CARGO_BIN_EXE_timl"))
+                .args(args)
+                .current_dir(&dir)
+                .env("HOME", &dir)
+                .env("XDG_CONFIG_HOME", dir.join("none"))
+                .output()
+                .unwrap();
+            let err = stderr(&output);
+            assert_eq!(code(&output), 2, "{args:?}: {err}");
+            assert!(err.contains(expected), "{args:?}: {err}");
+        }
+    }
+}
+
 /// `--color always|never` on every command; `auto` honours NO_COLOR (set and not
 /// empty), CLICOLOR=0 and CLICOLOR_FORCE, as cargo does.
 #[test]

@@ -329,6 +329,31 @@ fn a_journal_is_recalled_in_requests_of_ten_and_only_once() {
     assert_eq!(journal.matches("\"recalled\"").count(), 23);
 }
 
+/// A journal that is not there (a typo) is a read error, with or without
+/// `--dry-run`, and is not created: an empty one would say there is nothing to recall.
+#[test]
+fn a_missing_journal_is_not_recalled_nor_created() {
+    let fake = server(&[("@TGS#a", "Public", &[])]);
+    let dir = scratch("recall-missing");
+    for extra in [&["--dry-run"][..], &["--yes"]] {
+        let args = [&["--journal", "typo.journal"][..], extra].concat();
+        let output = timl(&dir, &fake, "recall", &args);
+        let text = all(&output);
+        assert_eq!(output.status.code(), Some(3), "{extra:?}: {text}");
+        assert!(text.contains("cannot read `typo.journal`"), "{text}");
+        assert!(!text.contains("nothing to recall"), "{text}");
+        assert!(!dir.join("typo.journal").exists(), "{extra:?}");
+    }
+    assert!(calls(&fake, "group_msg_recall").is_empty());
+    // `send --journal NEW` still starts a new journal.
+    fs::write(dir.join("n.timl"), "---\ngroup: @TGS#a\n---\nhello\n").unwrap();
+    let sent = timl(&dir, &fake, "send", &["n.timl", "--journal", "new.journal"]);
+    assert_eq!(sent.status.code(), Some(0), "{}", all(&sent));
+    assert!(fs::read_to_string(dir.join("new.journal"))
+        .unwrap()
+        .contains("delivered"));
+}
+
 #[test]
 fn a_recall_the_server_refuses_is_reported_with_exit_4() {
     let fake = server(&[("@TGS#a", "Public", &[])]);

@@ -22,7 +22,8 @@ use crate::send::sender::Sender;
 
 /// `timl recall`.
 pub(super) fn recall_command(config: RecallConfig) -> Result<Outcome, Error> {
-    let mut journal = Journal::open(&config.journal)?;
+    // A journal that is not there is a mistake, not a journal with nothing in it.
+    let mut journal = Journal::open_existing(&config.journal)?;
     let by_group = chosen(journal.delivered(), &config.groups);
     let total: usize = by_group.values().map(Vec::len).sum();
     if total == 0 {

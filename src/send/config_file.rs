@@ -23,7 +23,7 @@ pub(crate) struct Profile {
 }
 
 /// The keys of a profile, for messages.
-const PROFILE_KEYS: &[&str] = &[
+pub(super) const PROFILE_KEYS: &[&str] = &[
     "sdkappid",
     "identifier",
     "secret_key",
@@ -35,11 +35,19 @@ const PROFILE_KEYS: &[&str] = &[
 ];
 
 #[derive(Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ConfigFile {
     #[serde(default)]
     profile: std::collections::BTreeMap<String, Profile>,
     /// An app's face catalog, relative to this file.
     faces: Option<PathBuf>,
+}
+
+/// The config file at `path`, whose text is `text`: a table or key timl does not
+/// read is refused, as a value of the wrong type is.
+fn parse(path: &Path, text: &str) -> Result<ConfigFile, Error> {
+    super::config_shape::check_shape(path, text)?;
+    toml::from_str(text).map_err(|error| config_error(path, text, &error))
 }
 
 /// The face catalog `faces = "FILE"` of the first config file among `paths` that
@@ -54,8 +62,7 @@ pub fn faces_file(paths: &[PathBuf]) -> Result<Option<PathBuf>, Error> {
             path: path.to_owned(),
             source,
         })?;
-        let config: ConfigFile =
-            toml::from_str(&text).map_err(|error| config_error(path, &text, &error))?;
+        let config = parse(path, &text)?;
         if let Some(faces) = config.faces {
             let folder = path.parent().unwrap_or(Path::new("."));
             return Ok(Some(if faces.is_relative() {
@@ -160,8 +167,7 @@ fn read_one(path: &Path, name: &str) -> Result<Option<Profile>, Error> {
         path: path.to_owned(),
         source,
     })?;
-    let config: ConfigFile =
-        toml::from_str(&text).map_err(|error| config_error(path, &text, &error))?;
+    let config = parse(path, &text)?;
     let Some(profile) = config.profile.get(name) else {
         return Ok(None);
     };
@@ -239,7 +245,7 @@ fn before(text: &str, offset: usize) -> (&str, usize) {
 }
 
 /// The 1-based line and column (in characters) of byte `offset` of `text`.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
+pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let (before, line_start) = before(text, offset);
     (
         before.matches('\n').count() + 1,

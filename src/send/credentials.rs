@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use super::config_file::{env_secret, read_profile, read_secret, Profile};
+use super::config_file::{env_secret, read_profile, read_secret, Profile, ProfileSources};
 use super::endpoint::{endpoint_url, region_url};
 use super::secret::Secret;
 use crate::error::Error;
@@ -113,6 +113,19 @@ pub struct Found {
     profile: String,
 }
 
+/// A setting that is given but cannot be used: a key file that cannot be read, a
+/// malformed value, a config file that is not valid.
+#[derive(Debug)]
+pub struct Problem {
+    /// The setting, as `timl config` names it: `sdkappid`, `secret`, `endpoint`, or
+    /// `config` for a config file (or the profile asked for) itself.
+    pub setting: &'static str,
+    /// Where the setting came from (`None` for a config file's own problem).
+    pub source: Option<Source>,
+    /// What is wrong (never the secret).
+    pub error: Error,
+}
+
 /// Finds every piece: flags, then `env`, then the config files (layered key by key).
 /// A piece that is given but malformed is an error; one that is missing is not (yet).
 pub fn find(
@@ -120,38 +133,47 @@ pub fn find(
     env: &dyn Fn(&str) -> Option<String>,
     paths: &[PathBuf],
 ) -> Result<Found, Error> {
-    let profile_name = flags
-        .profile
-        .clone()
-        .unwrap_or_else(|| "default".to_owned());
-    let (file, in_file) = match read_profile(paths, &profile_name)? {
-        Some(layered) => layered,
-        None if flags.profile.is_some() => {
-            return Err(Error::Usage(format!(
-                "no profile `{profile_name}` in {}",
-                paths
-                    .iter()
-                    .map(|p| format!("`{}`", p.display()))
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            )))
-        }
-        None => Default::default(),
-    };
+    let (found, problems) = survey(flags, env, paths);
+    match problems.into_iter().next() {
+        Some(problem) => Err(problem.error),
+        None => Ok(found),
+    }
+}
+
+/// Finds every piece as [`find`] does, but goes on past a piece that cannot be used
+/// (`timl config` shows them all): such a piece is left unset (the endpoint empty)
+/// and its problem listed, in the order `find` meets them.
+pub fn survey(
+    flags: &CredentialFlags,
+    env: &dyn Fn(&str) -> Option<String>,
+    paths: &[PathBuf],
+) -> (Found, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let (profile_name, file, in_file) = profile(flags, paths, &mut problems);
     let from_file = |path: Option<PathBuf>| {
         path.map(|path| Source::File {
             path,
             profile: profile_name.clone(),
         })
     };
+    let mut problem = |setting, source, error| {
+        let source = Some(source);
+        problems.push(Problem {
+            setting,
+            source,
+            error,
+        })
+    };
     let (sdkappid, sdkappid_source) =
         match given(flags.sdkappid.clone(), "--sdkappid", env, "TIM_SDKAPPID") {
-            Some((text, source)) => (
-                Some(text.trim().parse().map_err(|_| {
-                    Error::Usage(format!("the SDKAppID must be a number, not `{text}`"))
-                })?),
-                Some(source),
-            ),
+            Some((text, source)) => match text.trim().parse() {
+                Ok(id) => (Some(id), Some(source)),
+                Err(_) => {
+                    let why = format!("the SDKAppID must be a number, not `{text}`");
+                    problem("sdkappid", source, Error::Usage(why));
+                    (None, None)
+                }
+            },
             None => (file.sdkappid, from_file(in_file.sdkappid.clone())),
         };
     let (identifier, identifier_source) = match given(
@@ -166,23 +188,69 @@ pub fn find(
             from_file(in_file.identifier.clone()),
         ),
     };
-    let (auth, auth_source) = find_auth(flags, env, &file, from_file(in_file.auth.clone()))?;
+    let (auth, auth_source) = match find_auth(flags, env, &file, from_file(in_file.auth.clone())) {
+        Some((Ok(auth), source)) => (Some(auth), Some(source)),
+        Some((Err(error), source)) => {
+            problem("secret", source, error);
+            (None, None)
+        }
+        None => (None, None),
+    };
     let (endpoint, endpoint_source) =
-        find_endpoint(flags, env, &file, from_file(in_file.endpoint))?;
+        match find_endpoint(flags, env, &file, from_file(in_file.endpoint)) {
+            (Ok(url), source) => (url, source),
+            (Err(error), source) => {
+                problem("endpoint", source.clone(), error);
+                (String::new(), source)
+            }
+        };
     let sources = Sources {
         sdkappid: sdkappid.and(sdkappid_source),
         identifier: identifier.as_ref().and(identifier_source),
         auth: auth.as_ref().and(auth_source),
         endpoint: endpoint_source,
     };
-    Ok(Found {
+    let found = Found {
         sdkappid,
         identifier,
         auth,
         endpoint,
         sources,
         profile: profile_name,
-    })
+    };
+    (found, problems)
+}
+
+/// The profile's name and the profile layered over the config files (empty, with a
+/// problem, when a file cannot be read or `--profile` names a profile none has).
+fn profile(
+    flags: &CredentialFlags,
+    paths: &[PathBuf],
+    problems: &mut Vec<Problem>,
+) -> (String, Profile, ProfileSources) {
+    let name = flags
+        .profile
+        .clone()
+        .unwrap_or_else(|| "default".to_owned());
+    let error = match read_profile(paths, &name) {
+        Ok(Some((profile, sources))) => return (name, profile, sources),
+        Ok(None) if flags.profile.is_some() => Error::Usage(format!(
+            "no profile `{name}` in {}",
+            paths
+                .iter()
+                .map(|p| format!("`{}`", p.display()))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        )),
+        Ok(None) => return (name, Profile::default(), ProfileSources::default()),
+        Err(error) => error,
+    };
+    problems.push(Problem {
+        setting: "config",
+        source: None,
+        error,
+    });
+    (name, Profile::default(), ProfileSources::default())
 }
 
 /// A piece given by its flag, else by its environment variable, with where from.
@@ -198,71 +266,68 @@ fn given(
     }
 }
 
-/// The key or UserSig: a flag's file, the environment, then the config files.
+/// The key or UserSig (or why it cannot be used) with where it came from: a flag's
+/// file, the environment, then the config files. `None` when none gives one.
 fn find_auth(
     flags: &CredentialFlags,
     env: &dyn Fn(&str) -> Option<String>,
     file: &Profile,
     in_file: Option<Source>,
-) -> Result<(Option<Auth>, Option<Source>), Error> {
-    let auth = if let Some(path) = &flags.secret_key_file {
-        (
-            Auth::SecretKey(read_secret(path, "secret key")?),
-            Source::Flag("--secret-key-file"),
-        )
+) -> Option<(Result<Auth, Error>, Source)> {
+    let key_file = |path: &PathBuf| read_secret(path, "secret key").map(Auth::SecretKey);
+    let usersig_file = |path: &PathBuf| read_secret(path, "UserSig").map(Auth::UserSig);
+    Some(if let Some(path) = &flags.secret_key_file {
+        (key_file(path), Source::Flag("--secret-key-file"))
     } else if let Some(path) = &flags.usersig_file {
-        (
-            Auth::UserSig(read_secret(path, "UserSig")?),
-            Source::Flag("--usersig-file"),
-        )
+        (usersig_file(path), Source::Flag("--usersig-file"))
     } else if let Some(key) = env("TIM_SECRET_KEY") {
         (
-            Auth::SecretKey(env_secret(key, "TIM_SECRET_KEY")?),
+            env_secret(key, "TIM_SECRET_KEY").map(Auth::SecretKey),
             Source::Env("TIM_SECRET_KEY"),
         )
     } else if let Some(usersig) = env("TIM_USERSIG") {
         (
-            Auth::UserSig(env_secret(usersig, "TIM_USERSIG")?),
+            env_secret(usersig, "TIM_USERSIG").map(Auth::UserSig),
             Source::Env("TIM_USERSIG"),
         )
     } else {
         let auth = if let Some(key) = &file.secret_key {
-            Auth::SecretKey(Secret::new(key.get_ref().trim()))
+            Ok(Auth::SecretKey(Secret::new(key.get_ref().trim())))
         } else if let Some(path) = &file.secret_key_file {
-            Auth::SecretKey(read_secret(path, "secret key")?)
+            key_file(path)
         } else if let Some(usersig) = &file.usersig {
-            Auth::UserSig(Secret::new(usersig.get_ref().trim()))
+            Ok(Auth::UserSig(Secret::new(usersig.get_ref().trim())))
         } else if let Some(path) = &file.usersig_file {
-            Auth::UserSig(read_secret(path, "UserSig")?)
+            usersig_file(path)
         } else {
-            return Ok((None, None));
+            return None;
         };
-        return Ok((Some(auth), in_file));
-    };
-    Ok((Some(auth.0), Some(auth.1)))
+        // A profile with a key or UserSig says which file gave it.
+        (auth, in_file?)
+    })
 }
 
-/// The endpoint: `--endpoint` or `--region`, the environment, the config files, then
-/// the default region (china).
+/// The endpoint (or why it cannot be used) with where it came from: `--endpoint` or
+/// `--region`, the environment, the config files, then the default region (china).
 fn find_endpoint(
     flags: &CredentialFlags,
     env: &dyn Fn(&str) -> Option<String>,
     file: &Profile,
     in_file: Option<Source>,
-) -> Result<(String, Source), Error> {
-    Ok(match (flags.endpoint.clone(), flags.region.clone()) {
-        (Some(url), _) => (endpoint_url(&url)?, Source::Flag("--endpoint")),
-        (None, Some(region)) => (region_url(&region)?, Source::Flag("--region")),
+) -> (Result<String, Error>, Source) {
+    match (flags.endpoint.clone(), flags.region.clone()) {
+        (Some(url), _) => (endpoint_url(&url), Source::Flag("--endpoint")),
+        (None, Some(region)) => (region_url(&region), Source::Flag("--region")),
         (None, None) => match (env("TIM_ENDPOINT"), env("TIM_REGION")) {
-            (Some(url), _) => (endpoint_url(&url)?, Source::Env("TIM_ENDPOINT")),
-            (None, Some(region)) => (region_url(&region)?, Source::Env("TIM_REGION")),
+            (Some(url), _) => (endpoint_url(&url), Source::Env("TIM_ENDPOINT")),
+            (None, Some(region)) => (region_url(&region), Source::Env("TIM_REGION")),
             (None, None) => match (&file.endpoint, &file.region, in_file) {
-                (Some(url), _, Some(source)) => (endpoint_url(url)?, source),
-                (None, Some(region), Some(source)) => (region_url(region)?, source),
-                _ => (region_url("china")?, Source::Default),
+                (Some(url), _, Some(source)) => (endpoint_url(url), source),
+                (None, Some(region), Some(source)) => (region_url(region), source),
+                _ => (region_url("china"), Source::Default),
             },
         },
-    })
+    }
 }
 
 impl Found {
@@ -440,9 +505,19 @@ mod tests {
             (
                 "sdkapid = 5",
                 "2:1",
-                "unknown key; expected one of sdkappid",
+                "unknown key `sdkapid` in `[profile.default]`; did you mean `sdkappid`?",
             ),
-            ("5ecret5ecret = 5", "2:1", "unknown key"),
+            (
+                "5ecret5ecret = 5",
+                "2:1",
+                "unknown key in `[profile.default]` (its name is not shown)",
+            ),
+            (
+                "[profile.default.5ecret]",
+                "2:18",
+                "unknown table in `[profile.default]` (its name is not shown)",
+            ),
+            ("[5ecret]", "2:2", "unknown table (its name is not shown)"),
         ] {
             std::fs::write(&file, format!("[profile.default]\n{body}\n")).unwrap();
             let error = resolve(

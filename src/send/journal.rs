@@ -228,6 +228,17 @@ impl Journal {
     /// refused and left as it is. A torn line (a run killed mid-write) is no reason
     /// to refuse: it is ignored, wherever later runs have left it.
     pub fn open(path: &Path) -> Result<Journal, Error> {
+        Journal::open_as(path, true)
+    }
+
+    /// Opens the journal at `path` as [`Journal::open`] does, but only if it exists
+    /// (`timl recall`): a mistyped name is a read error, and leaves no empty journal
+    /// behind to say there is nothing to recall.
+    pub fn open_existing(path: &Path) -> Result<Journal, Error> {
+        Journal::open_as(path, false)
+    }
+
+    fn open_as(path: &Path, create: bool) -> Result<Journal, Error> {
         let unusable = |why: String| Error::Write {
             path: path.to_owned(),
             source: io::Error::other(why),
@@ -243,12 +254,22 @@ impl Journal {
                 "a journal must be a regular file (not a device, a FIFO or a folder)".to_owned(),
             ));
         }
-        let mut file = OpenOptions::new()
+        let mut file = match OpenOptions::new()
             .read(true)
             .append(true)
-            .create(true)
+            .create(create)
             .open(path)
-            .map_err(write_error)?;
+        {
+            Ok(file) => file,
+            Err(source) if !create && source.kind() == io::ErrorKind::NotFound => {
+                let why = format!("{source}; a journal is the file `timl send --journal` wrote");
+                return Err(Error::Read {
+                    path: path.to_owned(),
+                    source: io::Error::new(source.kind(), why),
+                });
+            }
+            Err(source) => return Err(write_error(source)),
+        };
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
@@ -423,6 +444,18 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir.join("journal")
+    }
+
+    #[test]
+    fn only_a_send_creates_a_journal() {
+        let path = scratch("existing");
+        let error = Journal::open_existing(&path).unwrap_err();
+        assert!(matches!(error, Error::Read { .. }), "{error}");
+        assert!(error.to_string().contains("timl send --journal"), "{error}");
+        assert!(!path.exists(), "no empty journal is left behind");
+        drop(Journal::open(&path).unwrap());
+        assert!(path.exists());
+        assert!(Journal::open_existing(&path).is_ok());
     }
 
     #[test]

@@ -14,6 +14,7 @@
 pub mod api;
 pub mod codes;
 pub mod config_file;
+mod config_shape;
 pub mod credentials;
 pub mod deliver;
 pub mod endpoint;

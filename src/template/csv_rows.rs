@@ -8,6 +8,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
+use super::csv_scan::{CsvScan, Place};
 use super::data::{cut, data_error, data_error_at, read_error, Row};
 use super::rows::{row_too_long, Each, ROW_CAP};
 use super::value_budget::ROW_VALUES;
@@ -31,45 +32,34 @@ pub(super) fn csv_rows(
     // buffer may be ahead of the record by CSV_BUFFER.
     let allowance = (ROW_CAP + CSV_BUFFER) as u64;
     let meter = Meter::new(allowance);
+    // The lines of records and a quote open at the end are the scan's: the csv
+    // crate's lines are wrong with CRLF, and it closes an open quote silently.
+    let scan = CsvScan::new();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         // A record of another length is checked here, as an error of its row only.
         .flexible(true)
         .buffer_capacity(CSV_BUFFER)
-        .from_reader(meter.reader(reader));
-    let too_long = |each: &mut Each<'_>| each(Row::read(0, 1, Err(row_too_long(path, 0, 1))));
-    let headers = match reader.headers().cloned() {
-        Ok(_) if reader.position().byte() > ROW_CAP as u64 => return too_long(each),
+        .from_reader(scan.reader(meter.reader(reader)));
+    let headers = match headers(path, &mut reader, &meter, &scan, header_line) {
         Ok(headers) => headers,
-        Err(_) if meter.is_over() => return too_long(each),
-        Err(error) => {
-            let message = format!("cannot read the CSV header row: {error}");
-            return each(Row::read(0, 1, Err(data_error(path, 1, message))));
-        }
+        Err(row) => return each(*row),
     };
-    // Every row has as many values as the header has columns (a row of another
-    // length is refused): capping the columns caps every row's values, as a JSON
-    // row's are.
-    if headers.len() > ROW_VALUES {
-        let message = format!(
-            "the CSV header row has {} columns, more than the {ROW_VALUES} values timl reads for a row",
-            headers.len()
-        );
-        return each(Row::read(0, 1, Err(data_error(path, 1, message))));
-    }
-    let headers: Arc<[String]> = headers.iter().map(|h| without_bom(h).to_owned()).collect();
-    if let Some(diagnostic) = duplicate_column(path, &headers, header_line) {
-        return each(Row::read(0, 1, Err(diagnostic)));
-    }
     let mut record = csv::StringRecord::new();
     let mut number = 0;
     loop {
         number += 1;
         let start = reader.position().clone();
-        let line = start.line() as usize;
         meter.set_limit(start.byte().saturating_add(allowance));
         let result = reader.read_record(&mut record);
         let bytes = reader.position().byte().saturating_sub(start.byte()) as usize;
+        let at = scan.record_at(start.byte());
+        let line = at.map_or(start.line() as usize, |at| at.line);
+        let unclosed = at.and_then(|at| scan.unclosed_quote(at)).map(|quote| {
+            let column = record.len().checked_sub(1).and_then(|i| headers.get(i));
+            let column = column.map(String::as_str);
+            unclosed_quote(path, number, quote, column)
+        });
         match result {
             Ok(false) => return Ok(()),
             Ok(true) if bytes > ROW_CAP => {
@@ -80,8 +70,9 @@ pub(super) fn csv_rows(
                 ));
             }
             Ok(true) => {
-                let line = record.position().map_or(line, |p| p.line() as usize);
-                let row = if record.len() == headers.len() {
+                let row = if let Some(diagnostic) = unclosed {
+                    Row::read(number, line, Err(diagnostic))
+                } else if record.len() == headers.len() {
                     // Paired with the column names by whoever compiles it: the names
                     // are not copied into every row waiting to be compiled.
                     Row::csv(number, line, headers.clone(), record.clone())
@@ -110,11 +101,85 @@ pub(super) fn csv_rows(
                     csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".to_owned(),
                     _ => format!("the row is not valid CSV: {error}"),
                 };
+                // A quote left open explains the rest of the file better than its bytes.
+                let diagnostic = unclosed.unwrap_or_else(|| data_error(path, line, message));
                 // The reader has passed the record: the next one is read as usual.
-                each(Row::read(number, line, Err(data_error(path, line, message))).sized(bytes))?;
+                each(Row::read(number, line, Err(diagnostic)).sized(bytes))?;
             }
         }
     }
+}
+
+/// The header row's column names, or the row (row 0) that says why there are none.
+fn headers(
+    path: &Path,
+    reader: &mut csv::Reader<impl Read>,
+    meter: &Meter,
+    scan: &CsvScan,
+    header_line: &str,
+) -> Result<Arc<[String]>, Box<Row>> {
+    let too_long = || Box::new(Row::read(0, 1, Err(row_too_long(path, 0, 1))));
+    let headers = match reader.headers().cloned() {
+        Ok(_) if reader.position().byte() > ROW_CAP as u64 => return Err(too_long()),
+        Ok(headers) => headers,
+        Err(_) if meter.is_over() => return Err(too_long()),
+        Err(error) => {
+            let message = format!("cannot read the CSV header row: {error}");
+            return Err(Box::new(Row::read(0, 1, Err(data_error(path, 1, message)))));
+        }
+    };
+    if let Some(quote) = scan.record_at(0).and_then(|at| scan.unclosed_quote(at)) {
+        let column = headers.len().checked_sub(1).map(|i| &headers[i]);
+        let diagnostic = unclosed_quote(path, 0, quote, column);
+        return Err(Box::new(Row::read(0, 1, Err(diagnostic))));
+    }
+    // Every row has as many values as the header has columns (a row of another
+    // length is refused): capping the columns caps every row's values, as a JSON
+    // row's are.
+    if headers.len() > ROW_VALUES {
+        let message = format!(
+            "the CSV header row has {} columns, more than the {ROW_VALUES} values timl reads for a row",
+            headers.len()
+        );
+        return Err(Box::new(Row::read(0, 1, Err(data_error(path, 1, message)))));
+    }
+    let headers: Arc<[String]> = headers.iter().map(|h| without_bom(h).to_owned()).collect();
+    match duplicate_column(path, &headers, header_line) {
+        Some(diagnostic) => Err(Box::new(Row::read(0, 1, Err(diagnostic)))),
+        None => Ok(headers),
+    }
+}
+
+/// The error for row `number` (0: the header row), whose field under `column` opens
+/// a quote at `quote` that is still open at the end of the file: the csv crate would
+/// read every line after it into that one field, and the rows there would be lost.
+fn unclosed_quote(
+    path: &Path,
+    number: usize,
+    (quote, text): (Place, Option<String>),
+    column: Option<&str>,
+) -> Diagnostic {
+    let row = match number {
+        0 => "the CSV header row".to_owned(),
+        _ => format!("row {number}"),
+    };
+    let field = match column {
+        Some(name) if !name.is_empty() && number > 0 => format!("the `{}` field", cut(name, 40)),
+        _ => "a field".to_owned(),
+    };
+    let message = format!(
+        "{row} opens a quote in {field} that is never closed: every line after it, to the end of the file, would be read into that field"
+    );
+    let diagnostic = match text {
+        Some(text) => {
+            let columns = quote.column..quote.column + 1;
+            data_error_at(path, quote.line, &text, columns, message)
+        }
+        None => data_error(path, quote.line, message),
+    };
+    diagnostic.help(
+        "close the quote at the end of the field (`\"...\"`), or double a quote that is part of the value (`\"\"`)",
+    )
 }
 
 /// The error for the row at `line`, which has `fields` fields where the

@@ -17,6 +17,7 @@
 pub mod budget;
 mod context;
 mod csv_rows;
+mod csv_scan;
 pub mod data;
 mod depth;
 mod features;

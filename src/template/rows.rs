@@ -74,8 +74,9 @@ pub fn for_each_row(
     let (first, first_line) = {
         let buffer = reader.fill_buf().map_err(|e| read_error(path, e))?;
         let text = without_bom_bytes(buffer);
-        let line = text.split(|b| *b == b'\n').next().unwrap_or_default();
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        // A line ends at `\n`, `\r\n` or a lone `\r`, as a CSV record does.
+        let line = text.split(|b| matches!(b, b'\n' | b'\r')).next();
+        let line = line.unwrap_or_default();
         (
             text.iter().copied().find(|b| !b.is_ascii_whitespace()),
             String::from_utf8_lossy(line).into_owned(),
