@@ -253,3 +253,77 @@ proptest! {
         prop_assert!(found.message.is_none(), "{text:?} compiled");
     }
 }
+
+#[test]
+fn hints_a_user_needs() {
+    use common::{code, scratch, stderr, stdout, timl, write};
+    let dir = scratch("mistake-hints");
+    // A data file given as the template.
+    let rows = write(&dir, "rows.csv", "user,order\ntommy,A-1\n");
+    for command in ["compile", "check", "preview", "send"] {
+        let output = timl(
+            &[
+                command,
+                &rows,
+                if command == "send" { "--dry-run" } else { "-" },
+            ][..if command == "send" { 3 } else { 2 }],
+        );
+        assert_eq!(code(&output), 2, "{command}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains("did you mean `--data"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    let rows = write(&dir, "rows.jsonl", "{\"user\":\"tommy\"}\n");
+    let output = timl(&["check", &rows]);
+    assert!(
+        stdout(&output).contains("did you mean `--data FILE`?"),
+        "{}",
+        stdout(&output)
+    );
+    // Group types and enum values get "did you mean".
+    let file = write(
+        &dir,
+        "t.timl",
+        "---\ngroup: g\ntype: publc\npriority: hihg\n---\nhi\n",
+    );
+    let out = stdout(&timl(&["check", &file]));
+    assert!(
+        out.contains("unknown group type `publc`; did you mean `public`?"),
+        "{out}"
+    );
+    assert!(out.contains("found `hihg`; did you mean `high`?"), "{out}");
+    let output = timl(&["compile", &file, "--group-type", "comunity"]);
+    assert!(
+        stderr(&output).contains("did you mean `community`?"),
+        "{}",
+        stderr(&output)
+    );
+    // `timl explain` knows elements and header keys.
+    let face = stdout(&timl(&["explain", "face"]));
+    assert!(face.starts_with("[face ...] (an element)"), "{face}");
+    assert!(face.contains("index  a whole number"), "{face}");
+    let sound = stdout(&timl(&["explain", "push.android.sound"]));
+    assert!(
+        sound.contains("`OfflinePushInfo.AndroidInfo.Sound`"),
+        "{sound}"
+    );
+    let near = timl(&["explain", "push.andriod.sound"]);
+    assert!(
+        stderr(&near).contains("did you mean `push.android.sound`?"),
+        "{}",
+        stderr(&near)
+    );
+    // Every page timl(1) lists exists.
+    let page = stdout(&timl(&["man"]));
+    for listed in page.split("timl\\-").skip(1) {
+        let command = listed.split('(').next().unwrap();
+        let sub = timl(&["man", command]);
+        assert_eq!(code(&sub), 0, "timl-{command}(1)");
+        assert!(
+            stdout(&sub).contains(&format!(".TH timl-{command} 1")),
+            "{command}"
+        );
+    }
+}

@@ -95,9 +95,12 @@ enum CliCommand {
         after_help = "Examples:\n  timl completions bash > ~/.local/share/bash-completion/completions/timl\n  timl completions zsh > ~/.zfunc/_timl\n  timl completions fish > ~/.config/fish/completions/timl.fish"
     )]
     Completions(CompletionsArgs),
-    /// Print the man page (roff) on standard output.
-    #[command(after_help = "Example:\n  timl man > ~/.local/share/man/man1/timl.1")]
-    Man,
+    /// Print the man page (roff) on standard output: timl's, or a command's (`timl man
+    /// compile` is timl-compile(1)).
+    #[command(
+        after_help = "Examples:\n  timl man > ~/.local/share/man/man1/timl.1\n  timl man compile > ~/.local/share/man/man1/timl-compile.1"
+    )]
+    Man(ManArgs),
 }
 
 #[derive(Debug, Args)]
@@ -111,6 +114,13 @@ struct ExplainArgs {
     /// The rule's name, as diagnostics show it. Example: `too-long`.
     #[arg(value_name = "RULE")]
     rule: String,
+}
+
+#[derive(Debug, Args)]
+struct ManArgs {
+    /// A command, for its own page (`compile`, `check`, `send`, ...).
+    #[arg(value_name = "COMMAND")]
+    command: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -675,7 +685,7 @@ impl Cli {
                 ShellArg::Fish => Shell::Fish,
                 ShellArg::Powershell => Shell::Powershell,
             }),
-            CliCommand::Man => Command::Man,
+            CliCommand::Man(args) => Command::Man(args.command),
             CliCommand::Check(args) => {
                 let (options, faces) = args.common.into_options();
                 Command::Check(CheckConfig {
@@ -711,16 +721,35 @@ pub(super) fn completions(shell: Shell) -> Result<Outcome, Error> {
     Ok(Outcome::Success)
 }
 
-/// `timl man`: the man page, roff, on standard output.
-pub(super) fn man() -> Result<Outcome, Error> {
+/// `timl man [COMMAND]`: timl's man page, or a command's (the pages timl(1) lists
+/// under its commands), roff, on standard output.
+pub(super) fn man(command: Option<String>) -> Result<Outcome, Error> {
     use clap::CommandFactory;
     let mut page = Vec::new();
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut page)
-        .map_err(|source| Error::Write {
-            path: PathBuf::from("<stdout>"),
-            source,
-        })?;
+    let mut cli = Cli::command();
+    let man = match command {
+        None => clap_mangen::Man::new(cli),
+        Some(name) => {
+            cli.build();
+            let Some(sub) = cli.find_subcommand(&name).cloned() else {
+                let names: Vec<String> = cli
+                    .get_subcommands()
+                    .map(|c| format!("`{}`", c.get_name()))
+                    .collect();
+                return Err(Error::Usage(format!(
+                    "no command `{}`; the commands are {}",
+                    crate::diag::render::printable(&name),
+                    names.join(", ")
+                )));
+            };
+            let page_name = format!("timl-{}", sub.get_name());
+            clap_mangen::Man::new(sub.name(page_name.clone()).bin_name(page_name))
+        }
+    };
+    man.render(&mut page).map_err(|source| Error::Write {
+        path: PathBuf::from("<stdout>"),
+        source,
+    })?;
     write_stdout(&page)?;
     Ok(Outcome::Success)
 }

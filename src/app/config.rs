@@ -193,8 +193,8 @@ pub enum Command {
     Explain(ExplainConfig),
     /// Print a shell's completion script.
     Completions(Shell),
-    /// Print the man page.
-    Man,
+    /// Print the man page: timl's, or a command's.
+    Man(Option<String>),
 }
 
 impl Command {
@@ -223,7 +223,7 @@ impl Command {
             | Command::Rules
             | Command::Explain(_)
             | Command::Completions(_)
-            | Command::Man => None,
+            | Command::Man(_) => None,
         }
     }
 }

@@ -39,6 +39,7 @@ pub(crate) fn read_input(input: &InputPath, cap: usize) -> Result<(String, Vec<u
             Box::new(io::stdin()),
         ),
         InputPath::File(path) => {
+            data_given_as_template(path)?;
             let file = std::fs::File::open(path).map_err(|source| Error::Read {
                 path: path.clone(),
                 source,
@@ -52,6 +53,20 @@ pub(crate) fn read_input(input: &InputPath, cap: usize) -> Result<(String, Vec<u
         .read_to_end(&mut bytes)
         .map_err(|source| Error::Read { path, source })?;
     Ok((name, bytes))
+}
+
+/// A CSV or TSV file is data rows, never a template nor requests: bad usage with the
+/// command the user most likely meant.
+pub(crate) fn data_given_as_template(path: &std::path::Path) -> Result<(), Error> {
+    let name = path.display().to_string();
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".csv") || lower.ends_with(".tsv") {
+        let shown = crate::diag::render::printable(&name);
+        return Err(Error::Usage(format!(
+            "`{shown}` is a data file, not a template: did you mean `--data {shown}` after a template (`timl compile TEMPLATE --data {shown}`)?"
+        )));
+    }
+    Ok(())
 }
 
 /// The cap of `input` (see [`crate::compile::input_cap`]).

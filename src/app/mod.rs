@@ -51,6 +51,6 @@ pub fn run(mut command: Command) -> Result<Outcome, Error> {
         Command::Rules => rules::list_rules(),
         Command::Explain(config) => rules::explain(config),
         Command::Completions(shell) => cli::completions(shell),
-        Command::Man => cli::man(),
+        Command::Man(command) => cli::man(command),
     }
 }

@@ -36,10 +36,17 @@ pub(super) fn list_rules() -> Result<Outcome, Error> {
 /// `timl explain RULE`: the rule's explanation, under a line of its data.
 pub(super) fn explain(config: ExplainConfig) -> Result<Outcome, Error> {
     let name = config.rule.trim().to_ascii_lowercase();
-    let Some(rule) = rules::by_name(&name) else {
-        return Err(Error::Usage(unknown(&config.rule)));
+    let name = name
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim_end_matches(':');
+    let text = match rules::by_name(name) {
+        Some(rule) => explanation(rule),
+        None => crate::markup::signature::describe_element(name)
+            .or_else(|| crate::markup::header::describe(name))
+            .ok_or_else(|| Error::Usage(unknown(&config.rule)))?,
     };
-    write_stdout(explanation(rule).as_bytes())?;
+    write_stdout(text.as_bytes())?;
     Ok(Outcome::Success)
 }
 
@@ -58,24 +65,23 @@ pub fn explanation(rule: &Rule) -> String {
     ) + "\n"
 }
 
-/// "no rule `x`", with the nearest names.
+/// "no rule, element or header key `x`", with the nearest names.
 fn unknown(name: &str) -> String {
     let shown = crate::diag::render::printable(name);
-    let near = rules::ALL
+    let names = rules::ALL
         .iter()
-        .map(|rule| {
-            (
-                edit_distance(&name.to_ascii_lowercase(), rule.name),
-                rule.name,
-            )
-        })
+        .map(|rule| rule.name)
+        .chain(crate::markup::ast::element_names())
+        .chain(crate::markup::header::names());
+    let near = names
+        .map(|known| (edit_distance(&name.to_ascii_lowercase(), known), known))
         .filter(|&(distance, _)| distance <= 3)
         .min_by_key(|&(distance, _)| distance);
     match near {
-        Some((_, near)) => {
-            format!("no rule `{shown}`: did you mean `{near}`? (`timl rules` lists them)")
-        }
-        None => format!("no rule `{shown}` (`timl rules` lists them)"),
+        Some((_, near)) => format!(
+            "no rule, element or header key `{shown}`: did you mean `{near}`? (`timl rules` lists the rules)"
+        ),
+        None => format!("no rule, element or header key `{shown}` (`timl rules` lists the rules)"),
     }
 }
 

@@ -18,6 +18,7 @@ pub fn check_values(message: &Message, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    check_android_sound(message, out);
     let mut ids: Vec<(String, &str, &'static Rule)> = Vec::new();
     if let Some(topic) = &message.topic_id {
         ids.push(("TopicId".to_owned(), topic, &rules::TOPIC));
@@ -52,6 +53,35 @@ pub fn check_values(message: &Message, out: &mut Vec<Diagnostic>) {
                 .help("IDs are printable text; retype the ID (copied text can carry invisible characters)"),
             );
         }
+    }
+}
+
+/// Android plays `res/raw/NAME.*`: a sound given with its suffix (`shake.mp3`) names
+/// no file, and members hear the default sound.
+fn check_android_sound(message: &Message, out: &mut Vec<Diagnostic>) {
+    let sound = message
+        .push
+        .as_ref()
+        .and_then(|push| push.android.as_ref())
+        .and_then(|android| android.sound.as_deref());
+    let Some(sound) = sound else {
+        return;
+    };
+    let Some((stem, suffix)) = sound.rsplit_once('.') else {
+        return;
+    };
+    const SOUNDS: &[&str] = &[
+        "mp3", "wav", "ogg", "m4a", "aac", "caf", "flac", "amr", "mid", "aiff",
+    ];
+    if !stem.is_empty() && SOUNDS.contains(&suffix.to_ascii_lowercase().as_str()) {
+        out.push(
+            Diagnostic::new(
+                &rules::PUSH_ANDROID_SOUND,
+                format!("`push.android.sound` is `{sound}`: Android looks the sound up without its suffix"),
+            )
+            .at_path("OfflinePushInfo.AndroidInfo.Sound")
+            .help(format!("write `push.android.sound: {stem}` (it plays `res/raw/{stem}.{suffix}`); `push.apns.sound` is the one with its suffix")),
+        );
     }
 }
 

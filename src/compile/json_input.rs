@@ -19,8 +19,12 @@ pub fn read_message(text: &str) -> Result<Message, Box<Diagnostic>> {
             .map_or(message.as_str(), |(head, _)| head);
         let message = unknown_element_key(message).unwrap_or_else(|| message.to_owned());
         let (span, help) = if error.is_data() {
-            let help =
-                "field names and types are those of the send_group_msg body (see the README)";
+            // An unknown field at the top: most likely data rows given as requests.
+            let help = if message.contains("expected one of `GroupId`") {
+                "field names and types are those of the send_group_msg body (see the README); if these are data rows for a template, did you mean `--data FILE`?"
+            } else {
+                "field names and types are those of the send_group_msg body (see the README)"
+            };
             (
                 unknown_field_span(text, &message, at).unwrap_or(Span::point(at)),
                 help,

@@ -69,6 +69,7 @@ rules! {
     FACE_NAME = "face-name", Error, None, "an `[emoji]` or `[sticker]` name (or `emoji()`/`sticker()` argument) that is in no face catalog in use (with \"did you mean\")";
     PUSH_EXT_JSON = "push-ext-json", Warning, None, "`push.ext` that is not JSON (some Android vendors drop it)";
     PUSH_SIZE = "push-size", Warning, None, "`push.desc` + `push.ext` over 3 KB (APNs payloads are capped at 4 KB)";
+    PUSH_ANDROID_SOUND = "push-android-sound", Warning, None, "`push.android.sound` with a file suffix (`shake.mp3`): Android looks the sound up without one and plays the default";
     PUSH_DEPRECATED = "push-deprecated", Warning, None, "a push field Tencent's documentation no longer recommends (`VIVOClassification`, `ExtAsHuaweiIntentParam`)";
     SILENT_CUSTOM = "silent-custom", Warning, None, "a custom-only message with no `desc` and no `push.desc`: no offline push";
     URL_FORM = "url-form", Warning, None, "an address the apps may not load as written: without `https://` (`www.image.com`), or with a space inside";

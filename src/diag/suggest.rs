@@ -6,6 +6,30 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     strsim::osa_distance(a, b)
 }
 
+/// The candidate nearest to `word` in any case, if it is close enough to be a typo
+/// (two edits, one for words of under five letters), as "; did you mean `x`?" to
+/// end a message with, or nothing.
+pub(crate) fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> String {
+    let lower = word.to_ascii_lowercase();
+    let limit = if lower.chars().count() < 5 { 1 } else { 2 };
+    candidates
+        .into_iter()
+        .map(|candidate| {
+            (
+                edit_distance(&lower, &candidate.to_ascii_lowercase()),
+                candidate,
+            )
+        })
+        .filter(|&(distance, _)| distance <= limit && !lower.is_empty())
+        .min_by_key(|&(distance, _)| distance)
+        .map_or(String::new(), |(_, near)| {
+            format!("; did you mean `{near}`?")
+        })
+}
+
 /// The optimal string alignment distance of `a` and `b` if it is at most `limit`:
 /// only the cells within `limit` of the diagonal are computed, and the work stops once
 /// a whole row is over the limit, so a near miss costs `limit` times the length rather

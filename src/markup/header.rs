@@ -1,6 +1,7 @@
 //! Header keys, as a table: each key's name, the JSON field it sets, and
 //! how its value is read. `lower` applies the header through this table.
 
+use crate::diag::suggest::did_you_mean;
 use crate::diag::Span;
 use crate::markup::ast::Spanned;
 use crate::markup::placeholder::restore_commas;
@@ -146,6 +147,26 @@ pub(crate) static KEYS: &[HeaderKey] = &[
 ];
 
 /// Every header key: the message's, then the push notification's.
+/// `timl explain NAME` for a header key: the JSON field it sets.
+pub(crate) fn describe(name: &str) -> Option<String> {
+    let key = find(name)?;
+    let sets = if key.path.is_empty() {
+        "no field of the body: it names the group's type, which decides the type rules \
+         (`work`/`private`, `public`, `meeting`/`chatroom`, `avchatroom`, `community`)"
+            .to_owned()
+    } else {
+        format!("`{}` of the request body", key.path)
+    };
+    let list = if is_list(name) {
+        "\n\nIts value is a comma-separated list."
+    } else {
+        ""
+    };
+    Some(format!(
+        "{name}: (a header key)\n\nSets {sets}.{list}\n\nThe README's header table says what each key takes.\n"
+    ))
+}
+
 /// The name of every header key, in the order of the README's header table.
 pub fn names() -> Vec<&'static str> {
     all_keys().map(|key| key.name).collect()
@@ -199,7 +220,10 @@ pub(super) fn boolean(text: &str) -> Result<bool, String> {
     match text.to_ascii_lowercase().as_str() {
         "true" | "yes" | "on" => Ok(true),
         "false" | "no" | "off" => Ok(false),
-        _ => Err(format!("expected `true` or `false`, found `{text}`")),
+        _ => Err(format!(
+            "expected `true` or `false`, found `{text}`{}",
+            did_you_mean(text, ["true", "false", "yes", "no", "on", "off"])
+        )),
     }
 }
 
@@ -210,7 +234,12 @@ pub(super) fn flag(text: &str) -> Result<Option<u32>, String> {
 
 /// `on`/`off` (booleans accepted too).
 pub(super) fn on_off(text: &str) -> Result<bool, String> {
-    boolean(text).map_err(|_| format!("expected `on` or `off`, found `{text}`"))
+    boolean(text).map_err(|_| {
+        format!(
+            "expected `on` or `off`, found `{text}`{}",
+            did_you_mean(text, ["on", "off", "true", "false", "yes", "no"])
+        )
+    })
 }
 
 /// One of a fixed set of words, any case.
@@ -221,7 +250,8 @@ pub(super) fn word<T: Copy>(text: &str, words: &[(&str, T)]) -> Result<T, String
         .map(|&(_, value)| value)
         .ok_or_else(|| {
             let names: Vec<String> = words.iter().map(|(word, _)| format!("`{word}`")).collect();
-            format!("expected {}, found `{text}`", names.join(" or "))
+            let near = did_you_mean(text, words.iter().map(|(word, _)| *word));
+            format!("expected {}, found `{text}`{near}", names.join(" or "))
         })
 }
 

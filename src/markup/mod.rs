@@ -18,6 +18,6 @@ pub mod lower;
 pub mod parse;
 pub mod placeholder;
 mod push_keys;
-mod signature;
+pub(crate) mod signature;
 pub mod source;
 pub mod srcmap;

@@ -202,3 +202,60 @@ pub(super) fn list_params(signature: &Signature) -> String {
         .collect();
     names.join(", ")
 }
+
+/// What each element makes, in one sentence.
+fn makes(kind: ElementKind) -> &'static str {
+    match kind {
+        ElementKind::At => "a mention: `@name` in the text and a `GroupAtInfo` entry (`[at all]` mentions everyone)",
+        ElementKind::Face => "a `TIMFaceElem` as written, `Index` and `Data`: for faces an app's own catalog defines (TUIKit's apps draw only their stickers)",
+        ElementKind::Emoji => "a small emoji: its key typed into the text (`[emoji smile]` is `[TUIEmoji_Smile]`), by English, Chinese or key name",
+        ElementKind::Sticker => "a big sticker: a `TIMFaceElem` with the sticker's group as `Index` and its name as `Data` (`[sticker yz00]`)",
+        ElementKind::Location => "a `TIMLocationElem`: a place on the map with its description",
+        ElementKind::Custom => "a `TIMCustomElem`: app-defined data, with the text a push shows (`desc`)",
+        ElementKind::Image => "a `TIMImageElem`: the picture, and its large and thumbnail versions when given, each with its size",
+        ElementKind::Sound => "a `TIMSoundElem`: a voice clip the apps download",
+        ElementKind::File => "a `TIMFileElem`: a file the apps download, shown by its name and size",
+        ElementKind::Video => "a `TIMVideoFileElem`: a video and its thumbnail",
+    }
+}
+
+/// `timl explain NAME` for an element: what it makes, its parameters and what each
+/// takes, from the signature table.
+pub(crate) fn describe_element(name: &str) -> Option<String> {
+    let kind = ElementKind::from_name(name)?;
+    let signature = signature(kind);
+    let mut out = format!("[{name} ...] (an element)\n\nMakes {}.\n\n", makes(kind));
+    if !signature.positional.is_empty() {
+        let positional: Vec<String> = signature
+            .positional
+            .iter()
+            .map(|p| format!("`{p}`"))
+            .collect();
+        out.push_str(&format!(
+            "Positional arguments fill, in order: {}.\n\n",
+            positional.join(", ")
+        ));
+    }
+    let width = signature
+        .params
+        .iter()
+        .map(|p| p.name.len())
+        .max()
+        .unwrap_or(0);
+    for param in signature.params {
+        let required = if param.required { ", required" } else { "" };
+        out.push_str(&format!(
+            "  {:<width$}  {}{required}\n",
+            param.name,
+            param.kind.describe()
+        ));
+    }
+    for (given, needs) in signature.requires {
+        let needs: Vec<String> = needs.iter().map(|n| format!("`{n}=`")).collect();
+        out.push_str(&format!("\n`{given}=` needs {}.", needs.join(" and ")));
+    }
+    if !signature.requires.is_empty() {
+        out.push('\n');
+    }
+    Some(out)
+}

@@ -53,10 +53,22 @@ impl FromStr for GroupType {
             "meeting" | "chatroom" => Ok(GroupType::Meeting),
             "avchatroom" => Ok(GroupType::AVChatRoom),
             "community" => Ok(GroupType::Community),
-            _ => Err(format!(
-                "unknown group type `{name}`; expected one of {}",
-                GroupType::NAMES
-            )),
+            _ => {
+                let names = [
+                    "work",
+                    "private",
+                    "public",
+                    "meeting",
+                    "chatroom",
+                    "avchatroom",
+                    "community",
+                ];
+                let near = crate::diag::suggest::did_you_mean(name, names);
+                Err(format!(
+                    "unknown group type `{name}`{near}; expected one of {}",
+                    GroupType::NAMES
+                ))
+            }
         }
     }
 }
