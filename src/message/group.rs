@@ -65,7 +65,7 @@ impl FromStr for GroupType {
                 ];
                 let near = crate::diag::suggest::did_you_mean(name, names);
                 Err(format!(
-                    "unknown group type `{name}`{near}; expected one of {}",
+                    "unknown group type `{name}`; expected one of {}{near}",
                     GroupType::NAMES
                 ))
             }
