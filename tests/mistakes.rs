@@ -290,7 +290,7 @@ fn hints_a_user_needs() {
     );
     let out = stdout(&timl(&["check", &file]));
     assert!(
-        out.contains("unknown group type `publc`; did you mean `public`?"),
+        out.contains("unknown group type `publc`; expected one of Work (Private), Public, Meeting (ChatRoom), AVChatRoom, Community; did you mean `public`?"),
         "{out}"
     );
     assert!(out.contains("found `hihg`; did you mean `high`?"), "{out}");
