@@ -327,3 +327,72 @@ fn hints_a_user_needs() {
         );
     }
 }
+
+/// Renders `template` (beside `_macros.timl`) with the CSV `rows`; `check`'s output.
+fn check_rows(dir: &std::path::Path, template: &str, rows: &str) -> (i32, String) {
+    use common::{code, stdout, timl, write};
+    write(
+        dir,
+        "_macros.timl",
+        "{% macro tracking(carrier, number) %}Track it with {{ carrier }}: {{ number }}{% endmacro %}\n{% macro greet(user, name=none) %}Hi {{ mention(user, name=name) }}{% endmacro %}\n",
+    );
+    let file = write(dir, "t.timl", &format!("---\ngroup: @TGS#2C5SZEAEF\ntype: Public\n---\n{{% import \"_macros.timl\" as m %}}{template}\n"));
+    let data = write(dir, "rows.csv", rows);
+    let output = timl(&["check", &file, "--data", &data]);
+    (code(&output), stdout(&output))
+}
+
+#[test]
+fn every_undefined_name_is_said_where_it_is_written() {
+    let dir = common::scratch("mistake-unread");
+    let rows = "user,name,carrier,number,n\nlina,Lina,SF,SF1,4\n";
+    for (template, says) in [
+        (
+            "{{ mention(user, name=nmae) }}",
+            "`nmae` is undefined: the argument `name=` gets none",
+        ),
+        (
+            "{{ face(1, data=dta) }}",
+            "`dta` is undefined: the argument `data=` gets none",
+        ),
+        (
+            "{{ m.tracking(carrier) }}",
+            "this call of the macro `tracking` gives no `number`",
+        ),
+        ("{{ m.tracking(number=number) }}", "gives no `carrier`"),
+        (
+            "{% set y = totl %}{{ y|default('') }}",
+            "`totl` is undefined: the value it sets is none",
+        ),
+        (
+            "{{ name|replace('a', rplc) }}",
+            "`rplc` is undefined: the call gets none",
+        ),
+        (
+            "{% if n is divisibleby(dvs) %}x{% endif %}",
+            "`dvs` is undefined",
+        ),
+        ("{{ mention(usr) }}", "`usr` is undefined"),
+    ] {
+        let (code, out) = check_rows(&dir, template, rows);
+        assert_eq!(code, 1, "{template}: {out}");
+        assert!(out.contains(says), "{template}: {out}");
+        assert!(
+            !out.contains("_macros.timl:"),
+            "{template}: blamed the macro: {out}"
+        );
+    }
+    let (_, out) = check_rows(&dir, "{{ mention(user, name=nmae) }}", rows);
+    assert!(out.contains("did you mean `name`?"), "{out}");
+    for template in [
+        "{{ mention(user, name=name) }} {{ m.tracking(carrier, number) }} {{ m.greet(user) }}",
+        "{{ m.tracking(carrier, number=number) }}",
+        "{{ mention(user, name=nick|default(name)) }}",
+        "Hi {% if nick is defined %}{{ mention(user, name=nick) }}{% endif %}",
+        "{% for u in [user] %}{{ mention(u) }}{% endfor %}",
+        "{% set y = name %}{{ y }}",
+    ] {
+        let (code, out) = check_rows(&dir, template, rows);
+        assert_eq!(code, 0, "{template}: {out}");
+    }
+}

@@ -26,6 +26,7 @@ pub mod rows;
 pub mod shape;
 pub mod slots;
 mod undefined;
+mod unread;
 mod value_budget;
 pub mod watchdog;
 
@@ -67,6 +68,9 @@ pub struct Template {
     /// The variables the main template reads but never sets (functions aside): found
     /// once, for the first rendering that meets an undefined one (see `undefined`).
     unset: OnceLock<HashSet<String>>,
+    /// Calls of macros that leave out an argument: found once, after the first
+    /// rendering has loaded the imports (see `unread`).
+    macro_calls: OnceLock<Vec<Diagnostic>>,
 }
 
 thread_local! {
@@ -144,6 +148,7 @@ impl Template {
             sources,
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             unset: OnceLock::new(),
+            macro_calls: OnceLock::new(),
         };
         let added = watchdog::guard(path, || {
             template
@@ -159,7 +164,12 @@ impl Template {
     /// Renders with `context` (a map of variables); a rendering longer than `cap`
     /// bytes stops there, as an error.
     pub fn render(&self, context: Value, cap: usize) -> Result<Rendered<'_>, Vec<Diagnostic>> {
-        let (text, values) = match self.try_render(&context, cap) {
+        let rendered = self.try_render(&context, cap);
+        // What the template asks for and the rendering quietly left out; a macro's
+        // missing argument also explains its failure better than the failure does.
+        let unread = unread::unread(self, &context);
+        let (text, values) = match rendered {
+            _ if !unread.is_empty() => return Err(unread),
             Ok(rendered) => rendered,
             Err(error) => return Err(undefined::all_undefined(self, &error, &context, cap)),
         };
@@ -222,6 +232,12 @@ impl Template {
             .expect("not poisoned")
             .get(name)
             .cloned()
+    }
+
+    /// Every source read so far: the main one, and the includes and imports loaded.
+    pub(crate) fn all_sources(&self) -> Vec<Source> {
+        let sources = self.sources.lock().expect("not poisoned");
+        sources.values().cloned().collect()
     }
 
     /// The main template's source.
