@@ -135,39 +135,20 @@ fn missing_in_tag<'m>(
         .filter_map(|close| text[span.end.min(text.len())..].find(close))
         .min()
         .map_or(text.len(), |at| span.end + at);
-    let tag = &text[start..end];
-    let bytes = tag.as_bytes();
-    let mut at = 0;
-    while at < tag.len() {
-        let c = tag[at..].chars().next()?;
-        if c == '"' || c == '\'' {
-            // Past the closing quote (an escaped quote does not close).
-            let mut next = at + 1;
-            while next < tag.len() && bytes[next] != c as u8 {
-                next += if bytes[next] == b'\\' { 2 } else { 1 };
+    // The words of the tags, as `unread` reads them, that lie in this tag.
+    super::unread::words(text)
+        .into_iter()
+        .filter(|word| word.span.start >= start && word.span.end <= end)
+        .find_map(|word| {
+            let attribute = word.before.trim_end().ends_with('.');
+            let rest = word.after.trim_start();
+            let keyword = rest.starts_with('=') && !rest.starts_with("==");
+            if attribute || keyword || placeholders.contains(word.text) {
+                return None;
             }
-            at = (next + 1).min(tag.len());
-            continue;
-        }
-        if !(c.is_alphabetic() || c == '_') {
-            at += c.len_utf8();
-            continue;
-        }
-        let word_end = tag[at..]
-            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .map_or(tag.len(), |n| at + n);
-        let word = &tag[at..word_end];
-        let attribute = tag[..at].trim_end().ends_with('.');
-        let rest = tag[word_end..].trim_start();
-        let keyword = rest.starts_with('=') && !rest.starts_with("==");
-        if !attribute && !keyword && !placeholders.contains(word) {
-            if let Some(name) = missing.get(word) {
-                return Some((name, Span::new(start + at, start + word_end)));
-            }
-        }
-        at = word_end;
-    }
-    None
+            let name = missing.get(word.text)?;
+            Some((name.as_str(), word.span))
+        })
 }
 
 /// "`name` is undefined", at `span` of `source`.

@@ -33,17 +33,17 @@ pub(super) fn unread(template: &Template, context: &Value) -> Vec<Diagnostic> {
 }
 
 /// A word of a tag, with where it is in the source.
-struct Word<'t> {
-    text: &'t str,
-    span: Span,
+pub(super) struct Word<'t> {
+    pub(super) text: &'t str,
+    pub(super) span: Span,
     /// The text of the tag before it and after it.
-    before: &'t str,
-    after: &'t str,
+    pub(super) before: &'t str,
+    pub(super) after: &'t str,
 }
 
 /// Every word (a name: letters, digits, `_`) inside `{{ }}` and `{% %}` of `text`,
 /// strings and comments skipped.
-fn words(text: &str) -> Vec<Word<'_>> {
+pub(super) fn words(text: &str) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut rest = 0;
     while let Some(open) = ["{{", "{%"]
