@@ -203,16 +203,10 @@ fn hostile_values_render_as_text_in_a_real_browser() {
     assert!(!dom.contains("<title>pwned</title>"), "a script ran: {dom}");
 }
 
-#[test]
-fn the_served_page_is_drawn_again_when_the_template_changes() {
-    let dir = scratch("preview-serve");
-    let file = write(
-        &dir,
-        "t.timl",
-        "---\ngroup: @TGS#2C5SZEAEF\n---\nfirst draft\n",
-    );
+/// `timl preview FILE --serve` running: the child, its address and its token.
+fn start_serving(file: &str) -> (std::process::Child, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_timl"))
-        .args(["preview", &file, "--serve"])
+        .args(["preview", file, "--serve"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -221,35 +215,186 @@ fn the_served_page_is_drawn_again_when_the_template_changes() {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut url)
         .unwrap();
-    let address = url
-        .trim()
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_owned();
+    let rest = url.trim().trim_start_matches("http://");
+    let (address, token) = rest.split_once('/').unwrap();
     assert!(address.starts_with("127.0.0.1:"), "{url}");
+    let token = token.trim_end_matches('/').to_owned();
+    assert_eq!(token.len(), 32, "{url}");
+    (child, address.to_owned(), token)
+}
+
+/// Sends `request` (a whole HTTP request) to `address`; the whole answer.
+fn ask(address: &str, request: &str) -> String {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer
+}
+
+#[test]
+fn the_served_page_is_drawn_again_when_the_template_changes() {
+    let dir = scratch("preview-serve");
+    let file = write(
+        &dir,
+        "t.timl",
+        "---\ngroup: @TGS#2C5SZEAEF\n---\nfirst draft\n",
+    );
+    let (mut child, address, token) = start_serving(&file);
+    let host = address.clone();
     let get = |path: &str| {
-        let mut stream = TcpStream::connect(&address).unwrap();
-        write!(stream, "GET {path} HTTP/1.1\r\nhost: x\r\n\r\n").unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).unwrap();
-        answer
+        ask(
+            &address,
+            &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n"),
+        )
     };
-    assert!(get("/").contains("first draft"));
+    let page = format!("/{token}/");
+    let version = format!("/{token}/version");
+    assert!(get(&page).contains("first draft"));
     assert!(
-        get("/").contains("script nonce="),
+        get(&page).contains("script nonce="),
         "the page reloads itself"
     );
-    let before = get("/version");
+    let before = get(&version);
     // Modified times can be coarse: wait a little before writing again.
     std::thread::sleep(Duration::from_millis(1100));
     fs::write(&file, "---\ngroup: @TGS#2C5SZEAEF\n---\nsecond draft\n").unwrap();
     let start = Instant::now();
-    while get("/version") == before {
+    while get(&version) == before {
         assert!(start.elapsed() < Duration::from_secs(60), "never redrawn");
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert!(get("/").contains("second draft"));
-    assert!(get("/nope").starts_with("HTTP/1.1 404"));
+    assert!(get(&page).contains("second draft"));
+    assert!(get(&format!("/{token}/nope")).starts_with("HTTP/1.1 404"));
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// The page answers only its URL's holder, from 127.0.0.1 or localhost by name (DNS
+/// rebinding gives another `Host`), with `GET` or `HEAD`.
+#[test]
+fn the_served_page_answers_no_one_else() {
+    let dir = scratch("preview-serve-trust");
+    let file = write(
+        &dir,
+        "t.timl",
+        "---\ngroup: @TGS#2C5SZEAEF\n---\nsecret row\n",
+    );
+    let (mut child, address, token) = start_serving(&file);
+    let port = address.rsplit(':').next().unwrap().to_owned();
+    let page = format!("/{token}/");
+    for (request, status) in [
+        (
+            format!("GET {page} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"),
+            "200",
+        ),
+        (
+            format!("GET {page} HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n"),
+            "200",
+        ),
+        (
+            format!("GET {page} HTTP/1.1\r\nHost: evil.example:{port}\r\n\r\n"),
+            "403",
+        ),
+        (
+            format!("GET {page} HTTP/1.1\r\nHost: evil.example\r\n\r\n"),
+            "403",
+        ),
+        (format!("GET {page} HTTP/1.1\r\n\r\n"), "403"),
+        (
+            format!("GET {page} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nHost: evil.example\r\n\r\n"),
+            "",
+        ),
+        (
+            format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"),
+            "404",
+        ),
+        (
+            format!("GET /version HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"),
+            "404",
+        ),
+        (
+            format!(
+                "GET /{}/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n",
+                "0".repeat(32)
+            ),
+            "404",
+        ),
+        (
+            format!("POST {page} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"),
+            "405",
+        ),
+        (
+            format!("HEAD {page} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"),
+            "200",
+        ),
+    ] {
+        let answer = ask(&address, &request);
+        if status.is_empty() {
+            assert!(answer.is_empty(), "{request:?}: {answer}");
+            continue;
+        }
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status}")),
+            "{request:?}: {answer}"
+        );
+        let body = answer.split("\r\n\r\n").nth(1).unwrap_or("");
+        assert_eq!(
+            body.contains("secret row"),
+            status == "200" && !request.starts_with("HEAD"),
+            "{request:?}"
+        );
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// A client that trickles its request, or never reads a large page, holds up no one.
+#[test]
+fn a_slow_client_holds_up_no_one() {
+    let dir = scratch("preview-serve-slow");
+    let big = "word ".repeat(4000);
+    let rows: String = std::iter::once("v\n".to_owned())
+        .chain((0..150).map(|i| format!("{i} {big}\n")))
+        .collect();
+    let data = write(&dir, "rows.csv", &rows);
+    let file = write(&dir, "t.timl", "---\ngroup: @TGS#2C5SZEAEF\n---\n{{ v }}\n");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_timl"))
+        .args(["preview", &file, "--data", &data, "--serve"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut url = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut url)
+        .unwrap();
+    let rest = url.trim().trim_start_matches("http://");
+    let (address, token) = rest.split_once('/').unwrap();
+    let token = token.trim_end_matches('/');
+    // One sends a byte of its request now and then; one asks for the page and never reads.
+    let mut trickling = TcpStream::connect(address).unwrap();
+    trickling.write_all(b"G").unwrap();
+    let mut stalled = TcpStream::connect(address).unwrap();
+    write!(stalled, "GET /{token}/ HTTP/1.1\r\nHost: {address}\r\n\r\n").unwrap();
+    // Another client is still answered, whole.
+    let answer = ask(
+        address,
+        &format!("GET /{token}/version HTTP/1.1\r\nHost: {address}\r\n\r\n"),
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let page = ask(
+        address,
+        &format!("GET /{token}/ HTTP/1.1\r\nHost: {address}\r\n\r\n"),
+    );
+    assert!(
+        page.ends_with("</html>\n") || page.contains("</html>"),
+        "the page came whole"
+    );
+    drop((trickling, stalled));
     let _ = child.kill();
     let _ = child.wait();
 }

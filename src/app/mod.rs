@@ -24,6 +24,7 @@ mod report;
 mod row_groups;
 mod rules;
 mod send;
+mod serve;
 mod show_config;
 mod usersig;
 

@@ -3,8 +3,8 @@
 //! drawn again whenever the template, a `.timl` file beside it (its includes), or its
 //! data or variables change, the open page reloading itself.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
+use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -13,6 +13,7 @@ use super::config::{InputPath, PreviewConfig};
 use super::input::{input_cap, input_dir, input_kind, read_input};
 use super::outcome::Outcome;
 use super::output::{refuse_an_input, PendingOutput};
+use super::serve::{self, Served};
 use crate::compile::batch::compile_input;
 use crate::error::Error;
 use crate::preview::{Collector, PageOptions};
@@ -64,12 +65,6 @@ fn render(config: &PreviewConfig, live: Option<(u64, String)>) -> Result<(String
     Ok((collector.page(&name, &options), errors))
 }
 
-/// The page as served: its version (bumped on every change) and its HTML.
-struct Served {
-    version: u64,
-    page: String,
-}
-
 /// `--serve`: the page on 127.0.0.1 (a free port, printed), drawn again when its
 /// sources change.
 fn serve(config: &PreviewConfig) -> Result<Outcome, Error> {
@@ -82,21 +77,20 @@ fn serve(config: &PreviewConfig) -> Result<Outcome, Error> {
     let nonce = format!("{:08x}", crate::message::random::fresh());
     let (page, _) = render(config, Some((1, nonce.clone())))?;
     let served = Arc::new(Mutex::new(Served { version: 1, page }));
+    let token = serve::token();
     let mut stdout = std::io::stdout();
-    writeln!(stdout, "http://{address}/")
+    writeln!(stdout, "http://{address}/{token}/")
         .and_then(|()| stdout.flush())
         .map_err(|source| Error::Write {
             path: PathBuf::from("<stdout>"),
             source,
         })?;
-    status!("serving the preview on 127.0.0.1 only; Ctrl-C stops it");
+    status!("serving the preview on 127.0.0.1 only, to whoever has its address (keep it to yourself); Ctrl-C stops it");
     {
         let (served, config) = (served.clone(), config.clone());
         std::thread::spawn(move || watch(&config, &served, &nonce));
     }
-    for stream in listener.incoming().flatten() {
-        answer(stream, &served);
-    }
+    serve::serve_forever(listener, address, &token, &served);
     Ok(Outcome::Success)
 }
 
@@ -153,31 +147,4 @@ fn fingerprint(config: &PreviewConfig) -> Vec<(PathBuf, Option<SystemTime>, u64)
             (path, modified, length)
         })
         .collect()
-}
-
-/// Answers one request: `/` is the page, `/version` its version; nothing else.
-fn answer(stream: TcpStream, served: &Mutex<Served>) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let reader = BufReader::new(match stream.try_clone() {
-        Ok(stream) => stream,
-        Err(_) => return,
-    });
-    let mut request = String::new();
-    // A request line is a method and a path: 8 KiB is plenty, and an endless one
-    // from a misbehaving local client is read no further.
-    if reader.take(8 << 10).read_line(&mut request).is_err() {
-        return;
-    }
-    let path = request.split_whitespace().nth(1).unwrap_or("");
-    let (status, kind, body) = match (path, served.lock()) {
-        ("/", Ok(served)) => ("200 OK", "text/html; charset=utf-8", served.page.clone()),
-        ("/version", Ok(served)) => ("200 OK", "text/plain", served.version.to_string()),
-        _ => ("404 Not Found", "text/plain", "not found".to_owned()),
-    };
-    let mut stream = stream;
-    let _ = write!(
-        stream,
-        "HTTP/1.1 {status}\r\ncontent-type: {kind}\r\ncache-control: no-store\r\nx-content-type-options: nosniff\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
 }
