@@ -383,3 +383,123 @@ fn a_recall_the_server_refuses_is_reported_with_exit_4() {
     );
     assert_eq!(output.status.code(), Some(0), "{}", all(&output));
 }
+
+/// `timl COMMAND ARGS` as `timl()` runs it, but as the app `sdkappid`.
+fn timl_as(dir: &Path, fake: &FakeIm, sdkappid: &str, command: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_timl"))
+        .current_dir(dir)
+        .arg(command)
+        .args(args)
+        .args(["--endpoint", &fake.endpoint(), "--secret-key-file", "key"])
+        .args(["--sdkappid", sdkappid, "--identifier", "admin"])
+        .env("NO_COLOR", "1")
+        .env("HOME", dir)
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// A journal is its app's and host's: another app's run refuses it before sending or
+/// recalling anything, and says whose it is.
+#[test]
+fn a_journal_of_another_app_is_refused() {
+    let fake = server(&[("@TGS#a", "Public", &[])]);
+    let dir = scratch("journal-binding");
+    fs::write(
+        dir.join("n.timl"),
+        "---\ngroup: @TGS#a\n---\nnumber {{ n }}\n",
+    )
+    .unwrap();
+    fs::write(dir.join("rows.jsonl"), "{\"n\":1}\n{\"n\":2}\n").unwrap();
+    let sent = timl(
+        &dir,
+        &fake,
+        "send",
+        &["n.timl", "--data", "rows.jsonl", "--journal", "j"],
+    );
+    assert_eq!(sent.status.code(), Some(0), "{}", all(&sent));
+    assert!(
+        all(&sent).contains("sending as app 1400000000 to 127.0.0.1:"),
+        "{}",
+        all(&sent)
+    );
+    let journal = fs::read_to_string(dir.join("j")).unwrap();
+    assert!(
+        journal.starts_with(
+            "{\"key\":\"\",\"state\":\"bound\",\"app\":1400000000,\"host\":\"127.0.0.1:"
+        ),
+        "{journal}"
+    );
+    let requests = sends(&fake);
+    for command in [
+        vec!["send", "n.timl", "--data", "rows.jsonl", "--journal", "j"],
+        vec!["recall", "--journal", "j", "--yes"],
+    ] {
+        let output = timl_as(&dir, &fake, "1400000001", command[0], &command[1..]);
+        assert_eq!(
+            output.status.code(),
+            Some(3),
+            "{command:?}: {}",
+            all(&output)
+        );
+        assert!(
+            all(&output).contains("this journal is app 1400000000's at 127.0.0.1:"),
+            "{}",
+            all(&output)
+        );
+        assert!(
+            all(&output).contains("this run is app 1400000001"),
+            "{}",
+            all(&output)
+        );
+    }
+    assert_eq!(sends(&fake), requests, "nothing was sent");
+    assert!(fake.seen().recalled.is_empty(), "nothing was recalled");
+    assert_eq!(
+        fs::read_to_string(dir.join("j")).unwrap(),
+        journal,
+        "the journal is as it was"
+    );
+    // Its own app recalls, naming the app, the host and the groups first.
+    let output = timl(&dir, &fake, "recall", &["--journal", "j", "--yes"]);
+    assert_eq!(output.status.code(), Some(0), "{}", all(&output));
+    assert!(
+        all(&output).contains("recalling in app 1400000000 at 127.0.0.1:"),
+        "{}",
+        all(&output)
+    );
+    assert!(all(&output).contains("groups @TGS#a"), "{}", all(&output));
+}
+
+/// `recall` reads only what timl writes: a hand-written journal with a group that is
+/// no ID, a MsgSeq of 0 or one twice recalls nothing.
+#[test]
+fn recall_refuses_a_journal_timl_did_not_write() {
+    let fake = server(&[("@TGS#a", "Public", &[])]);
+    let dir = scratch("journal-hand-written");
+    let line = |group: &str, seq: u64, key: &str| {
+        format!("{{\"key\":\"{key}\",\"state\":\"delivered\",\"group\":\"{group}\",\"seq\":{seq},\"time\":1}}\n")
+    };
+    for journal in [
+        line("@TGS#a\\u0007", 5, "k1"),
+        line("", 5, "k1"),
+        line("@TGS#a", 0, "k1"),
+        line("@TGS#a", 5, "k1") + &line("@TGS#a", 5, "k2"),
+    ] {
+        fs::write(dir.join("j"), &journal).unwrap();
+        for args in [
+            vec!["--journal", "j", "--dry-run"],
+            vec!["--journal", "j", "--yes"],
+        ] {
+            let output = timl(&dir, &fake, "recall", &args);
+            assert_eq!(output.status.code(), Some(3), "{journal}: {}", all(&output));
+            assert!(
+                all(&output).contains("not a journal timl wrote"),
+                "{}",
+                all(&output)
+            );
+        }
+    }
+    assert!(fake.seen().recalled.is_empty());
+}

@@ -16,7 +16,7 @@ use crate::send::api::CallError;
 use crate::send::config_file::config_paths;
 use crate::send::credentials;
 use crate::send::groups::{recall, RECALLS_PER_REQUEST};
-use crate::send::journal::{self, Delivered, Journal, Line, State};
+use crate::send::journal::{self, Binding, Delivered, Journal, Line, State};
 use crate::send::rate::{Schedule, GROUP_RATE};
 use crate::send::sender::Sender;
 
@@ -24,6 +24,7 @@ use crate::send::sender::Sender;
 pub(super) fn recall_command(config: RecallConfig) -> Result<Outcome, Error> {
     // A journal that is not there is a mistake, not a journal with nothing in it.
     let mut journal = Journal::open_existing(&config.journal)?;
+    checked(&journal.delivered(), &config.journal)?;
     let by_group = chosen(journal.delivered(), &config.groups);
     let total: usize = by_group.values().map(Vec::len).sum();
     if total == 0 {
@@ -36,7 +37,18 @@ pub(super) fn recall_command(config: RecallConfig) -> Result<Outcome, Error> {
         return dry_run(&by_group);
     }
     let found = credentials::find(&config.credentials, &environment, &config_paths())?;
-    let sender = Sender::new(found.complete()?);
+    let credentials = found.complete()?;
+    let binding = Binding::of(&credentials);
+    // Another app's journal: its MsgSeqs would take back this app's messages.
+    journal.bind(&binding)?;
+    let groups: Vec<&str> = by_group.keys().map(String::as_str).collect();
+    status!(
+        "recalling in app {} at {}, groups {}",
+        binding.sdkappid,
+        printable(&binding.host),
+        printable(&groups.join(", "))
+    );
+    let sender = Sender::new(credentials);
     if !config.yes {
         confirm(total, by_group.len())?;
     }
@@ -54,6 +66,42 @@ pub(super) fn recall_command(config: RecallConfig) -> Result<Outcome, Error> {
     journal.sync()?;
     status!("{}", tally.line());
     Ok(tally.outcome())
+}
+
+/// What a journal says was delivered is what timl writes: group IDs that are IDs
+/// (printable ASCII, at most 48 bytes), `MsgSeq`s over 0 and each once a group. A
+/// hand-written or altered journal is refused whole: a recall cannot be undone.
+fn checked(delivered: &[Delivered], path: &std::path::Path) -> Result<(), Error> {
+    let mut seen = std::collections::HashSet::new();
+    for message in delivered {
+        let group_ok = !message.group.is_empty()
+            && message.group.len() <= 48
+            && message.group.chars().all(|c| (' '..='~').contains(&c));
+        let why = if !group_ok {
+            Some(format!(
+                "the group `{}` is no group ID",
+                printable(&message.group)
+            ))
+        } else if message.seq == 0 {
+            Some(format!("a message of `{}` has MsgSeq 0", message.group))
+        } else if !seen.insert((message.group.as_str(), message.seq)) {
+            Some(format!(
+                "MsgSeq {} of `{}` is there twice",
+                message.seq, message.group
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            return Err(Error::Read {
+                path: path.to_owned(),
+                source: io::Error::other(format!(
+                    "not a journal timl wrote ({why}), so nothing was recalled"
+                )),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The messages to recall, by group: all, or those of `groups`.
@@ -139,6 +187,8 @@ impl Tally {
                     code: None,
                     seq: Some(message.seq),
                     maybe: None,
+                    app: None,
+                    host: None,
                     time: journal::now_ms(),
                 })?;
                 self.recalled += 1;

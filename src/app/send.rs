@@ -20,6 +20,7 @@ use crate::message::random::RandomChoice;
 use crate::send::config_file::config_paths;
 use crate::send::credentials::{self, Credentials, Found};
 use crate::send::deliver::deliver_all;
+use crate::send::journal::Binding;
 use crate::send::journal::Journal;
 use crate::send::redact::Redactor;
 use crate::send::sender::{describe, Sender};
@@ -76,10 +77,26 @@ fn send_with(
     // that cannot use it (another run has it, or it is not a journal) stops at once,
     // before compiling, and certainly before sending. A dry run does not touch it.
     let journal = match (&config.journal, config.dry_run) {
-        (Some(path), false) => Some(Journal::open(path)?),
+        (Some(path), false) => {
+            let mut journal = Journal::open(path)?;
+            // Another app's or host's journal is refused before anything is sent.
+            if let Some(credentials) = &credentials {
+                journal.bind(&Binding::of(credentials))?;
+            }
+            Some(journal)
+        }
         _ => None,
     };
     let inputs = read_all(&config.inputs, &config.options)?;
+    if let Some(credentials) = &credentials {
+        // Where the secrets go, said before they go.
+        let binding = Binding::of(credentials);
+        status!(
+            "sending as app {} to {}",
+            binding.sdkappid,
+            crate::diag::render::printable(&binding.host)
+        );
+    }
     let sender = credentials.map(Sender::new);
     // The server is asked about the groups first (a dry run asks nothing).
     let mut options = config.options.clone();

@@ -15,6 +15,7 @@ pub(crate) mod elements;
 pub mod escape;
 pub(crate) mod header;
 pub mod lower;
+mod mistakes;
 pub mod parse;
 pub mod placeholder;
 mod push_keys;

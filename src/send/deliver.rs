@@ -87,6 +87,8 @@ impl Job {
             code: outcome.code,
             seq: outcome.seq,
             maybe: outcome.maybe,
+            app: None,
+            host: None,
             time: journal::now_ms(),
         }
     }
