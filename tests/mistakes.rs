@@ -396,3 +396,53 @@ fn every_undefined_name_is_said_where_it_is_written() {
         assert_eq!(code, 0, "{template}: {out}");
     }
 }
+
+#[test]
+fn every_shape_of_a_misplaced_header_is_an_error() {
+    for text in [
+        "----\ngroup: @TGS#2C5SZEAEF\n----\nHello @all",
+        "-----\ngroup: @TGS#2C5SZEAEF\n-----\nHello",
+        "Type: Public\nGroup: @TGS#2C5SZEAEF\n\nHello",
+        "---\ngroup: g\n---\n---\ntype: Public\n---\nHello",
+        "---\ngroup: g\n---\nprority: high\nHello",
+        "---\r\ngroup: g\r\n---\r\n---\r\ntype: Public\r\n---\r\nHello",
+    ] {
+        let found = compile_markup("t.timl", text, &with_group());
+        assert!(found.message.is_none(), "{text:?} compiled");
+        assert!(
+            found
+                .diagnostics
+                .iter()
+                .any(|d| d.rule.name == "header-in-body"),
+            "{text:?}"
+        );
+    }
+    // A CRLF header with a blank line is a header.
+    let crlf = "---\r\ngroup: @TGS#2C5SZEAEF\r\n\r\n   \r\ntype: Public\r\n---\r\nHello\r\n";
+    assert!(
+        rules_of(crlf, &Options::default()).is_empty(),
+        "{:?}",
+        rules_of(crlf, &Options::default())
+    );
+    // Prose after a header stays prose.
+    for body in ["Time: 10:00", "Group: the red team", "---\nSale\n---"] {
+        let text = format!("---\ngroup: @TGS#2C5SZEAEF\ntype: Public\n---\n{body}");
+        assert!(
+            !rules_of(&text, &Options::default()).contains(&"header-in-body"),
+            "{body:?}"
+        );
+    }
+}
+
+#[test]
+fn a_quoted_list_item_is_its_string() {
+    let text = "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\nto: a, \"b\\u200bc\", \"ok\"\n---\nhi";
+    let found = compile_markup("t.timl", text, &Options::default());
+    let rules: Vec<_> = found.diagnostics.iter().map(|d| d.rule.name).collect();
+    assert_eq!(rules, ["account-id"], "{:?}", found.diagnostics);
+    let text = "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\nto: a, \"ok\"\n---\nhi";
+    let message = compile_markup("t.timl", text, &Options::default())
+        .message
+        .unwrap();
+    assert_eq!(message.to_account, ["a", "ok"]);
+}

@@ -73,7 +73,7 @@ rules! {
     PUSH_DEPRECATED = "push-deprecated", Warning, None, "a push field Tencent's documentation no longer recommends (`VIVOClassification`, `ExtAsHuaweiIntentParam`)";
     SILENT_CUSTOM = "silent-custom", Warning, None, "a custom-only message with no `desc` and no `push.desc`: no offline push";
     URL_FORM = "url-form", Warning, None, "an address the apps may not load as written: without `https://` (`www.image.com`), or with a space inside";
-    DISPLAY_NAME = "display-name", Warning, None, "a mention's display name with bidirectional controls, which reorder the text around it";
+    DISPLAY_NAME = "display-name", Warning, None, "a mention's display name with bidirectional controls (which reorder the text around it), control or invisible characters";
     FILE_DETAILS = "file-details", Warning, None, "a file element without `FileName` or `FileSize`: clients show a nameless file of unknown size";
     ELEMENT_LOOKALIKE = "element-lookalike", Warning, None, "`[fcae 6]`-style text one or two edits from an element name";
     FACE_UNRENDERABLE = "face-unrenderable", Warning, None, "a face element no kit can draw: empty `Data`, or (with TUIKit's catalog alone) not one of its stickers";

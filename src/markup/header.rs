@@ -298,7 +298,22 @@ fn list(value: &Spanned<String>) -> Result<Vec<Spanned<String>>, String> {
         } else {
             value.span
         };
-        items.push(Spanned::new(item.to_owned(), span));
+        // A quoted item (`"b\u200bc"`) is its string, escapes decoded, as a whole
+        // quoted value is: never an ID with quotes and backslashes in it.
+        let item = if item.starts_with('"') {
+            match serde_json::from_str::<String>(item) {
+                Ok(decoded) => decoded,
+                Err(_) => {
+                    return Err(format!(
+                        "the quoted item {} is not a closed string with JSON escapes (a quoted item cannot hold a comma)",
+                        crate::diag::render::printable(item)
+                    ))
+                }
+            }
+        } else {
+            item.to_owned()
+        };
+        items.push(Spanned::new(item, span));
         offset += part.len() + 1;
     }
     Ok(items)

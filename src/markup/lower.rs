@@ -219,7 +219,7 @@ fn lower_body(
             Inline::Element(element) if element.broken => lowered.partial_body = true,
             Inline::Element(element) => match elements::build(element, faces) {
                 Ok(Built::Mention { text, account }) => {
-                    if let Some(c) = text.chars().find(|&c| crate::diag::render::bidi(c)) {
+                    if let Some(c) = text.chars().find(|&c| crate::diag::render::unseen(c)) {
                         diagnostics.push(display_name_warning(c, element.span));
                     }
                     let start = pending.text.len();
@@ -246,10 +246,22 @@ fn lower_body(
 /// A display name with a bidirectional control: it can make the text after it read
 /// backwards, or the name another's.
 fn display_name_warning(c: char, span: Span) -> Diagnostic {
+    let what = if crate::diag::render::bidi(c) {
+        "the bidirectional control"
+    } else if c.is_control() {
+        "the control character"
+    } else {
+        "the invisible character"
+    };
+    let effect = if crate::diag::render::bidi(c) {
+        "which reorders the text around it"
+    } else {
+        "which apps show as a box, or as nothing"
+    };
     Diagnostic::new(
         &rules::DISPLAY_NAME,
         format!(
-            "the display name holds the bidirectional control U+{:04X}, which reorders the text around it",
+            "the display name holds {what} U+{:04X}, {effect}",
             u32::from(c)
         ),
     )

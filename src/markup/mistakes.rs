@@ -17,46 +17,94 @@ pub(super) fn header_in_body(text: &str, body: Span, has_header: bool) -> Option
         .split('\n')
         .map(|l| l.trim_end_matches('\r'));
     let first = lines.next()?;
+    let next = lines.next();
     let trimmed = first.trim();
     let at = body.start + (first.len() - first.trim_start().len());
     let span = Span::new(at, at + trimmed.len());
-    if trimmed == "---" && !has_header {
+    let dashes = trimmed.len() >= 3 && trimmed.chars().all(|c| c == '-');
+    if dashes && (!has_header || next.is_some_and(|line| header_line(line, true).is_some())) {
+        let message = if trimmed != "---" {
+            format!("`{trimmed}` is message text: a header's lines of dashes are exactly `---`")
+        } else if has_header {
+            "a second header after the first is message text: a file has one header".to_owned()
+        } else {
+            "this `---` is message text: a header starts on the file's very first line".to_owned()
+        };
         return Some(
-            Diagnostic::new(
-                &rules::HEADER_IN_BODY,
-                "this `---` is message text: a header starts on the file's very first line",
-            )
-            .at(span)
-            .help("remove the blank lines and spaces before the first `---`; to send a line of dashes, write `\\---`"),
+            Diagnostic::new(&rules::HEADER_IN_BODY, message)
+                .at(span)
+                .help("write the header once, between two lines of exactly `---`, the first on the file's first line (no blank line or space before it); to send a line of dashes, write `\\---`"),
         );
     }
-    let key_of = |line: &str| {
-        let (key, _) = line.trim().split_once(':')?;
-        crate::markup::header::find(key.trim_end()).map(|k| k.name)
+    let (key, how) = header_line(first, has_header)?;
+    let more = next.and_then(|line| header_line(line, true)).is_some();
+    let alone_is_prose = match how {
+        Likeness::Exact => matches!(key, "to" | "from"),
+        Likeness::Case => true,
+        Likeness::Near => !has_header,
     };
-    let key = key_of(first)?;
-    let more = lines.next().and_then(key_of).is_some();
-    if !more && matches!(key, "to" | "from") {
+    if alone_is_prose && !more {
         return None;
     }
+    let written = trimmed
+        .split_once(':')
+        .map_or(trimmed, |(k, _)| k.trim_end());
+    let named = match how {
+        Likeness::Exact => format!("`{key}:`"),
+        _ => format!("`{written}:` (the header key `{key}`)"),
+    };
     let (message, help) = if has_header {
         (
-            format!("`{key}:` after the header's closing `---` is message text, not a header line"),
-            "move the line above the closing `---`",
+            format!("{named} after the header's closing `---` is message text, not a header line"),
+            format!("move it above the closing `---`, as `{key}:`"),
         )
     } else {
         (
-            format!("`{key}:` is a header key, but this file has no header: the line is message text"),
-            "put the header between two lines of `---` at the very start of the file (`---` on line 1, the header lines, then `---`)",
+            format!("{named} is a header line, but this file has no header: it is message text"),
+            "put the header between two lines of `---` at the very start of the file (`---` on line 1, the header lines, then `---`)".to_owned(),
         )
     };
     Some(
         Diagnostic::new(&rules::HEADER_IN_BODY, message)
             .at(span)
             .help(format!(
-                "{help}; to send it as text, escape the colon: `{key}\\:`"
+                "{help}; to send it as text, escape the colon: `{written}\\:`"
             )),
     )
+}
+
+/// How a line's key is like a header key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Likeness {
+    /// The key itself (`priority:`).
+    Exact,
+    /// The key in another case (`Priority:`).
+    Case,
+    /// One edit from a long key (`prority:`); only when `near` is allowed.
+    Near,
+}
+
+/// The header key the line `line` (`key: value`) is written with, and how alike.
+fn header_line(line: &str, near: bool) -> Option<(&'static str, Likeness)> {
+    let (key, _) = line.trim().split_once(':')?;
+    let key = key.trim_end();
+    if key.is_empty()
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c))
+    {
+        return None;
+    }
+    if let Some(found) = crate::markup::header::find(key) {
+        return Some((found.name, Likeness::Exact));
+    }
+    let lower = key.to_ascii_lowercase();
+    if let Some(found) = crate::markup::header::find(&lower) {
+        return Some((found.name, Likeness::Case));
+    }
+    let typo = crate::markup::header::suggest(key)
+        .filter(|name| name.len() >= 6 && crate::diag::suggest::edit_distance(&lower, name) == 1);
+    typo.filter(|_| near).map(|name| (name, Likeness::Near))
 }
 
 /// Bracketed text that looks like an element: an error when it carries element
@@ -79,7 +127,16 @@ pub(super) fn lookalike(word: &str, span: Span, args: &str) -> Option<Diagnostic
         })
     });
     let has_params = param_keys.next().is_some();
-    if has_params || (has_url && near.is_some()) {
+    // Arguments as an element takes them, not words of a sentence: one bare value
+    // (`[emoij smile]`, `[Sticker yz00]`), a quoted string, a number first.
+    let tokens: Vec<&str> = args.split_whitespace().collect();
+    let element_like = tokens.len() == 1
+        || args.contains('"')
+        || tokens.first().is_some_and(|t| {
+            t.chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+        });
+    if has_params || ((has_url || element_like) && near.is_some()) {
         let names: Vec<&str> = ElementKind::ALL
             .into_iter()
             .map(ElementKind::name)

@@ -153,8 +153,12 @@ fn problem(diagnostic: &crate::diag::Diagnostic) -> Problem {
     Problem {
         severity: diagnostic.severity.as_str(),
         rule: diagnostic.rule.name,
-        message: diagnostic.message.clone(),
-        help: diagnostic.help.clone(),
+        // A message may quote a value: its control characters are shown, not kept.
+        message: crate::diag::render::printable(&diagnostic.message),
+        help: diagnostic
+            .help
+            .as_deref()
+            .map(crate::diag::render::printable),
         at: diagnostic
             .location
             .as_ref()
