@@ -1,6 +1,8 @@
 //! The house rules a newcomer relies on, checked: `src/` has at most 12 entries, its
 //! top-level modules import each other one way only (no cycle), no function outside
-//! tests is over 100 lines, and no code cites a document outside the repository.
+//! tests is over 100 lines, and no code cites a document outside the repository; and
+//! the guide's tables that are data (rules, header keys, elements, stickers) are the
+//! data.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -213,22 +215,37 @@ fn code_cites_no_document_outside_the_repository() {
     }
 }
 
-/// The README's rule table is the rule data: the same rules in the same order, with
-/// the same severity, server error and summary. On a mismatch the message holds the
-/// table to paste.
-#[test]
-fn readme_rule_table_is_the_rule_data() {
-    let readme =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let table: Vec<&str> = readme
-        .split("\n## Rules\n")
+fn doc(name: &str) -> String {
+    fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(name)).unwrap()
+}
+
+/// The rows of the first table after `heading` whose header row starts with `header`.
+fn table_rows<'d>(doc: &'d str, heading: &str, header: &str) -> Vec<&'d str> {
+    doc.split(&format!("\n{heading}\n"))
         .nth(1)
-        .expect("README has a Rules section")
+        .unwrap_or_else(|| panic!("no `{heading}` section"))
         .lines()
-        .skip_while(|line| !line.starts_with("| rule |"))
+        .skip_while(|line| !line.starts_with(header))
         .skip(2)
         .take_while(|line| line.starts_with('|'))
-        .collect();
+        .collect()
+}
+
+/// The first cell of a table row, split at `, ` into its backquoted names.
+fn first_cell_names(row: &str) -> Vec<&str> {
+    let cell = row.trim_start_matches("| ").split(" | ").next().unwrap();
+    cell.split(", ")
+        .map(|name| name.trim_matches('`'))
+        .collect()
+}
+
+/// The guide's rule table (docs/rules.md) is the rule data: the same rules in the same
+/// order, with the same severity, server error and summary. On a mismatch the message
+/// holds the table to paste.
+#[test]
+fn guide_rule_table_is_the_rule_data() {
+    let rules = doc("docs/rules.md");
+    let table = table_rows(&rules, "## The rules", "| rule |");
     let expected: Vec<String> = timl::rules::ALL
         .iter()
         .map(|rule| {
@@ -243,9 +260,113 @@ fn readme_rule_table_is_the_rule_data() {
     assert_eq!(
         table,
         expected,
-        "the README's table should be:\n{}",
+        "the table of docs/rules.md should be:\n{}",
         expected.join("\n")
     );
+}
+
+/// The keys of a header table's first column, a later key of a row shortened to its
+/// last part (`push.apns.sound`, `title` is `push.apns.title`).
+fn header_table_keys(rows: &[&str]) -> Vec<String> {
+    let mut keys = Vec::new();
+    for row in rows {
+        let mut prefix = String::new();
+        for (i, name) in first_cell_names(row).into_iter().enumerate() {
+            if i == 0 || name.contains('.') {
+                prefix = name.rsplit_once('.').map_or("", |(p, _)| p).to_owned();
+                keys.push(name.to_owned());
+            } else if prefix.is_empty() {
+                keys.push(name.to_owned());
+            } else {
+                keys.push(format!("{prefix}.{name}"));
+            }
+        }
+    }
+    keys
+}
+
+/// Every header key is in the header tables of docs/markup.md (what each writes) and
+/// of the README (the index), each once, and no other key is. The tables group keys
+/// by subject, so they are compared as sets: `timl::header_keys()` lists the push keys
+/// in the order they were added.
+#[test]
+fn header_tables_list_every_header_key_once() {
+    let expected: BTreeSet<String> = timl::header_keys().into_iter().map(str::to_owned).collect();
+    let markup = doc("docs/markup.md");
+    let readme = doc("README.md");
+    for (file, rows) in [
+        (
+            "docs/markup.md",
+            table_rows(&markup, "## Header", "| key |"),
+        ),
+        ("README.md", table_rows(&readme, "### Header", "| key |")),
+    ] {
+        let keys = header_table_keys(&rows);
+        let mut seen = BTreeSet::new();
+        for key in &keys {
+            assert!(seen.insert(key.clone()), "{file} lists `{key}` twice");
+        }
+        let missing: Vec<_> = expected.difference(&seen).collect();
+        let unknown: Vec<_> = seen.difference(&expected).collect();
+        assert!(
+            missing.is_empty() && unknown.is_empty(),
+            "{file}'s header table: missing {missing:?}, no such key {unknown:?}"
+        );
+    }
+}
+
+/// The element table of docs/markup.md lists exactly the elements, in their order.
+#[test]
+fn guide_element_table_is_the_element_data() {
+    let markup = doc("docs/markup.md");
+    let rows = table_rows(&markup, "## Elements", "| element |");
+    let names: Vec<&str> = rows.iter().flat_map(|row| first_cell_names(row)).collect();
+    assert_eq!(names, timl::element_names());
+}
+
+/// docs/faces.md's counts and sticker ranges are TUIKit's catalog: 62 emoji, 51
+/// stickers in 3 groups, and each group's names from the first to the last given.
+#[test]
+fn faces_chapter_counts_and_sticker_ranges_are_the_catalog() {
+    // Lines joined, so a phrase may be wrapped.
+    let faces = doc("docs/faces.md").replace('\n', " ");
+    let catalog = timl::faces::Catalog::builtin();
+    let emoji = catalog.emoji().len();
+    let stickers = catalog.stickers();
+    assert!(
+        faces.contains(&format!("a small emoji ({emoji},")),
+        "{emoji} emoji"
+    );
+    let groups = catalog.groups();
+    assert!(
+        faces.contains(&format!(
+            "a big sticker ({}, in {} groups)",
+            stickers.len(),
+            groups.len()
+        )),
+        "{} stickers in {} groups",
+        stickers.len(),
+        groups.len()
+    );
+    for group in groups {
+        let names: Vec<&str> = stickers
+            .iter()
+            .filter(|s| s.group == group)
+            .map(|s| s.name.as_str())
+            .collect();
+        let range = format!(
+            "`{}`-`{}` (group {group})",
+            names[0],
+            names[names.len() - 1]
+        );
+        assert!(faces.contains(&range), "docs/faces.md should say {range}");
+        let digits = |name: &str| name.trim_start_matches(|c: char| c.is_alphabetic()).len();
+        let prefix = names[0].trim_end_matches(|c: char| c.is_ascii_digit());
+        let expected: Vec<String> = (0..names.len())
+            .map(|i| format!("{prefix}{i:0width$}", width = digits(names[0])))
+            .collect();
+        assert_eq!(names, expected, "group {group} is {range} without a gap");
+    }
 }
 
 /// `println!` and friends panic when their stream cannot be written (a full disk, a
