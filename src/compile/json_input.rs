@@ -21,9 +21,9 @@ pub fn read_message(text: &str) -> Result<Message, Box<Diagnostic>> {
         let (span, help) = if error.is_data() {
             // An unknown field at the top: most likely data rows given as requests.
             let help = if message.contains("expected one of `GroupId`") {
-                "field names and types are those of the send_group_msg body (see the README); if these are data rows for a template, did you mean `--data FILE`?"
+                "field names and types are those of the send_group_msg body (see docs/markup.md); if these are data rows for a template, did you mean `--data FILE`?"
             } else {
-                "field names and types are those of the send_group_msg body (see the README)"
+                "field names and types are those of the send_group_msg body (see docs/markup.md)"
             };
             (
                 unknown_field_span(text, &message, at).unwrap_or(Span::point(at)),

@@ -2,7 +2,7 @@
 //! prevents (where there is one) and a one-line summary.
 //!
 //! Diagnostics refer to a rule by `&'static Rule`, so the name a user sees, the
-//! severity and the documentation in the README come from one table.
+//! severity and the documentation in docs/rules.md come from one table.
 
 use super::severity::Severity;
 
@@ -34,7 +34,7 @@ macro_rules! rules {
                 explanation: include_str!(concat!("explanations/", $name, ".md")),
             };
         )*
-        /// Every rule, in the order of the README's table.
+        /// Every rule, in the order of the table of docs/rules.md.
         pub static ALL: &[&Rule] = &[$(&$ident),*];
     };
 }

@@ -70,7 +70,9 @@ fn lower_header(document: &Document, lowered: &mut Lowered, diagnostics: &mut Ve
         let Some(key) = header::find(name) else {
             let help = match header::suggest(name) {
                 Some(near) => format!("did you mean `{near}`?"),
-                None => "see the header keys in the README".to_owned(),
+                None => {
+                    "the header keys are in docs/markup.md (`timl explain KEY` for one)".to_owned()
+                }
             };
             diagnostics.push(
                 Diagnostic::new(&rules::HEADER_KEY, format!("unknown header key `{name}`"))

@@ -16,7 +16,7 @@ macro_rules! key {
     };
 }
 
-/// Every `push` key, in the order of the README's header table.
+/// Every `push` key (docs/markup.md lists each in its header table).
 pub(crate) static PUSH_KEYS: &[HeaderKey] = &[
     key!("push", "OfflinePushInfo.PushFlag", |t, v| {
         push(t).flag = u32::from(!on_off(&v.value)?);
