@@ -446,3 +446,25 @@ fn a_quoted_list_item_is_its_string() {
         .unwrap();
     assert_eq!(message.to_account, ["a", "ok"]);
 }
+
+#[test]
+fn quiet_and_loud_undefined_names_are_said_in_one_run() {
+    let dir = common::scratch("mistake-all-undefined");
+    let rows = "user,name\nlina,Lina\n";
+    let (code, out) = check_rows(
+        &dir,
+        "{{ mention(user, name=nmae) }} {{ namee }} {{ town|default(ctiy) }} {% for x in itmes %}{{ x }}{% endfor %}",
+        rows,
+    );
+    assert_eq!(code, 1);
+    for name in ["nmae", "namee", "ctiy", "itmes"] {
+        assert!(
+            out.contains(&format!("`{name}` is undefined")),
+            "{name}: {out}"
+        );
+    }
+    assert!(
+        !out.contains("`town` is undefined"),
+        "town is guarded: {out}"
+    );
+}

@@ -169,9 +169,26 @@ impl Template {
         // missing argument also explains its failure better than the failure does.
         let unread = unread::unread(self, &context);
         let (text, values) = match rendered {
-            _ if !unread.is_empty() => return Err(unread),
+            Ok(_) if !unread.is_empty() => return Err(unread),
             Ok(rendered) => rendered,
-            Err(error) => return Err(undefined::all_undefined(self, &error, &context, cap)),
+            Err(error) => {
+                // Both kinds, each name once: what passed quietly, and what failed.
+                // A failure inside a macro a call left short is that call's, said above.
+                let main = self.main_source().path;
+                let quiet = unread.len();
+                let mut all = unread;
+                for found in undefined::all_undefined(self, &error, &context, cap) {
+                    let elsewhere =
+                        quiet > 0 && found.location.as_ref().is_some_and(|l| l.file != main);
+                    let repeated = all
+                        .iter()
+                        .any(|d| d.message == found.message || d.span == found.span);
+                    if !elsewhere && !repeated {
+                        all.push(found);
+                    }
+                }
+                return Err(all);
+            }
         };
         if text.len() > cap {
             return Err(vec![too_long_rendering(cap, &self.main_source())]);

@@ -143,7 +143,18 @@ fn missing_in_tag<'m>(
             let attribute = word.before.trim_end().ends_with('.');
             let rest = word.after.trim_start();
             let keyword = rest.starts_with('=') && !rest.starts_with("==");
-            if attribute || keyword || placeholders.contains(word.text) {
+            // `town|default(ctiy)`: `town` may be missing; the default may not.
+            let guarded = [
+                "|default",
+                "| default",
+                "|d(",
+                "is defined",
+                "is not defined",
+                "is undefined",
+            ]
+            .iter()
+            .any(|guard| rest.starts_with(guard));
+            if attribute || keyword || guarded || placeholders.contains(word.text) {
                 return None;
             }
             let name = missing.get(word.text)?;

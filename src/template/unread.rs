@@ -118,8 +118,7 @@ fn unset_arguments(source: &Source, missing: &HashSet<String>, context: &Value) 
             "|d)",
         ]
         .iter()
-        .any(|guard| after.starts_with(guard))
-            || before.ends_with("default(");
+        .any(|guard| after.starts_with(guard));
         if guarded {
             // One guarded reading makes the name optional everywhere.
             reported.insert(word.text);
