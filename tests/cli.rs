@@ -208,7 +208,7 @@ fn check_reports_every_problem_in_every_file() {
     write(
         &dir,
         "bad.timl",
-        "---\ngroup: g\ntype: avchatroom\nonline-only: yes\ncontrol: no-unread\n---\n[fcae 6] @",
+        "---\ngroup: g\ntype: avchatroom\nonline-only: yes\ncontrol: no-unread\n---\n[fcae of the day] @",
     );
     fs::create_dir(dir.join("nested")).unwrap();
     write(
@@ -281,7 +281,11 @@ fn check_json_format_lists_each_diagnostic_as_an_object() {
 #[test]
 fn deny_warnings_fails_on_warnings_only_when_asked() {
     let dir = scratch("deny");
-    let file = write(&dir, "w.timl", "---\ngroup: g\ntype: work\n---\n[fcae 6]\n");
+    let file = write(
+        &dir,
+        "w.timl",
+        "---\ngroup: g\ntype: work\n---\n[fcae of the day]\n",
+    );
     assert_eq!(code(&timl(&["check", &file])), 0);
     assert_eq!(code(&timl(&["check", &file, "--deny-warnings"])), 1);
 }

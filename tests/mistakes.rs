@@ -468,3 +468,75 @@ fn quiet_and_loud_undefined_names_are_said_in_one_run() {
         "town is guarded: {out}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn credentials_are_held_to_what_they_can_be() {
+    use common::{code, scratch, stderr, write};
+    use std::process::Command;
+    let dir = scratch("mistake-credentials");
+    write(
+        &dir,
+        "key",
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
+    );
+    let usersig = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_timl"))
+            .current_dir(&dir)
+            .args([
+                "usersig",
+                "--sdkappid",
+                "1400000000",
+                "--secret-key-file",
+                "key",
+            ])
+            .args(extra)
+            .env("HOME", &dir)
+            .env("XDG_CONFIG_HOME", dir.join("config"))
+            .env_remove("TIM_IDENTIFIER")
+            .output()
+            .unwrap()
+    };
+    assert_eq!(code(&usersig(&["--identifier", "admin"])), 0);
+    for expire in ["0", "31536001", "18446744073709551615"] {
+        let output = usersig(&["--identifier", "admin", "--expire", expire]);
+        assert_eq!(code(&output), 2, "--expire {expire}: {}", stderr(&output));
+    }
+    for identifier in ["ad\nmin", "ad min", "admin\u{200b}", &"a".repeat(33)] {
+        let output = usersig(&["--identifier", identifier]);
+        assert_eq!(code(&output), 2, "{identifier:?}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains("not an account ID"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    // A FIFO given as the key is refused at once, never waited on.
+    let fifo = dir.join("fifo");
+    if std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        let output = Command::new(env!("CARGO_BIN_EXE_timl"))
+            .current_dir(&dir)
+            .args([
+                "usersig",
+                "--sdkappid",
+                "1400000000",
+                "--identifier",
+                "admin",
+                "--secret-key-file",
+                "fifo",
+            ])
+            .env("HOME", &dir)
+            .output()
+            .unwrap();
+        assert_eq!(code(&output), 2, "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("not a regular file"),
+            "{}",
+            stderr(&output)
+        );
+    }
+}

@@ -116,7 +116,14 @@ fn ask_online(
     online: &Online,
 ) -> Result<Result<Option<GroupFacts>, Outcome>, Error> {
     let found = credentials::find(&online.credentials, &environment, &config_paths())?;
-    let sender = Sender::new(found.complete()?);
+    let credentials = found.complete()?;
+    let binding = crate::send::journal::Binding::of(&credentials);
+    status!(
+        "asking as app {} at {}",
+        binding.sdkappid,
+        crate::diag::render::printable(&binding.host)
+    );
+    let sender = Sender::new(credentials);
     let asking = Asking {
         check_members: online.check_members,
         rate: DEFAULT_RATE,

@@ -272,8 +272,14 @@ struct RecallArgs {
 
 #[derive(Debug, Args)]
 struct UsersigArgs {
-    /// How long the UserSig is valid, in seconds. Example: `--expire 86400`.
-    #[arg(long, value_name = "SECONDS", default_value_t = 86_400)]
+    /// How long the UserSig is valid, in seconds, from 1 to 31536000 (a year).
+    /// Example: `--expire 86400`.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 86_400,
+        value_parser = RangedU64ValueParser::<u64>::new().range(1..=31_536_000)
+    )]
     expire: u64,
 
     #[command(flatten)]

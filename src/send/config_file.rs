@@ -199,6 +199,14 @@ fn read_one(path: &Path, name: &str) -> Result<Option<Profile>, Error> {
 }
 
 pub(crate) fn read_secret(path: &Path, what: &str) -> Result<Secret, Error> {
+    // A FIFO would block the read (and `config` and `--dry-run` with it); a device
+    // would be read as a key: a secret is a regular file.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(Error::Usage(format!(
+            "the {what} file `{}` is not a regular file",
+            crate::diag::render::printable(&path.display().to_string())
+        )));
+    }
     // A key is 64 hex digits, a UserSig a few hundred characters.
     let text = read_text(path, 64 << 10).map_err(|source| Error::Read {
         path: path.to_owned(),

@@ -365,6 +365,18 @@ impl Found {
                 where_to("--identifier", "TIM_IDENTIFIER", "identifier")
             ))
         })?;
+        // It goes into every request's query and into the UserSig: an account ID.
+        if identifier.is_empty()
+            || identifier.len() > 32
+            || identifier
+                .chars()
+                .any(|c| c.is_whitespace() || crate::diag::render::unseen(c))
+        {
+            return Err(Error::Usage(format!(
+                "the admin identifier is not an account ID ({} bytes; at most 32, without white space, control or invisible characters)",
+                identifier.len()
+            )));
+        }
         let auth = self.auth.ok_or_else(|| Error::Usage(format!(
             "no secret key or UserSig: pass --secret-key-file or --usersig-file, set TIM_SECRET_KEY or TIM_USERSIG, or add `secret_key_file = ...` under [profile.{profile}] in ./timl.toml"
         )))?;
