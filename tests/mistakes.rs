@@ -540,3 +540,40 @@ fn credentials_are_held_to_what_they_can_be() {
         );
     }
 }
+
+#[test]
+fn a_misspelt_attribute_given_to_a_function_is_said() {
+    use common::{code, scratch, stdout, timl, write};
+    let dir = scratch("mistake-attribute");
+    write(
+        &dir,
+        "v.json",
+        r#"{"customers":[{"name":"Ann","id":"a1"}]}"#,
+    );
+    let vars = dir.join("v.json").to_string_lossy().into_owned();
+    for (template, says) in [
+        (
+            "{% for c in customers %}{{ mention(c.id, name=c.nmae) }}{% endfor %}",
+            "`c.nmae` is undefined: the argument `name` of `mention()` gets nothing",
+        ),
+        (
+            "{% for c in customers %}{{ face(1, data=c.dta) }}{% endfor %}",
+            "`c.dta` is undefined: the argument `data` of `face()`",
+        ),
+    ] {
+        let file = write(
+            &dir,
+            "t.timl",
+            &format!("---\ngroup: @TGS#2C5SZEAEF\ntype: Public\n---\n{template}\n"),
+        );
+        let output = timl(&["check", &file, "--vars", &vars]);
+        assert_eq!(code(&output), 1, "{template}");
+        assert!(
+            stdout(&output).contains(says),
+            "{template}: {}",
+            stdout(&output)
+        );
+    }
+    let file = write(&dir, "t.timl", "---\ngroup: @TGS#2C5SZEAEF\ntype: Public\n---\n{% for c in customers %}{{ mention(c.id, name=c.name) }} {{ mention(c.id, name=none) }} {{ face(1, \"yz00\") }}{% endfor %}\n");
+    assert_eq!(code(&timl(&["check", &file, "--vars", &vars])), 0);
+}

@@ -250,35 +250,93 @@ fn slotted(text: &str) -> Result<String, Error> {
 
 /// `mention(id, name=none)`: markup for a mention of one account. It never mentions
 /// everyone: `mention("all")` is the account called `all`.
-fn mention(id: String, name: Option<String>, kwargs: Kwargs) -> Result<Value, Error> {
-    let name = match name {
-        Some(name) => Some(name),
-        None => kwargs.get::<Option<String>>("name")?,
-    };
-    kwargs.assert_all_used()?;
+fn mention(args: Rest<Value>, kwargs: Kwargs) -> Result<Value, Error> {
+    let [id, name] = arguments("mention", &args, &kwargs, ["id", "name"], 1)?;
+    let id = text(&id.unwrap_or_default());
     let mut markup = format!("[at {}", slotted(&id)?);
     if let Some(name) = name {
         markup.push(' ');
-        markup.push_str(&slotted(&name)?);
+        markup.push_str(&slotted(&text(&name))?);
     }
     markup.push(']');
     Ok(Value::from_safe_string(markup))
 }
 
 /// `face(index, data=none)`: markup for a face element.
-fn face(index: u32, data: Option<String>, kwargs: Kwargs) -> Result<Value, Error> {
-    let data = match data {
-        Some(data) => Some(data),
-        None => kwargs.get::<Option<String>>("data")?,
-    };
-    kwargs.assert_all_used()?;
+fn face(args: Rest<Value>, kwargs: Kwargs) -> Result<Value, Error> {
+    let [index, data] = arguments("face", &args, &kwargs, ["index", "data"], 1)?;
+    let index = index.unwrap_or_default();
+    let index = u32::try_from(index.clone()).map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("the argument `index` of `face()` is a whole number from 0 to 4294967295, not {index}"),
+        )
+    })?;
     let mut markup = format!("[face {index}");
     if let Some(data) = data {
         markup.push(' ');
-        markup.push_str(&slotted(&data)?);
+        markup.push_str(&slotted(&text(&data))?);
     }
     markup.push(']');
     Ok(Value::from_safe_string(markup))
+}
+
+/// A string argument's text; a number's digits.
+fn text(value: &Value) -> String {
+    value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_owned)
+}
+
+/// The arguments of a call of `function` by position or by name (`names`), the first
+/// `required` of them required; none for one not given or given as none. An
+/// undefined value (`name=c.nmae`, a misspelt variable or attribute) is an error:
+/// minijinja would pass it on as none, and every message would quietly lose it.
+fn arguments<const N: usize>(
+    function: &str,
+    positional: &[Value],
+    keywords: &Kwargs,
+    names: [&str; N],
+    required: usize,
+) -> Result<[Option<Value>; N], Error> {
+    let mut out: [Option<Value>; N] = std::array::from_fn(|_| None);
+    if positional.len() > N {
+        return Err(Error::new(
+            ErrorKind::TooManyArguments,
+            format!("`{function}()` takes at most {N} arguments"),
+        ));
+    }
+    let mut given: [Option<Value>; N] = std::array::from_fn(|i| positional.get(i).cloned());
+    for (i, name) in names.iter().enumerate() {
+        if let Ok(value) = keywords.peek::<Value>(name) {
+            let _ = keywords.get::<Value>(name);
+            given[i] = Some(value);
+        }
+    }
+    keywords.assert_all_used()?;
+    for (i, value) in given.into_iter().enumerate() {
+        match value {
+            Some(value) if value.is_undefined() => {
+                return Err(Error::new(
+                    ErrorKind::UndefinedError,
+                    format!(
+                        "the argument `{}` of `{function}()` is undefined (a misspelt variable or attribute?)",
+                        names[i]
+                    ),
+                ))
+            }
+            Some(value) if value.is_none() && i >= required => {}
+            Some(value) => out[i] = Some(value),
+            None if i < required => {
+                return Err(Error::new(
+                    ErrorKind::MissingArgument,
+                    format!("`{function}()` needs `{}`", names[i]),
+                ))
+            }
+            None => {}
+        }
+    }
+    Ok(out)
 }
 
 /// `emoji(name)` and `sticker(name)`: markup for the face called `name`, looked up

@@ -50,8 +50,18 @@ pub(super) fn all_undefined(
         let shown = span
             .and_then(|span| source.text.get(span.range()))
             .unwrap_or("");
+        let argument = inner
+            .detail()
+            .and_then(|detail| undefined_argument(detail, shown));
         let (name, mut diagnostic) = match in_tag {
             Some((name, at)) => (Some(name), undefined_at(&source, name, at)),
+            None if argument.is_some() => {
+                let mut diagnostic = template.diagnostic(error);
+                let (message, help) = argument.unwrap_or_default();
+                diagnostic.message = message;
+                diagnostic.help = Some(help);
+                (None, diagnostic)
+            }
             None if undefined => (variable(shown), template.diagnostic(error)),
             None => {
                 // Past the first, another error may come from a hole.
@@ -160,6 +170,31 @@ fn missing_in_tag<'m>(
             let name = missing.get(word.text)?;
             Some((name.as_str(), word.span))
         })
+}
+
+/// For timl's own functions' "the argument `name` of `mention()` is undefined" in
+/// the call `shown`: what the author wrote for it, and what to check.
+fn undefined_argument(detail: &str, shown: &str) -> Option<(String, String)> {
+    let rest = detail.strip_prefix("the argument `")?;
+    let (param, rest) = rest.split_once('`')?;
+    let function = rest.split('`').nth(1).unwrap_or("the function");
+    let written = shown
+        .split_once(&format!("{param}="))
+        .map(|(_, after)| after.split([',', ')']).next().unwrap_or("").trim())
+        .filter(|w| !w.is_empty());
+    let message = match written {
+        Some(written) => {
+            format!("`{written}` is undefined: the argument `{param}` of `{function}` gets nothing")
+        }
+        None => format!("the argument `{param}` of `{function}` is undefined"),
+    };
+    let help = match written {
+        Some(written) => {
+            format!("check the spelling of `{written}` (a variable, or an attribute of one)")
+        }
+        None => format!("check the spelling of what is given as `{param}`"),
+    };
+    Some((message, help))
 }
 
 /// "`name` is undefined", at `span` of `source`.
