@@ -81,23 +81,83 @@ pub fn faces_file(paths: &[PathBuf]) -> Result<Option<PathBuf>, Error> {
 pub fn config_paths() -> Vec<PathBuf> {
     let mut paths = Vec::new();
     let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    // The nearest one the user owns: a planted one (another user's, or one others
+    // may write) is passed over, with a warning.
     if let Some(project) = here
         .ancestors()
         .map(|folder| folder.join("timl.toml"))
-        .find(|path| path.is_file())
+        .filter(|path| path.is_file())
+        .find(|path| trusted(path))
     {
         paths.push(project);
     }
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")));
-    if let Some(base) = base {
-        let user = base.join("timl").join("timl.toml");
-        if !paths.contains(&user) {
+    if let Some(user) = user_config_path() {
+        if !paths.contains(&user) && (!user.is_file() || trusted(&user)) {
             paths.push(user);
         }
     }
     paths
+}
+
+/// The user's own config file: `$XDG_CONFIG_HOME/timl/timl.toml` or
+/// `~/.config/timl/timl.toml`.
+pub fn user_config_path() -> Option<PathBuf> {
+    // An empty XDG_CONFIG_HOME is unset (the XDG base directory spec).
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|x| !x.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")))?;
+    Some(base.join("timl").join("timl.toml"))
+}
+
+/// Whether `path` is the user's own config file rather than a project's.
+pub fn is_user_config(path: &Path) -> bool {
+    user_config_path().is_some_and(|user| user == path)
+}
+
+/// Whether a config file found by looking is the user's to trust: owned by the user
+/// (or root) and writable by no one else, as git asks of a repository's config
+/// (`safe.directory`). One that is not is passed over with a warning, once.
+fn trusted(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let Ok(metadata) = std::fs::metadata(path) else {
+            return false;
+        };
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        let owner_ok = metadata.uid() == me || metadata.uid() == 0;
+        let others_write = metadata.mode() & 0o022 != 0;
+        if owner_ok && !others_write {
+            return true;
+        }
+        static WARNED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+        let fresh = WARNED.lock().map(|mut warned| {
+            let fresh = !warned.contains(&path.to_path_buf());
+            if fresh {
+                warned.push(path.to_path_buf());
+            }
+            fresh
+        });
+        if fresh.unwrap_or(true) {
+            let why = if owner_ok {
+                "others may write to it"
+            } else {
+                "another user owns it"
+            };
+            status!(
+                "warning: {} is not read: {why} (a timl.toml found by looking must be yours and writable by you alone)",
+                crate::diag::render::printable(&path.display().to_string())
+            );
+        }
+        false
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        true
+    }
 }
 
 /// Which file gave each piece of a layered profile.
@@ -187,15 +247,43 @@ fn read_one(path: &Path, name: &str) -> Result<Option<Profile>, Error> {
     }
     let mut profile = profile.clone();
     let folder = path.parent().unwrap_or(Path::new("."));
-    for file in [&mut profile.secret_key_file, &mut profile.usersig_file]
-        .into_iter()
-        .flatten()
-    {
+    let project = !is_user_config(path);
+    for (key, file) in [
+        ("secret_key_file", &mut profile.secret_key_file),
+        ("usersig_file", &mut profile.usersig_file),
+    ] {
+        let Some(file) = file else { continue };
+        // A project's file (a cloned repository's) is the user's, but not the user's
+        // choice: it may name a credential file only inside its own folder.
+        if project && !inside(folder, file) {
+            return Err(Error::Usage(format!(
+                "{}: `{key}` names a file outside the folder of this project's timl.toml; a project file names credential files only inside its own folder (put the path in your own ~/.config/timl/timl.toml, or pass --secret-key-file)",
+                crate::diag::render::printable(&path.display().to_string())
+            )));
+        }
         if file.is_relative() {
             *file = folder.join(&*file);
         }
     }
     Ok(Some(profile))
+}
+
+/// Whether `file`, as a config file in `folder` names it, is inside `folder`: a
+/// relative path with no `..` (and no `~`, which is not expanded), that no symbolic
+/// link leads out of.
+fn inside(folder: &Path, file: &Path) -> bool {
+    use std::path::Component;
+    let plain = file
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if !plain || file.starts_with("~") {
+        return false;
+    }
+    match (folder.join(file).canonicalize(), folder.canonicalize()) {
+        (Ok(real), Ok(base)) => real.starts_with(base),
+        // Not there (yet): its path is inside.
+        _ => true,
+    }
 }
 
 pub(crate) fn read_secret(path: &Path, what: &str) -> Result<Secret, Error> {

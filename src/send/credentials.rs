@@ -198,7 +198,13 @@ pub fn survey(
     };
     let (endpoint, endpoint_source) =
         match find_endpoint(flags, env, &file, from_file(in_file.endpoint)) {
-            (Ok(url), source) => (url, source),
+            (Ok(url), source) => match carried_away(&url, &source, auth_source.as_ref()) {
+                Some(error) => {
+                    problem("endpoint", source.clone(), error);
+                    (String::new(), source)
+                }
+                None => (url, source),
+            },
             (Err(error), source) => {
                 problem("endpoint", source.clone(), error);
                 (String::new(), source)
@@ -309,6 +315,35 @@ fn find_auth(
 
 /// The endpoint (or why it cannot be used) with where it came from: `--endpoint` or
 /// `--region`, the environment, the config files, then the default region (china).
+/// Why the endpoint `url` may not carry credentials from `auth`: it comes from a
+/// project's `timl.toml` (a cloned repository's, or one planted in a parent folder)
+/// while the secret comes from a flag, the environment or the user's own config,
+/// and it is no Tencent region host. A project file may still choose a region.
+fn carried_away(url: &str, endpoint: &Source, auth: Option<&Source>) -> Option<Error> {
+    let Source::File { path, .. } = endpoint else {
+        return None;
+    };
+    let project = !super::config_file::is_user_config(path);
+    let secret_elsewhere = match auth {
+        Some(Source::File {
+            path: auth_path, ..
+        }) => auth_path != path,
+        Some(_) => true,
+        None => false,
+    };
+    let host = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let tencent = super::endpoint::REGIONS
+        .iter()
+        .any(|(_, region_host)| host == *region_host);
+    (project && secret_elsewhere && !tencent).then(|| {
+        Error::Usage(format!(
+            "the endpoint `{}` comes from {}, a project's timl.toml, and would carry credentials from elsewhere: nothing was sent; a project file may choose a `region`, but another host only with its own credentials (pass --endpoint, or set it in your own ~/.config/timl/timl.toml)",
+            crate::diag::render::printable(url),
+            crate::diag::render::printable(&path.display().to_string())
+        ))
+    })
+}
+
 fn find_endpoint(
     flags: &CredentialFlags,
     env: &dyn Fn(&str) -> Option<String>,
