@@ -45,18 +45,7 @@ fn scratch(test: &str) -> PathBuf {
 
 /// `timl COMMAND ARGS` in `dir` against `fake`, credentials from flags and a key file.
 fn timl(dir: &Path, fake: &FakeIm, command: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_timl"))
-        .current_dir(dir)
-        .arg(command)
-        .args(args)
-        .args(["--endpoint", &fake.endpoint(), "--secret-key-file", "key"])
-        .args(["--sdkappid", "1400000000", "--identifier", "admin"])
-        .env("NO_COLOR", "1")
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+    timl_as(dir, fake, "1400000000", command, args)
 }
 
 fn all(output: &Output) -> String {
@@ -384,7 +373,8 @@ fn a_recall_the_server_refuses_is_reported_with_exit_4() {
     assert_eq!(output.status.code(), Some(0), "{}", all(&output));
 }
 
-/// `timl COMMAND ARGS` as `timl()` runs it, but as the app `sdkappid`.
+/// `timl COMMAND ARGS` in `dir` against `fake` as the app `sdkappid`, the admin and
+/// the key from flags.
 fn timl_as(dir: &Path, fake: &FakeIm, sdkappid: &str, command: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_timl"))
         .current_dir(dir)

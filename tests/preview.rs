@@ -205,8 +205,15 @@ fn hostile_values_render_as_text_in_a_real_browser() {
 
 /// `timl preview FILE --serve` running: the child, its address and its token.
 fn start_serving(file: &str) -> (std::process::Child, String, String) {
+    start_serving_with(&[file])
+}
+
+/// `timl preview ARGS --serve` running: the child, its address and its token.
+fn start_serving_with(args: &[&str]) -> (std::process::Child, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_timl"))
-        .args(["preview", file, "--serve"])
+        .arg("preview")
+        .args(args)
+        .arg("--serve")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -362,19 +369,8 @@ fn a_slow_client_holds_up_no_one() {
         .collect();
     let data = write(&dir, "rows.csv", &rows);
     let file = write(&dir, "t.timl", "---\ngroup: @TGS#2C5SZEAEF\n---\n{{ v }}\n");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_timl"))
-        .args(["preview", &file, "--data", &data, "--serve"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut url = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut url)
-        .unwrap();
-    let rest = url.trim().trim_start_matches("http://");
-    let (address, token) = rest.split_once('/').unwrap();
-    let token = token.trim_end_matches('/');
+    let (mut child, address, token) = start_serving_with(&[&file, "--data", &data]);
+    let (address, token) = (address.as_str(), token.as_str());
     // One sends a byte of its request now and then; one asks for the page and never reads.
     let mut trickling = TcpStream::connect(address).unwrap();
     trickling.write_all(b"G").unwrap();
