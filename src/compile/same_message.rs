@@ -4,7 +4,7 @@
 //! And rows whose messages share a group and a `Random` (a fixed `random:`): the
 //! server would keep the first and drop the others without a word.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
 use crate::diag::{rules, DataRow, Diagnostic};
@@ -14,11 +14,12 @@ use crate::message::{random, Message};
 /// memory stays flat (a few MB) however many rows there are.
 pub const REMEMBERED: usize = 100_000;
 
-/// The most (group, topic, `Random`) fingerprints remembered: the latest ones, so a
-/// derived `Random` is never one of the last million messages' to the same group
-/// (the server drops a repeat only within five minutes, 60,000 messages at the API's
-/// 200 a second), in at most about 30 MB.
-pub const RANDOMS_REMEMBERED: usize = 1_000_000;
+/// How many (group, topic, `Random`) fingerprints one generation holds: the latest
+/// two generations are remembered, so a derived `Random` is never one of the last
+/// 500,000 messages' (at most the last million) to the same group, in about 20 MB.
+/// The server drops a repeat only within five minutes: 60,000 messages at the API's
+/// 200 a second.
+pub const RANDOM_GENERATION: usize = 500_000;
 
 /// What the batch compares of a message: a fingerprint of all of it but its `Random`,
 /// and one of its group, topic and `Random`. Taken where the message is compiled (on
@@ -57,7 +58,7 @@ pub(crate) fn free_random(
     let mut attempt = 0;
     // Each attempt is free with odds of at least 999,999 in 1,000,000 (a million
     // remembered of 2^32): 64 are never all taken.
-    while same.randoms.contains_key(&found.random) && attempt < 64 {
+    while same.random_taken(&found) && attempt < 64 {
         attempt += 1;
         let (before, after) = around_random(json);
         let random = random::derive_again(&format!("{before}{after}"), attempt);
@@ -69,26 +70,31 @@ pub(crate) fn free_random(
     found
 }
 
-/// What the batch has seen: each message's fingerprints, with the first row that
-/// gave them (the first [`REMEMBERED`] bodies, the latest [`RANDOMS_REMEMBERED`]
-/// Randoms).
+/// What the batch has seen: the first [`REMEMBERED`] bodies and the rows that gave
+/// them, and the latest Randoms (two generations of [`RANDOM_GENERATION`]), the row of
+/// each of the first [`REMEMBERED`] for the error that names it.
 #[derive(Default)]
 pub(crate) struct SameMessages {
     seen: HashMap<u64, usize>,
-    randoms: HashMap<u64, usize>,
-    /// The Randoms' fingerprints in row order, to forget the oldest.
-    order: VecDeque<u64>,
+    randoms: HashSet<u64>,
+    older_randoms: HashSet<u64>,
+    random_rows: HashMap<u64, usize>,
 }
 
 impl SameMessages {
-    /// The warning for `row` when an earlier row compiled to the same message (but
-    /// for `Random`); else the error when an earlier row's message has the same group
-    /// and `Random`.
     /// Whether an earlier row's message is this one but for `Random`.
     pub(crate) fn same_body(&self, found: &Fingerprints) -> bool {
         self.seen.contains_key(&found.body)
     }
 
+    /// Whether a remembered earlier row's message has this one's group and `Random`.
+    fn random_taken(&self, found: &Fingerprints) -> bool {
+        self.randoms.contains(&found.random) || self.older_randoms.contains(&found.random)
+    }
+
+    /// The warning for `row` when an earlier row compiled to the same message (but
+    /// for `Random`); else the error when an earlier row's message has the same group
+    /// and `Random`.
     pub(crate) fn check(&mut self, row: &DataRow, found: Fingerprints) -> Option<Diagnostic> {
         let found = if let Some(&first) = self.seen.get(&found.body) {
             let text = format!(
@@ -96,9 +102,13 @@ impl SameMessages {
             );
             let help = "give the template a column that differs from row to row, or remove the repeated row";
             Diagnostic::new(&rules::SAME_MESSAGE, text).help(help)
-        } else if let Some(&first) = self.randoms.get(&found.random) {
+        } else if self.random_taken(&found) {
+            let first = self.random_rows.get(&found.random).map_or_else(
+                || "an earlier row's".to_owned(),
+                |row| format!("row {row}'s"),
+            );
             let text = format!(
-                "this row's message has the same group and Random as row {first}'s: the server would keep that one and drop this one without a word"
+                "this row's message has the same group and Random as {first}: the server would keep that one and drop this one without a word"
             );
             let help =
                 "leave out `random:` and `--random`, so that each message gets a Random of its own";
@@ -106,14 +116,12 @@ impl SameMessages {
         } else {
             if self.seen.len() < REMEMBERED {
                 self.seen.insert(found.body, row.number);
+                self.random_rows.insert(found.random, row.number);
             }
-            if self.order.len() == RANDOMS_REMEMBERED {
-                if let Some(oldest) = self.order.pop_front() {
-                    self.randoms.remove(&oldest);
-                }
+            if self.randoms.len() == RANDOM_GENERATION {
+                self.older_randoms = std::mem::take(&mut self.randoms);
             }
-            self.randoms.insert(found.random, row.number);
-            self.order.push_back(found.random);
+            self.randoms.insert(found.random);
             return None;
         };
         Some(found.at_line(&row.file, row.line))
@@ -151,6 +159,25 @@ mod tests {
         thread_local!(static KEYS: RandomState = RandomState::new());
         let message: Message = serde_json::from_str(json).unwrap();
         KEYS.with(|keys| same.check(row, Fingerprints::of(keys, &message, json)))
+    }
+
+    #[test]
+    fn randoms_are_remembered_for_one_generation_at_least_and_two_at_most() {
+        let mut same = SameMessages::default();
+        let fingerprint = |n: u64| Fingerprints {
+            body: n,
+            random: n,
+        };
+        same.check(&row(1), fingerprint(0));
+        for n in 1..=RANDOM_GENERATION as u64 {
+            same.check(&row(2), fingerprint(n));
+        }
+        assert!(same.random_taken(&fingerprint(0)), "within a generation's length");
+        for n in 1..=RANDOM_GENERATION as u64 {
+            same.check(&row(3), fingerprint(RANDOM_GENERATION as u64 + n));
+        }
+        assert!(!same.random_taken(&fingerprint(0)), "forgotten after two");
+        assert!(same.random_taken(&fingerprint(2 * RANDOM_GENERATION as u64)));
     }
 
     #[test]
