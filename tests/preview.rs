@@ -363,13 +363,17 @@ fn the_served_page_answers_no_one_else() {
 #[test]
 fn a_slow_client_holds_up_no_one() {
     let dir = scratch("preview-serve-slow");
-    let big = "word ".repeat(4000);
+    // A page of about 16 MB (200 messages of 40 KB, drawn with their JSON): more than
+    // the kernel buffers of a connection hold, so a client that never reads stalls
+    // the write to it (a small page would be written whole and prove nothing).
+    let big = "word ".repeat(8000);
     let rows: String = std::iter::once("v\n".to_owned())
-        .chain((0..150).map(|i| format!("{i} {big}\n")))
+        .chain((0..200).map(|i| format!("{i} {big}\n")))
         .collect();
     let data = write(&dir, "rows.csv", &rows);
     let file = write(&dir, "t.timl", "---\ngroup: @TGS#2C5SZEAEF\n---\n{{ v }}\n");
-    let (mut child, address, token) = start_serving_with(&[&file, "--data", &data]);
+    let (mut child, address, token) =
+        start_serving_with(&[&file, "--data", &data, "--max-bytes", "1048576"]);
     let (address, token) = (address.as_str(), token.as_str());
     // One sends a byte of its request now and then; one asks for the page and never reads.
     let mut trickling = TcpStream::connect(address).unwrap();
@@ -386,8 +390,15 @@ fn a_slow_client_holds_up_no_one() {
         address,
         &format!("GET /{token}/ HTTP/1.1\r\nHost: {address}\r\n\r\n"),
     );
+    let (head, body) = page.split_once("\r\n\r\n").expect("an answer");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     assert!(
-        page.ends_with("</html>\n") || page.contains("</html>"),
+        body.len() > 8 << 20,
+        "the page is {} bytes: too small to stall a write",
+        body.len()
+    );
+    assert!(
+        head.contains(&format!("content-length: {}", body.len())),
         "the page came whole"
     );
     drop((trickling, stalled));

@@ -164,15 +164,15 @@ mod tests {
     #[test]
     fn randoms_are_remembered_for_one_generation_at_least_and_two_at_most() {
         let mut same = SameMessages::default();
-        let fingerprint = |n: u64| Fingerprints {
-            body: n,
-            random: n,
-        };
+        let fingerprint = |n: u64| Fingerprints { body: n, random: n };
         same.check(&row(1), fingerprint(0));
         for n in 1..=RANDOM_GENERATION as u64 {
             same.check(&row(2), fingerprint(n));
         }
-        assert!(same.random_taken(&fingerprint(0)), "within a generation's length");
+        assert!(
+            same.random_taken(&fingerprint(0)),
+            "within a generation's length"
+        );
         for n in 1..=RANDOM_GENERATION as u64 {
             same.check(&row(3), fingerprint(RANDOM_GENERATION as u64 + n));
         }
