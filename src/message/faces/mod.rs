@@ -96,8 +96,9 @@ pub struct Catalog {
     sticker_names: HashMap<String, usize>,
     /// Exact key to emoji.
     keys: HashMap<String, usize>,
-    /// (group, name) to sticker.
-    faces: HashMap<(u32, String), usize>,
+    /// Exact name (a face element's `Data`) to sticker: names are unique across
+    /// groups, so the group is checked after (and a lookup allocates nothing).
+    data: HashMap<String, usize>,
     /// Each emoji's key in lower case, as characters (for "looks like a key").
     lower_keys: Vec<Vec<char>>,
     /// The bracketed words already judged near a key or not: the rows of a batch
@@ -221,8 +222,7 @@ impl Catalog {
         }
         let index = self.stickers.len();
         self.sticker_names.insert(normalize(&sticker.name), index);
-        self.faces
-            .insert((sticker.group, sticker.name.clone()), index);
+        self.data.insert(sticker.name.clone(), index);
         self.stickers.push(sticker);
         Ok(())
     }
@@ -280,10 +280,10 @@ impl Catalog {
 
     /// The sticker a face element `{"Index": group, "Data": name}` shows.
     pub fn sticker(&self, group: u32, name: &str) -> Option<&Sticker> {
-        // Only the borrowed lookup is needed; the map's key owns its name.
-        self.faces
-            .get(&(group, name.to_owned()))
+        self.data
+            .get(name)
             .map(|&i| &self.stickers[i])
+            .filter(|sticker| sticker.group == group)
     }
 
     /// The emoji name nearest to `name`, when one is close enough to suggest.

@@ -98,7 +98,6 @@ pub fn locate(pieces: &[TextPiece], element: usize, range: &Range<usize>) -> Opt
     let value = overlapping.iter().find(|p| p.kind == PieceKind::Value);
     Some(Located {
         span,
-        all_value: overlapping.iter().all(|p| p.kind == PieceKind::Value),
         any_written: overlapping.iter().any(|p| p.kind == PieceKind::Written),
         value: value.map(|p| p.span),
     })
@@ -109,8 +108,6 @@ pub fn locate(pieces: &[TextPiece], element: usize, range: &Range<usize>) -> Opt
 pub struct Located {
     /// The source span.
     pub span: Span,
-    /// Every piece of it is a template value.
-    pub all_value: bool,
     /// Some of it is the author's own text.
     pub any_written: bool,
     /// The span of the first template value in it, if any.
@@ -153,10 +150,10 @@ mod tests {
         ];
         let at = locate(&pieces, 0, &(2..5)).unwrap();
         assert_eq!(at.span, Span::new(6, 9));
-        assert!(at.any_written && !at.all_value);
+        assert!(at.any_written && at.value.is_none());
         let at = locate(&pieces, 0, &(12..15)).unwrap();
         assert_eq!(at.span, Span::new(20, 27));
-        assert!(at.all_value);
+        assert!(!at.any_written && at.value == Some(Span::new(20, 27)));
         assert!(locate(&pieces, 1, &(0..1)).is_none());
     }
 }
