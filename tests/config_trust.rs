@@ -4,12 +4,14 @@
 //! credentials that come from elsewhere, unless it is a Tencent region's host.
 
 mod common;
+#[path = "sending/mod.rs"]
+mod sending;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n";
+use sending::KEY;
 
 /// A home with the user's own config (app, admin, key) and a project folder with a
 /// subfolder to run in.
@@ -17,7 +19,7 @@ fn layout(test: &str) -> (PathBuf, PathBuf) {
     let dir = common::scratch(test);
     let home = dir.join("home");
     fs::create_dir_all(home.join(".config/timl")).unwrap();
-    fs::write(home.join("key"), KEY).unwrap();
+    fs::write(home.join("key"), format!("{KEY}\n")).unwrap();
     fs::write(
         home.join(".config/timl/timl.toml"),
         "[profile.default]\nsdkappid = 1400000000\nidentifier = \"admin\"\nsecret_key_file = \"../../key\"\n",
@@ -36,14 +38,7 @@ fn timl_in(dir: &Path, home: &Path, args: &[&str]) -> Output {
         .env("HOME", home)
         .env_remove("XDG_CONFIG_HOME")
         .stdin(std::process::Stdio::null());
-    for name in [
-        "TIM_SDKAPPID",
-        "TIM_IDENTIFIER",
-        "TIM_SECRET_KEY",
-        "TIM_USERSIG",
-        "TIM_REGION",
-        "TIM_ENDPOINT",
-    ] {
+    for name in sending::TIM_VARIABLES {
         command.env_remove(name);
     }
     command.output().unwrap()
@@ -60,15 +55,7 @@ fn all(output: &Output) -> String {
 #[test]
 fn a_project_endpoint_never_carries_the_users_credentials() {
     let (dir, home) = layout("trust-endpoint");
-    let fake = timl::testing::FakeIm::start(timl::testing::FakeConfig {
-        sdkappid: 1400000000,
-        identifier: "admin".into(),
-        key: KEY.trim().into(),
-        latency: std::time::Duration::ZERO,
-        connect_delay: std::time::Duration::ZERO,
-        groups: None,
-        journal: None,
-    });
+    let fake = sending::server(0);
     let project = dir.join("project");
     fs::write(
         project.join("timl.toml"),
@@ -104,7 +91,7 @@ fn a_project_endpoint_never_carries_the_users_credentials() {
         format!("[profile.default]\nendpoint = \"{}\"\nsdkappid = 1400000000\nidentifier = \"admin\"\nsecret_key_file = \"key\"\n", fake.endpoint()),
     )
     .unwrap();
-    fs::write(project.join("key"), KEY).unwrap();
+    fs::write(project.join("key"), format!("{KEY}\n")).unwrap();
     let output = timl_in(&drafts, &home, &["send", "n.timl", "--no-preflight"]);
     assert_eq!(output.status.code(), Some(0), "{}", all(&output));
     // And a region is a Tencent host: always allowed.
@@ -161,7 +148,7 @@ fn a_project_file_names_credential_files_only_inside_its_folder() {
             all(&output)
         );
     }
-    fs::write(project.join("key"), KEY).unwrap();
+    fs::write(project.join("key"), format!("{KEY}\n")).unwrap();
     fs::write(
         project.join("timl.toml"),
         "[profile.default]\nsecret_key_file = \"key\"\n",

@@ -27,6 +27,9 @@
 //! `>`); a line that is not run may name only repository paths that exist. Links to
 //! files and headings of the guide must lead somewhere.
 
+#[path = "sending/mod.rs"]
+mod sending;
+
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -390,16 +393,10 @@ fn run(example: &Example, dir: &Path, server: Option<&FakeIm>) -> Result<(), Str
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    for variable in [
-        "TIM_SDKAPPID",
-        "TIM_IDENTIFIER",
-        "TIM_SECRET_KEY",
-        "TIM_USERSIG",
-        "TIM_REGION",
-        "TIM_ENDPOINT",
-        "TIML_THREADS",
-        "CLICOLOR_FORCE",
-    ] {
+    for variable in sending::TIM_VARIABLES
+        .into_iter()
+        .chain(["TIML_THREADS", "CLICOLOR_FORCE"])
+    {
         command.env_remove(variable);
     }
     if let Some(server) = server {

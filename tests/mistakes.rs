@@ -480,7 +480,7 @@ fn credentials_are_held_to_what_they_can_be() {
         "key",
         "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
     );
-    let usersig = |extra: &[&str]| {
+    let usersig_with = |key: &str, extra: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_timl"))
             .current_dir(&dir)
             .args([
@@ -488,7 +488,7 @@ fn credentials_are_held_to_what_they_can_be() {
                 "--sdkappid",
                 "1400000000",
                 "--secret-key-file",
-                "key",
+                key,
             ])
             .args(extra)
             .env("HOME", &dir)
@@ -497,6 +497,7 @@ fn credentials_are_held_to_what_they_can_be() {
             .output()
             .unwrap()
     };
+    let usersig = |extra: &[&str]| usersig_with("key", extra);
     assert_eq!(code(&usersig(&["--identifier", "admin"])), 0);
     for expire in ["0", "31536001", "18446744073709551615"] {
         let output = usersig(&["--identifier", "admin", "--expire", expire]);
@@ -518,20 +519,7 @@ fn credentials_are_held_to_what_they_can_be() {
         .status()
         .is_ok_and(|s| s.success())
     {
-        let output = Command::new(env!("CARGO_BIN_EXE_timl"))
-            .current_dir(&dir)
-            .args([
-                "usersig",
-                "--sdkappid",
-                "1400000000",
-                "--identifier",
-                "admin",
-                "--secret-key-file",
-                "fifo",
-            ])
-            .env("HOME", &dir)
-            .output()
-            .unwrap();
+        let output = usersig_with("fifo", &["--identifier", "admin"]);
         assert_eq!(code(&output), 2, "{}", stderr(&output));
         assert!(
             stderr(&output).contains("not a regular file"),
