@@ -388,6 +388,11 @@ fn a_bad_catalog_is_bad_usage_at_its_line() {
             assert!(stdout(&output).is_empty());
         }
     }
+    // Not UTF-8: a read error, as a missing file is.
+    let latin = dir.join("latin1.toml");
+    fs::write(&latin, b"[[emoji]]\nkey = \"[\xe9]\"\n").unwrap();
+    let output = timl(&["faces", "--faces", &latin.to_string_lossy()]);
+    assert_eq!(code(&output), 3, "{}", stderr(&output));
     let output = timl(&[
         "compile",
         &template,

@@ -339,6 +339,25 @@ picture = "https://cdn.example.com/s/{name}.gif"
     }
 
     #[test]
+    fn a_catalog_holds_at_most_its_entries() {
+        let emoji = |n: usize| -> String {
+            (0..n)
+                .map(|i| format!("[[emoji]]\nkey = \"[E{i}]\"\nnames = [\"e{i}\"]\n"))
+                .collect()
+        };
+        assert!(read("f", &emoji(MOST_ENTRIES)).is_ok());
+        let error = read("f", &emoji(MOST_ENTRIES + 1)).unwrap_err();
+        assert!(error.message.contains("at most 10000 emoji"), "{error}");
+        let names: Vec<String> = (0..=MOST_ENTRIES).map(|i| format!("\"s{i}\"")).collect();
+        let stickers = format!(
+            "[[sticker-group]]\nindex = 9\nnames = [{}]\n",
+            names.join(", ")
+        );
+        let error = read("f", &stickers).unwrap_err();
+        assert!(error.message.contains("at most 10000 stickers"), "{error}");
+    }
+
+    #[test]
     fn problems_point_at_their_line() {
         let error = read("f", CATS).unwrap_err();
         assert_eq!((error.line, error.message.contains("one word")), (9, true));
